@@ -1,0 +1,45 @@
+#pragma once
+// The keepalived.conf language without its meaning: text in, a tree of statements out.
+// A statement is a keyword, the words after it on the same logical line, and an optional
+// `{ ... }` block of further statements. Nothing here knows what a keyword means; the director's
+// config builder (director/config/) gives the tree its meaning.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/conf/diagnostic.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl::conf {
+
+struct Word {
+  std::string text;   // unquoted, comment-free
+  Location where;     // where the word starts
+  bool quoted = false;
+};
+
+struct Statement {
+  Word keyword;
+  std::vector<Word> args;
+  bool has_block = false;
+  std::vector<Statement> block;
+};
+
+// The file system behind `include`: reading one file and expanding a glob pattern. The real one
+// (SourceFiles) reads the disk; tests give an in-memory map.
+class SourceReader {
+ public:
+  virtual ~SourceReader() = default;
+  virtual Result<std::string> read(const std::string& path) = 0;
+  // Paths matching `pattern`, sorted; empty when nothing matches.
+  virtual std::vector<std::string> glob(const std::string& pattern) = 0;
+};
+
+// Splits `text` (the contents of `file`) into statements. `include PATTERN` is expanded in place,
+// with relative patterns taken from the directory of the including file. Every problem found
+// (unbalanced braces, unterminated quotes, include loops, unreadable includes) is appended to
+// `diags` with its file:line:col; parsing continues where it can.
+std::vector<Statement> parse_statements(std::string_view text, const std::string& file,
+                                        SourceReader& reader, Diagnostics& diags);
+
+}  // namespace lvsctl::conf
