@@ -1,0 +1,205 @@
+#include "director/daemon/daemon.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+#include <memory>
+
+#include "director/config/load.hpp"
+#include "director/daemon/control_socket.hpp"
+#include "director/daemon/ipvs_desired.hpp"
+#include "director/daemon/ipvs_sync.hpp"
+#include "director/daemon/link_monitor.hpp"
+#include "director/daemon/pid_file.hpp"
+#include "director/daemon/script_runner.hpp"
+#include "director/daemon/status_report.hpp"
+#include "director/daemon/vrrp_runner.hpp"
+#include "director/daemon/vrrp_signature.hpp"
+#include "shared/conf/diagnostic.hpp"
+#include "shared/event_loop.hpp"
+#include "shared/netlink/route_socket.hpp"
+
+namespace lvsctl::director {
+namespace {
+
+// Logs every diagnostic; true when the config may be used.
+bool report(const config::ParsedConfig& parsed) {
+  for (const auto& d : parsed.diags) {
+    if (d.severity == conf::Severity::Error) {
+      spdlog::error("{}", conf::format(d));
+    } else {
+      spdlog::warn("{}", conf::format(d));
+    }
+  }
+  return !conf::has_errors(parsed.diags);
+}
+
+class Daemon {
+ public:
+  Daemon(RunOptions options, std::unique_ptr<EventLoop> loop, netlink::RouteSocket rtnl,
+         config::Config config)
+      : options_(std::move(options)),
+        loop_(std::move(loop)),
+        rtnl_(std::move(rtnl)),
+        config_(std::move(config)),
+        ipvs_(*loop_),
+        scripts_(*loop_) {}
+
+  Status start() {
+    auto control = ControlSocket::listen(control_socket_path(options_.run_dir));
+    if (!control) return control.error();
+    control_.emplace(std::move(*control));
+    if (auto st = loop_->watch(control_->fd(), io::kReadable,
+                               [this](uint32_t) { control_->serve([this](const auto& r) {
+                                 return answer(r);
+                               }); });
+        !st) {
+      return st.error();
+    }
+    if (auto st = install_signals(); !st) return st;
+    auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
+      for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
+    });
+    if (!links) return links.error();
+    links_ = std::move(*links);
+
+    ipvs_.apply(desired_table(config_, all_healthy(config_)), config_.global.lvs_flush);
+    return start_vrrp(config_, {});
+  }
+
+  Status run() { return loop_->run(); }
+
+ private:
+  Status install_signals() {
+    for (int sig : {SIGTERM, SIGINT}) {
+      auto st = loop_->on_signal(sig, [this](const SignalInfo& info) { stop(info.signo); });
+      if (!st) return st;
+    }
+    if (auto st = loop_->on_signal(SIGHUP, [this](const SignalInfo&) { reload(); }); !st) {
+      return st;
+    }
+    ::signal(SIGPIPE, SIG_IGN);
+    return {};
+  }
+
+  // Starts the instances of `config` whose name is not in `keep`.
+  Status start_vrrp(const config::Config& config, const std::map<std::string, bool>& keep) {
+    for (const auto& instance : config.vrrp_instances) {
+      if (keep.count(instance.name)) continue;
+      auto runner = VrrpRunner::create(*loop_, rtnl_, config, instance, scripts_.runner());
+      if (!runner) return runner.error();
+      auto& slot = vrrp_[instance.name];
+      slot = std::move(*runner);
+      slot->start();
+      if (!LinkMonitor::is_up(instance.interface)) slot->on_link(instance.interface, false);
+    }
+    return {};
+  }
+
+  void stop(int signo) {
+    spdlog::info("Stopping on signal {}", signo);
+    for (auto& [name, runner] : vrrp_) runner->shutdown();
+    loop_->stop();
+  }
+
+  void reload() {
+    spdlog::info("Reloading {}", options_.config_path);
+    auto parsed = config::load_config_file(options_.config_path);
+    if (!report(parsed)) {
+      spdlog::error("Reload rejected: {} has errors; the running configuration stays",
+                    options_.config_path);
+      return;
+    }
+    // VRRP: instances whose settings did not change keep running untouched.
+    std::map<std::string, bool> keep;
+    for (const auto& instance : parsed.config.vrrp_instances) {
+      auto old = std::find_if(config_.vrrp_instances.begin(), config_.vrrp_instances.end(),
+                              [&](const auto& i) { return i.name == instance.name; });
+      if (old != config_.vrrp_instances.end() &&
+          vrrp_signature(config_, *old) == vrrp_signature(parsed.config, instance)) {
+        keep[instance.name] = true;
+      }
+    }
+    for (auto it = vrrp_.begin(); it != vrrp_.end();) {
+      if (keep.count(it->first)) {
+        ++it;
+        continue;
+      }
+      it->second->shutdown();
+      it = vrrp_.erase(it);
+    }
+    config_ = std::move(parsed.config);
+    if (auto st = start_vrrp(config_, keep); !st) spdlog::error("Reload: {}", st.error().message);
+    ipvs_.apply(desired_table(config_, all_healthy(config_)));
+  }
+
+  // Control socket requests: "status" (JSON) and "status text".
+  std::string answer(const std::string& request) {
+    std::vector<const VrrpRunner*> runners;
+    for (const auto& instance : config_.vrrp_instances) {
+      if (auto it = vrrp_.find(instance.name); it != vrrp_.end()) {
+        runners.push_back(it->second.get());
+      }
+    }
+    if (request == "status") return status_json(runners, ipvs_, config_);
+    if (request == "status text") return status_text(runners, ipvs_);
+    return "{\"error\": \"unknown request\"}\n";
+  }
+
+  RunOptions options_;
+  std::unique_ptr<EventLoop> loop_;
+  netlink::RouteSocket rtnl_;
+  config::Config config_;
+  IpvsSync ipvs_;
+  ScriptRunnerPool scripts_;
+  std::optional<ControlSocket> control_;
+  std::unique_ptr<LinkMonitor> links_;
+  std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
+};
+
+}  // namespace
+
+std::string pid_file_path(const std::string& run_dir) { return run_dir + "/lvsctl.pid"; }
+std::string control_socket_path(const std::string& run_dir) { return run_dir + "/control.sock"; }
+
+int run_director(const RunOptions& options) {
+  auto parsed = config::load_config_file(options.config_path);
+  if (!report(parsed)) {
+    spdlog::error("{} has errors; not starting", options.config_path);
+    return 1;
+  }
+  ::mkdir(options.run_dir.c_str(), 0755);
+  auto pid = PidFile::acquire(pid_file_path(options.run_dir));
+  if (!pid) {
+    spdlog::error("{}", pid.error().message);
+    return 1;
+  }
+  auto loop = EventLoop::create();
+  if (!loop) {
+    spdlog::error("{}", loop.error().message);
+    return 1;
+  }
+  auto rtnl = netlink::RouteSocket::open();
+  if (!rtnl) {
+    spdlog::error("{}", rtnl.error().message);
+    return 1;
+  }
+  Daemon daemon(options, std::move(*loop), std::move(*rtnl), std::move(parsed.config));
+  if (auto st = daemon.start(); !st) {
+    spdlog::error("Cannot start: {}", st.error().message);
+    return 1;
+  }
+  spdlog::info("lvsctl director running (pid {}, config {}, run dir {})", ::getpid(),
+               options.config_path, options.run_dir);
+  if (auto st = daemon.run(); !st) {
+    spdlog::error("{}", st.error().message);
+    return 1;
+  }
+  spdlog::info("lvsctl director stopped");
+  return 0;
+}
+
+}  // namespace lvsctl::director

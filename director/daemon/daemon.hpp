@@ -1,0 +1,26 @@
+#pragma once
+// `lvsctl director run`: the director daemon. One single-threaded event loop runs the VRRP
+// instances of keepalived.conf, keeps IPVS equal to its virtual servers, and answers
+// `director status` on a control socket in the run directory.
+//
+// Signals: SIGTERM/SIGINT stop (priority-0 advert, VIPs removed); SIGHUP reloads the file: a
+// config with errors is rejected (logged with file:line:col) and the running one stays; a valid
+// one is applied as a difference (unchanged VRRP instances keep running, IPVS gets the minimal
+// plan).
+#include <string>
+
+namespace lvsctl::director {
+
+struct RunOptions {
+  std::string config_path = "/etc/keepalived/keepalived.conf";
+  std::string run_dir = "/run/lvsctl";
+};
+
+// Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is
+// invalid or start-up fails (the reason is logged).
+int run_director(const RunOptions& options);
+
+std::string pid_file_path(const std::string& run_dir);
+std::string control_socket_path(const std::string& run_dir);
+
+}  // namespace lvsctl::director

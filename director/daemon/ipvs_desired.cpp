@@ -1,0 +1,148 @@
+#include "director/daemon/ipvs_desired.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <string>
+
+namespace lvsctl::director {
+namespace {
+
+using config::ForwardingMethod;
+using config::VirtualServer;
+
+ipvs::Family family_of(const config::IpAddress& a) {
+  return a.is_v4() ? ipvs::Family::V4 : ipvs::Family::V6;
+}
+
+ipvs::Protocol protocol_of(const VirtualServer& vs) {
+  switch (vs.protocol.value_or(config::Protocol::Tcp)) {
+    case config::Protocol::Udp: return ipvs::Protocol::Udp;
+    case config::Protocol::Sctp: return ipvs::Protocol::Sctp;
+    case config::Protocol::Tcp: break;
+  }
+  return ipvs::Protocol::Tcp;
+}
+
+ipvs::Forwarding forwarding_of(ForwardingMethod m) {
+  switch (m) {
+    case ForwardingMethod::Dr: return ipvs::Forwarding::DirectRouting;
+    case ForwardingMethod::Tun: return ipvs::Forwarding::Tunnel;
+    case ForwardingMethod::Nat: break;
+  }
+  return ipvs::Forwarding::Nat;
+}
+
+// persistence_granularity: an IPv4 netmask ("255.255.255.0") or an IPv6 prefix length ("64").
+std::optional<std::uint32_t> netmask_of(const VirtualServer& vs, ipvs::Family family) {
+  if (!vs.persistence_granularity) return std::nullopt;
+  const std::string& g = *vs.persistence_granularity;
+  if (family == ipvs::Family::V6) return static_cast<std::uint32_t>(std::stoul(g));
+  in_addr mask{};
+  if (::inet_pton(AF_INET, g.c_str(), &mask) != 1) return std::nullopt;  // validated earlier
+  return ntohl(mask.s_addr);
+}
+
+// The service settings shared by every key a virtual server expands to.
+ipvs::Service service_settings(const VirtualServer& vs, ipvs::Family family) {
+  ipvs::Service s;
+  s.scheduler = vs.scheduler;
+  if (vs.persistence_timeout > 0) {
+    s.flags |= ipvs::service_flag::persistent;
+    s.timeout = vs.persistence_timeout;
+    s.netmask = netmask_of(vs, family);
+  }
+  return s;
+}
+
+std::vector<ipvs::ServiceKey> keys_of(const config::Config& cfg, const VirtualServer& vs) {
+  std::vector<ipvs::ServiceKey> keys;
+  switch (vs.kind) {
+    case config::VirtualServerKind::Address:
+      keys.push_back(ipvs::ServiceKey::inet(protocol_of(vs), to_ipvs(vs.address), vs.port));
+      break;
+    case config::VirtualServerKind::Fwmark:
+      keys.push_back(ipvs::ServiceKey::mark(
+          vs.fwmark, vs.ip_family == config::AddressFamily::V6 ? ipvs::Family::V6
+                                                               : ipvs::Family::V4));
+      break;
+    case config::VirtualServerKind::Group: {
+      auto group = std::find_if(cfg.virtual_server_groups.begin(), cfg.virtual_server_groups.end(),
+                                [&](const auto& g) { return g.name == vs.group; });
+      if (group == cfg.virtual_server_groups.end()) break;  // validation reports it
+      for (const auto& range : group->ranges) {
+        // Ranges vary the last byte of the address (keepalived: "10.0.0.1-10").
+        const auto first = to_ipvs(range.first);
+        const auto last = to_ipvs(range.last);
+        const std::size_t at = first.family == ipvs::Family::V4 ? 3 : 15;
+        for (unsigned b = first.bytes[at]; b <= last.bytes[at]; ++b) {
+          auto addr = first;
+          addr.bytes[at] = static_cast<std::uint8_t>(b);
+          keys.push_back(ipvs::ServiceKey::inet(protocol_of(vs), addr,
+                                                range.port ? range.port : vs.port));
+        }
+      }
+      for (const auto& mark : group->fwmarks) {
+        keys.push_back(ipvs::ServiceKey::mark(
+            mark.fwmark, mark.family == config::AddressFamily::V6 ? ipvs::Family::V6
+                                                                  : ipvs::Family::V4));
+      }
+      break;
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+ipvs::Address to_ipvs(const config::IpAddress& address) {
+  ipvs::Address out;
+  out.family = family_of(address);
+  out.bytes = address.bytes();
+  return out;
+}
+
+HealthLookup all_healthy(const config::Config& config) {
+  return [&config](std::size_t vs, std::size_t rs) {
+    return RealServerHealth{true, config.virtual_servers[vs].real_servers[rs].weight};
+  };
+}
+
+ipvs::Table desired_table(const config::Config& config, const HealthLookup& health) {
+  ipvs::Table table;
+  for (std::size_t v = 0; v < config.virtual_servers.size(); ++v) {
+    const VirtualServer& vs = config.virtual_servers[v];
+    std::vector<ipvs::Destination> dests;
+    long live_weight = 0;
+    for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
+      const config::RealServer& rs = vs.real_servers[r];
+      const RealServerHealth h = health(v, r);
+      if (!h.up && !rs.inhibit_on_failure) continue;
+      ipvs::Destination d;
+      d.address = to_ipvs(rs.address);
+      d.port = rs.port;
+      d.forwarding = forwarding_of(rs.method);
+      d.weight = h.up ? h.weight : 0;
+      live_weight += d.weight;
+      dests.push_back(d);
+    }
+    const long quorum = static_cast<long>(vs.quorum) - static_cast<long>(vs.hysteresis);
+    if (vs.sorry_server && live_weight < std::max(1L, quorum)) {
+      ipvs::Destination d;
+      d.address = to_ipvs(vs.sorry_server->address);
+      d.port = vs.sorry_server->port ? vs.sorry_server->port : vs.port;
+      d.forwarding = forwarding_of(vs.method);
+      d.weight = 1;
+      dests.push_back(d);
+    }
+    for (const auto& key : keys_of(config, vs)) {
+      ipvs::Service s = service_settings(vs, key.family);
+      s.key = key;
+      s.destinations = dests;
+      table.push_back(std::move(s));
+    }
+  }
+  return table;
+}
+
+}  // namespace lvsctl::director

@@ -1,0 +1,43 @@
+#pragma once
+// ScriptRunnerPool: runs notify scripts as child processes on the event loop, never waiting for
+// them: each one is reaped when its pidfd turns readable, and killed (its whole process group)
+// when it outlives the timeout. Failures are logged with the command and how it ended.
+#include <chrono>
+#include <list>
+#include <string>
+#include <vector>
+
+#include "director/daemon/vrrp_runner.hpp"
+#include "shared/event_loop.hpp"
+#include "shared/process.hpp"
+
+namespace lvsctl::director {
+
+class ScriptRunnerPool {
+ public:
+  explicit ScriptRunnerPool(EventLoop& loop,
+                            std::chrono::seconds timeout = std::chrono::seconds(30))
+      : loop_(loop), timeout_(timeout) {}
+  ~ScriptRunnerPool();
+
+  // `command` is run by /bin/sh with `args` appended, each quoted.
+  void run(const std::string& command, const std::vector<std::string>& args);
+  ScriptRunner runner() {
+    return [this](const std::string& c, const std::vector<std::string>& a) { run(c, a); };
+  }
+  std::size_t running() const { return children_.size(); }
+
+ private:
+  struct Running {
+    std::string command;
+    ChildProcess child;
+    TimerId deadline = 0;
+  };
+  void finish(std::list<Running>::iterator it);
+
+  EventLoop& loop_;
+  std::chrono::seconds timeout_;
+  std::list<Running> children_;
+};
+
+}  // namespace lvsctl::director

@@ -1,0 +1,133 @@
+#include "director/daemon/status_report.hpp"
+
+#include <fmt/format.h>
+
+#include "shared/json_writer.hpp"
+
+namespace lvsctl::director {
+namespace {
+
+std::string master_of(const VrrpRunner& r) {
+  auto m = r.machine().master_address();
+  return m ? m->to_string() : "";
+}
+
+void write_service(JsonWriter& j, const ipvs::Service& s) {
+  j.begin_object();
+  if (s.key.is_fwmark()) {
+    j.key("fwmark").value(static_cast<std::uint64_t>(s.key.fwmark));
+  } else {
+    j.key("protocol").value(std::string(ipvs::to_string(s.key.protocol)));
+    j.key("address").value(s.key.address.to_string());
+    j.key("port").value(static_cast<unsigned>(s.key.port));
+  }
+  j.key("scheduler").value(s.scheduler);
+  j.key("persistence_timeout").value(static_cast<std::uint64_t>(
+      (s.flags & ipvs::service_flag::persistent) ? s.timeout : 0));
+  j.key("connections").value(s.counters.connections);
+  j.key("in_packets").value(s.counters.in_packets);
+  j.key("out_packets").value(s.counters.out_packets);
+  j.key("in_bytes").value(s.counters.in_bytes);
+  j.key("out_bytes").value(s.counters.out_bytes);
+  j.key("destinations").begin_array();
+  for (const auto& d : s.destinations) {
+    j.begin_object();
+    j.key("address").value(d.address.to_string());
+    j.key("port").value(static_cast<unsigned>(d.port));
+    j.key("forwarding").value(std::string(ipvs::to_string(d.forwarding)));
+    j.key("weight").value(static_cast<std::int64_t>(d.weight));
+    j.key("active_connections").value(static_cast<std::uint64_t>(d.active_connections));
+    j.key("inactive_connections").value(static_cast<std::uint64_t>(d.inactive_connections));
+    j.key("connections").value(d.counters.connections);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+}
+
+}  // namespace
+
+std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs,
+                        const config::Config& /*config*/) {
+  JsonWriter j;
+  j.begin_object();
+  j.key("vrrp_instances").begin_array();
+  for (const VrrpRunner* r : vrrp) {
+    const auto& in = r->instance();
+    j.begin_object();
+    j.key("name").value(in.name);
+    j.key("interface").value(in.interface);
+    j.key("vrid").value(in.vrid);
+    j.key("version").value(in.version);
+    j.key("state").value(std::string(vrrp::to_string(r->machine().state())));
+    j.key("priority").value(in.priority);
+    j.key("effective_priority").value(static_cast<unsigned>(r->machine().effective_priority()));
+    j.key("master_address").value(master_of(*r));
+    j.key("vips").begin_array();
+    for (const auto& v : in.virtual_ipaddress) j.value(v.prefix.to_string());
+    j.end_array();
+    j.key("adverts_sent").value(r->counters().adverts_sent);
+    j.key("adverts_received").value(r->counters().adverts_received);
+    j.key("adverts_rejected").value(r->counters().adverts_rejected);
+    j.key("last_rejection").value(r->counters().last_rejection);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("ipvs").begin_object();
+  j.key("available").value(ipvs.available());
+  if (!ipvs.available()) j.key("reason").value(ipvs.unavailable_reason());
+  j.key("services").begin_array();
+  if (auto table = ipvs.table()) {
+    for (const auto& s : *table) write_service(j, s);
+  }
+  j.end_array();
+  j.end_object();
+  j.end_object();
+  return j.str();
+}
+
+std::string ipvsadm_listing(const ipvs::Table& table) {
+  std::string out =
+      "Prot LocalAddress:Port Scheduler Flags\n"
+      "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
+  for (const auto& s : table) {
+    std::string head = s.key.is_fwmark()
+                           ? fmt::format("FWM  {}", s.key.fwmark)
+                           : fmt::format("{}  {}:{}", ipvs::to_string(s.key.protocol),
+                                         s.key.address.to_string(), s.key.port);
+    if (s.key.address.family == ipvs::Family::V6 && !s.key.is_fwmark()) {
+      head = fmt::format("{}  [{}]:{}", ipvs::to_string(s.key.protocol),
+                         s.key.address.to_string(), s.key.port);
+    }
+    out += fmt::format("{} {}", head, s.scheduler);
+    if (s.flags & ipvs::service_flag::persistent) out += fmt::format(" persistent {}", s.timeout);
+    out += "\n";
+    for (const auto& d : s.destinations) {
+      out += fmt::format("  -> {:<28} {:<7} {:<6} {:<10} {}\n", d.endpoint_string(),
+                         ipvs::to_string(d.forwarding), d.weight, d.active_connections,
+                         d.inactive_connections);
+    }
+  }
+  return out;
+}
+
+std::string status_text(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs) {
+  std::string out;
+  for (const VrrpRunner* r : vrrp) {
+    const auto& in = r->instance();
+    std::string vips;
+    for (const auto& v : in.virtual_ipaddress) vips += (vips.empty() ? "" : " ") + v.prefix.to_string();
+    out += fmt::format("VRRP {} VRID {} on {}: {} (priority {}, effective {}), master {}, VIPs {}\n",
+                       in.name, in.vrid, in.interface, vrrp::to_string(r->machine().state()),
+                       in.priority, r->machine().effective_priority(), master_of(*r), vips);
+  }
+  if (!ipvs.available()) {
+    out += "IPVS: off (" + ipvs.unavailable_reason() + ")\n";
+    return out;
+  }
+  auto table = ipvs.table();
+  if (!table) return out + "IPVS: " + table.error().message + "\n";
+  return out + ipvsadm_listing(*table);
+}
+
+}  // namespace lvsctl::director

@@ -1,0 +1,62 @@
+#include "director/daemon/vrrp_mapping.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <span>
+
+namespace lvsctl::director {
+namespace {
+
+std::chrono::milliseconds ms(config::Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
+
+vrrp::AuthType auth_of(config::AuthType a) {
+  switch (a) {
+    case config::AuthType::Pass: return vrrp::AuthType::pass;
+    case config::AuthType::Ah: return vrrp::AuthType::ah;
+    case config::AuthType::None: break;
+  }
+  return vrrp::AuthType::none;
+}
+
+}  // namespace
+
+vrrp::IpAddress to_vrrp(const config::IpAddress& address) {
+  const std::size_t n = address.is_v4() ? 4 : 16;
+  return vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(address.bytes().data(), n));
+}
+
+vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
+                                          const config::VrrpInstance& in,
+                                          const vrrp::IpAddress& primary_address) {
+  vrrp::InstanceConfig out;
+  out.name = in.name;
+  out.interface = in.interface;
+  out.vrid = static_cast<std::uint8_t>(in.vrid);
+  out.version = static_cast<std::uint8_t>(in.version);
+  out.priority = static_cast<std::uint8_t>(in.priority);
+  out.advert_interval = ms(in.advert_int);
+  out.start_as_master = in.state == config::VrrpState::Master;
+  out.nopreempt = in.nopreempt;
+  out.preempt_delay = ms(in.preempt_delay);
+  out.auth_type = auth_of(in.auth_type);
+  out.auth_pass = in.auth_pass;
+  out.primary_address = primary_address;
+  for (const auto& vip : in.virtual_ipaddress) out.vips.push_back(to_vrrp(vip.prefix.address));
+  for (const auto& t : in.track_interfaces) {
+    out.track_interfaces.push_back({t.name, t.weight});
+  }
+  for (const auto& t : in.track_scripts) {
+    auto script = std::find_if(config.vrrp_scripts.begin(), config.vrrp_scripts.end(),
+                               [&](const auto& s) { return s.name == t.name; });
+    if (script == config.vrrp_scripts.end()) continue;  // validation reports it
+    out.track_scripts.push_back({t.name, t.weight.value_or(script->weight),
+                                 static_cast<int>(script->rise), static_cast<int>(script->fall)});
+  }
+  out.garp_master_delay = ms(in.garp_master_delay);
+  out.garp_master_repeat = in.garp_master_repeat;
+  return out;
+}
+
+}  // namespace lvsctl::director

@@ -1,0 +1,220 @@
+#include "director/daemon/vrrp_runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+
+#include "director/daemon/vrrp_mapping.hpp"
+#include "shared/netlink/interface_address.hpp"
+
+namespace lvsctl::director {
+namespace {
+
+// The first IPv4 address on the interface: VRRP's primary address (source of adverts and the
+// tie-breaker between equal priorities).
+Result<vrrp::IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
+                                        const std::vector<config::VirtualAddress>& vips) {
+  auto addrs = netlink::list_addresses(rtnl, ifindex);
+  if (!addrs) return addrs.error();
+  for (const auto& a : *addrs) {
+    if (!a.address.is_v4()) continue;
+    const bool is_vip = std::any_of(vips.begin(), vips.end(), [&](const auto& v) {
+      return to_vrrp(v.prefix.address).to_string() == a.address.to_string();
+    });
+    if (is_vip) continue;
+    return vrrp::IpAddress::from_octets(a.address.bytes());
+  }
+  return Error{"no IPv4 address on the interface to send VRRP adverts from", EADDRNOTAVAIL};
+}
+
+netlink::InterfaceAddress vip_address(const config::VirtualAddress& vip, int ifindex) {
+  netlink::InterfaceAddress a;
+  a.ifindex = ifindex;
+  auto n = vip.prefix.address.is_v4() ? 4u : 16u;
+  a.address = *netlink::IpAddress::from_bytes(
+      std::span<const std::uint8_t>(vip.prefix.address.bytes().data(), n));
+  a.prefix_len = static_cast<std::uint8_t>(vip.prefix.length);
+  a.label = vip.label;
+  return a;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink::RouteSocket& rtnl,
+                                                       const config::Config& config,
+                                                       const config::VrrpInstance& instance,
+                                                       ScriptRunner run_script) {
+  const std::string& ifname = instance.interface;
+  auto ifindex = netlink::interface_index(ifname);
+  if (!ifindex) return Error{"vrrp_instance " + instance.name + ": " + ifindex.error().message};
+  vrrp::IpAddress primary;
+  if (instance.unicast_src_ip) {
+    primary = to_vrrp(*instance.unicast_src_ip);
+  } else {
+    auto found = primary_address(rtnl, *ifindex, instance.virtual_ipaddress);
+    if (!found) {
+      return Error{"vrrp_instance " + instance.name + " on " + ifname + ": " +
+                   found.error().message};
+    }
+    primary = *found;
+  }
+  std::vector<vrrp::IpAddress> peers;
+  for (const auto& p : instance.unicast_peers) peers.push_back(to_vrrp(p.address));
+  auto sock = VrrpSocket::open(ifname, primary, peers);
+  if (!sock) return Error{"vrrp_instance " + instance.name + ": " + sock.error().message};
+  return std::unique_ptr<VrrpRunner>(
+      new VrrpRunner(loop, rtnl, instance, vrrp_instance_config(config, instance, primary),
+                     std::move(*sock), *ifindex, std::move(run_script)));
+}
+
+VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
+                       vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
+                       ScriptRunner run_script)
+    : loop_(loop),
+      rtnl_(rtnl),
+      instance_(std::move(instance)),
+      machine_(std::move(machine_config)),
+      socket_(std::move(socket)),
+      ifindex_(ifindex),
+      run_script_(std::move(run_script)),
+      expectation_(vrrp::expectation_of(machine_.config())) {}
+
+VrrpRunner::~VrrpRunner() {
+  loop_.unwatch(socket_.fd());
+  loop_.cancel_timer(timer_);
+}
+
+void VrrpRunner::start() {
+  auto st = loop_.watch(socket_.fd(), io::kReadable, [this](uint32_t) { on_readable(); });
+  if (!st) spdlog::error("VRRP_Instance({}) {}", instance_.name, st.error().message);
+  spdlog::info("VRRP_Instance({}) starting on {}: VRID {}, priority {}, version {}, from {}",
+               instance_.name, instance_.interface, instance_.vrid, instance_.priority,
+               instance_.version, machine_.config().primary_address.to_string());
+  perform(machine_.start(loop_.now()));
+}
+
+void VrrpRunner::shutdown() {
+  if (stopped_) return;
+  perform(machine_.shutdown(loop_.now()));
+  stopped_ = true;
+  loop_.unwatch(socket_.fd());
+  loop_.cancel_timer(timer_);
+  timer_ = 0;
+}
+
+void VrrpRunner::on_link(const std::string& ifname, bool up) {
+  if (stopped_) return;
+  perform(machine_.on_interface(ifname, up, loop_.now()));
+}
+
+void VrrpRunner::on_readable() {
+  for (;;) {
+    auto packet = socket_.receive();
+    if (packet.empty()) return;
+    vrrp::DecodeOptions options;
+    options.expect = &expectation_;
+    options.check_hop_limit = instance_.unicast_peers.empty();
+    auto decoded = vrrp::decode(packet, options);
+    if (!decoded) {
+      // Adverts for other VRIDs share the wire; only count those, log the rest (keepalived logs
+      // wrong auth and address lists the same way).
+      if (decoded.rejection().reason == vrrp::Reject::wrong_vrid) continue;
+      ++counters_.adverts_rejected;
+      counters_.last_rejection = decoded.rejection().text();
+      spdlog::warn("VRRP_Instance({}) ignored a packet: {}", instance_.name,
+                   counters_.last_rejection);
+      continue;
+    }
+    // Our own adverts come back on some setups (unicast to self); never obey them.
+    if (decoded->source == machine_.config().primary_address) continue;
+    if (decoded.warning) {
+      spdlog::warn("VRRP_Instance({}) advert from {}: {}", instance_.name,
+                   decoded->source.to_string(), decoded.warning->text());
+    }
+    ++counters_.adverts_received;
+    perform(machine_.on_advert(decoded.value(), loop_.now()));
+  }
+}
+
+void VrrpRunner::on_timer() {
+  timer_ = 0;
+  perform(machine_.on_timer(loop_.now()));
+}
+
+void VrrpRunner::perform(const vrrp::Step& step) {
+  using Kind = vrrp::Action::Kind;
+  for (const auto& action : step.actions) {
+    switch (action.kind) {
+      case Kind::send_advert: {
+        auto st = socket_.send(vrrp::advert_of(machine_.config(), action.priority));
+        if (st) {
+          ++counters_.adverts_sent;
+        } else {
+          spdlog::error("VRRP_Instance({}) {}", instance_.name, st.error().message);
+        }
+        break;
+      }
+      case Kind::add_vips: set_vips(true); break;
+      case Kind::remove_vips: set_vips(false); break;
+      case Kind::send_garp: {
+        auto st = send_gratuitous_arp(instance_.interface, machine_.config().vips, action.count);
+        if (!st) spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
+        break;
+      }
+      case Kind::notify: notify(action.state); break;
+      case Kind::notify_stop:
+        if (instance_.notify.stop) run(*instance_.notify.stop, {});
+        break;
+    }
+  }
+  if (stopped_) return;
+  if (timer_ != 0) loop_.cancel_timer(timer_);
+  timer_ = step.wake_at ? loop_.add_timer(*step.wake_at, [this] { on_timer(); }) : 0;
+}
+
+void VrrpRunner::set_vips(bool present) {
+  for (const auto& vip : instance_.virtual_ipaddress) {
+    int ifindex = ifindex_;
+    if (!vip.dev.empty()) {
+      auto idx = netlink::interface_index(vip.dev);
+      if (!idx) {
+        spdlog::error("VRRP_Instance({}) VIP {}: {}", instance_.name, vip.prefix.to_string(),
+                      idx.error().message);
+        continue;
+      }
+      ifindex = *idx;
+    }
+    const auto addr = vip_address(vip, ifindex);
+    auto st = present ? netlink::add_address(rtnl_, addr) : netlink::delete_address(rtnl_, addr);
+    const int benign = present ? EEXIST : EADDRNOTAVAIL;
+    if (!st && st.error().code != benign) {
+      spdlog::error("VRRP_Instance({}) cannot {} VIP {}: {}", instance_.name,
+                    present ? "add" : "remove", vip.prefix.to_string(), st.error().message);
+    }
+  }
+}
+
+void VrrpRunner::notify(vrrp::State state) {
+  spdlog::info("VRRP_Instance({}) Entering {} STATE (priority {}, effective {})", instance_.name,
+               vrrp::to_string(state), instance_.priority, machine_.effective_priority());
+  const auto& n = instance_.notify;
+  const std::optional<config::ScriptCommand>* specific = nullptr;
+  switch (state) {
+    case vrrp::State::master: specific = &n.master; break;
+    case vrrp::State::backup: specific = &n.backup; break;
+    case vrrp::State::fault: specific = &n.fault; break;
+    case vrrp::State::init: break;
+  }
+  if (specific && *specific) run(**specific, {});
+  // `notify`: keepalived's arguments: "INSTANCE" name state priority.
+  if (n.any) {
+    run(*n.any, {"INSTANCE", instance_.name, std::string(vrrp::to_string(state)),
+                 std::to_string(machine_.effective_priority())});
+  }
+}
+
+void VrrpRunner::run(const config::ScriptCommand& script, const std::vector<std::string>& args) {
+  if (run_script_) run_script_(script.command, args);
+}
+
+}  // namespace lvsctl::director

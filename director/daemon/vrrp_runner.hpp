@@ -1,0 +1,72 @@
+#pragma once
+// VrrpRunner: one running vrrp_instance. It feeds the pure state machine with packets, timers
+// and link changes, and performs the actions it returns (send advert, VIPs on/off, gratuitous
+// ARP, notify scripts). Holds no decisions of its own.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "director/config/model.hpp"
+#include "director/daemon/vrrp_socket.hpp"
+#include "director/vrrp/state_machine.hpp"
+#include "shared/event_loop.hpp"
+#include "shared/netlink/route_socket.hpp"
+
+namespace lvsctl::director {
+
+// Runs a notify script with its arguments, asynchronously (never blocks adverts).
+using ScriptRunner = std::function<void(const std::string& command,
+                                        const std::vector<std::string>& args)>;
+
+struct VrrpCounters {
+  std::uint64_t adverts_sent = 0;
+  std::uint64_t adverts_received = 0;
+  std::uint64_t adverts_rejected = 0;
+  std::string last_rejection;
+};
+
+class VrrpRunner {
+ public:
+  // Resolves the interface and primary address and opens the socket; nothing is sent yet.
+  static Result<std::unique_ptr<VrrpRunner>> create(EventLoop& loop, netlink::RouteSocket& rtnl,
+                                                    const config::Config& config,
+                                                    const config::VrrpInstance& instance,
+                                                    ScriptRunner run_script);
+  ~VrrpRunner();
+
+  // Removes VIPs a crashed earlier run left behind and enters BACKUP (or MASTER as owner).
+  void start();
+  // Priority-0 advert when MASTER, VIPs removed, notify_stop. The instance stays silent after.
+  void shutdown();
+  void on_link(const std::string& ifname, bool up);
+
+  const config::VrrpInstance& instance() const { return instance_; }
+  const vrrp::StateMachine& machine() const { return machine_; }
+  const VrrpCounters& counters() const { return counters_; }
+
+ private:
+  VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
+             vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
+             ScriptRunner run_script);
+  void on_readable();
+  void on_timer();
+  void perform(const vrrp::Step& step);
+  void set_vips(bool present);
+  void notify(vrrp::State state);
+  void run(const config::ScriptCommand& script, const std::vector<std::string>& args);
+
+  EventLoop& loop_;
+  netlink::RouteSocket& rtnl_;
+  config::VrrpInstance instance_;
+  vrrp::StateMachine machine_;
+  VrrpSocket socket_;
+  int ifindex_ = 0;
+  ScriptRunner run_script_;
+  TimerId timer_ = 0;
+  VrrpCounters counters_;
+  vrrp::Expectation expectation_;
+  bool stopped_ = false;
+};
+
+}  // namespace lvsctl::director

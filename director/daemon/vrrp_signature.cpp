@@ -1,0 +1,40 @@
+#include "director/daemon/vrrp_signature.hpp"
+
+#include <fmt/format.h>
+
+#include "director/daemon/vrrp_mapping.hpp"
+
+namespace lvsctl::director {
+namespace {
+
+std::string script(const std::optional<config::ScriptCommand>& s) {
+  return s ? s->command + "|" + s->user.value_or("") : "-";
+}
+
+}  // namespace
+
+std::string vrrp_signature(const config::Config& config, const config::VrrpInstance& in) {
+  // Everything the state machine sees (through the same mapping the runner uses) ...
+  const auto m = vrrp_instance_config(config, in, {});
+  std::string sig = fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", m.name,
+                                m.interface, m.vrid, m.version, m.priority,
+                                m.advert_interval.count(), m.start_as_master, m.nopreempt,
+                                m.preempt_delay.count(), static_cast<int>(m.auth_type),
+                                m.auth_pass, m.garp_master_delay.count(), m.garp_master_repeat,
+                                m.track_interfaces.size(), m.track_scripts.size());
+  for (const auto& t : m.track_interfaces) sig += fmt::format("|ti:{}:{}", t.name, t.weight);
+  for (const auto& t : m.track_scripts) {
+    sig += fmt::format("|ts:{}:{}:{}:{}", t.name, t.weight, t.rise, t.fall);
+  }
+  // ... plus what the runner itself uses: VIP details, addresses, peers, scripts.
+  for (const auto& v : in.virtual_ipaddress) {
+    sig += fmt::format("|vip:{}:{}:{}:{}", v.prefix.to_string(), v.dev, v.label, v.scope);
+  }
+  if (in.unicast_src_ip) sig += "|src:" + in.unicast_src_ip->to_string();
+  for (const auto& p : in.unicast_peers) sig += "|peer:" + p.address.to_string();
+  sig += "|n:" + script(in.notify.master) + script(in.notify.backup) + script(in.notify.fault) +
+         script(in.notify.stop) + script(in.notify.any);
+  return sig;
+}
+
+}  // namespace lvsctl::director

@@ -1,0 +1,47 @@
+#pragma once
+// VrrpSocket: the wire of one VRRP instance (IPv4, IP protocol 112): a raw socket bound to the
+// instance's interface that joined 224.0.0.18 there (or talks to unicast peers), sends adverts
+// with TOS 0xc0 and TTL 255, and hands received packets to the codec. An adapter: the state
+// machine decides, this only moves bytes.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "director/vrrp/advert.hpp"
+#include "shared/fd.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl::director {
+
+class VrrpSocket {
+ public:
+  // `peers` empty: multicast on `ifname`; else unicast to each peer from `source`.
+  static Result<VrrpSocket> open(const std::string& ifname, const vrrp::IpAddress& source,
+                                 const std::vector<vrrp::IpAddress>& peers);
+
+  int fd() const { return fd_.get(); }
+
+  // Encodes and sends `advert` to the group (or to every unicast peer).
+  Status send(const vrrp::Advert& advert);
+
+  // Reads one pending packet (the whole IPv4 packet, header included). Empty when none is
+  // waiting.
+  std::vector<std::uint8_t> receive();
+
+ private:
+  VrrpSocket(Fd fd, vrrp::IpAddress source, std::vector<vrrp::IpAddress> peers, int ifindex)
+      : fd_(std::move(fd)), source_(source), peers_(std::move(peers)), ifindex_(ifindex) {}
+  Fd fd_;
+  vrrp::IpAddress source_;
+  std::vector<vrrp::IpAddress> peers_;
+  int ifindex_ = 0;
+  std::uint16_t ip_id_ = 0;
+};
+
+// Sends `count` gratuitous ARP requests ("who-has VIP tell VIP", as keepalived does) for each
+// IPv4 address in `vips` out of interface `ifname`, from the interface's MAC address.
+Status send_gratuitous_arp(const std::string& ifname, std::span<const vrrp::IpAddress> vips,
+                           unsigned count);
+
+}  // namespace lvsctl::director

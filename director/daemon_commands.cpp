@@ -1,0 +1,40 @@
+#include "director/daemon_commands.hpp"
+
+#include <cstdio>
+
+#include "director/daemon/control_socket.hpp"
+#include "director/daemon/daemon.hpp"
+
+namespace lvsctl::director {
+
+void add_run_command(CLI::App& director, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  auto* run = director.add_subcommand(
+      "run", "Run the director daemon (VRRP, IPVS, health checks) in the foreground");
+  run->add_option("-f,--config", options->config_path, "keepalived.conf to run")
+      ->capture_default_str();
+  run->add_option("--run-dir", options->run_dir, "directory for the pid file and control socket")
+      ->capture_default_str();
+  run->callback([options, &exit_code] { exit_code = run_director(*options); });
+}
+
+void add_status_command(CLI::App& director, int& exit_code) {
+  auto run_dir = std::make_shared<std::string>("/run/lvsctl");
+  auto json = std::make_shared<bool>(false);
+  auto* status = director.add_subcommand("status", "Show the running director's state");
+  status->add_option("--run-dir", *run_dir, "run directory of the daemon")->capture_default_str();
+  status->add_flag("--json", *json, "machine-readable output");
+  status->callback([run_dir, json, &exit_code] {
+    auto answer = query_control_socket(control_socket_path(*run_dir),
+                                       *json ? "status" : "status text");
+    if (!answer) {
+      std::fprintf(stderr, "lvsctl: %s\n", answer.error().message.c_str());
+      exit_code = 3;
+      return;
+    }
+    std::fputs(answer->c_str(), stdout);
+    exit_code = 0;
+  });
+}
+
+}  // namespace lvsctl::director

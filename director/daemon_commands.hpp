@@ -1,0 +1,12 @@
+#pragma once
+// `lvsctl director run -f FILE [--run-dir DIR]` (the daemon, in the foreground) and
+// `lvsctl director status [--run-dir DIR] [--json]` (asks the running daemon).
+#include <CLI/CLI.hpp>
+
+namespace lvsctl::director {
+
+void add_run_command(CLI::App& director, int& exit_code);
+// Exit codes (LSB status): 0 the daemon answered, 3 no daemon runs in that run directory.
+void add_status_command(CLI::App& director, int& exit_code);
+
+}  // namespace lvsctl::director
