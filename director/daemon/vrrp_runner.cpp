@@ -118,7 +118,11 @@ void VrrpRunner::on_readable() {
     if (!decoded) {
       // Adverts for other VRIDs share the wire; only count those, log the rest (keepalived logs
       // wrong auth and address lists the same way).
-      if (decoded.rejection().reason == vrrp::Reject::wrong_vrid) continue;
+      if (decoded.rejection().reason == vrrp::Reject::wrong_vrid) {
+        spdlog::debug("VRRP_Instance({}) ignored an advert of another router: {}",
+                      instance_.name, decoded.rejection().text());
+        continue;
+      }
       ++counters_.adverts_rejected;
       counters_.last_rejection = decoded.rejection().text();
       spdlog::warn("VRRP_Instance({}) ignored a packet: {}", instance_.name,
