@@ -99,7 +99,10 @@ lab_wait() {  # lab_wait SECONDS "shell condition": 0 once true, 1 on timeout
 }
 
 lab_has_addr() {  # lab_has_addr NS IFNAME ADDR: the address is on the interface
-  ip -n "${LAB}-$1" -o addr show dev "$2" 2>/dev/null | grep -qw "inet6\? $3\(/[0-9]*\)\?"
+  # Read the whole list first: `ip | grep -q` under pipefail fails when grep exits early.
+  local list
+  list=$(ip -n "${LAB}-$1" -o addr show dev "$2" 2>/dev/null) || return 1
+  grep -qw "inet6\? $3\(/[0-9]*\)\?" <<<"$list"
 }
 
 lab_keepalived() {  # lab_keepalived NS CONF: keepalived 2.2.7 in NS with its own pid files

@@ -1,0 +1,43 @@
+#include "firewall/nft_model.hpp"
+
+#include <fmt/format.h>
+
+namespace lvsctl::firewall {
+
+const char* family_name(NftFamily f) {
+  switch (f) {
+    case NftFamily::Inet: return "inet";
+    case NftFamily::Ip: return "ip";
+    case NftFamily::Ip6: return "ip6";
+  }
+  return "?";
+}
+
+std::string to_string(const NftChainId& id) {
+  return fmt::format("{} {} {}", family_name(id.family), id.table, id.chain);
+}
+
+const NftChain* NftRuleset::find_chain(NftFamily f, const std::string& table,
+                                       const std::string& name) const {
+  for (const auto& c : chains) {
+    if (c.id.family == f && c.id.table == table && c.id.chain == name) return &c;
+  }
+  return nullptr;
+}
+
+std::vector<const NftRule*> NftRuleset::rules_of(const NftChainId& id) const {
+  std::vector<const NftRule*> out;
+  for (const auto& r : rules) {
+    if (r.chain == id) out.push_back(&r);
+  }
+  return out;
+}
+
+const NftTable* NftRuleset::find_table(NftFamily f, const std::string& name) const {
+  for (const auto& t : tables) {
+    if (t.family == f && t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace lvsctl::firewall

@@ -1,0 +1,49 @@
+#pragma once
+// RAII netfilter netlink socket (libmnl) with the two exchanges the nftables backend needs:
+// a dump (request, then every reply message to a callback) and a transaction batch.
+// Adapter: no decisions.
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "shared/result.hpp"
+
+struct mnl_socket;
+struct nlmsghdr;
+
+namespace lvsctl::firewall {
+
+class NftSocket {
+ public:
+  // Opens and binds a NETLINK_NETFILTER socket in the caller's network namespace.
+  static Result<NftSocket> open();
+
+  NftSocket(NftSocket&&) noexcept;
+  NftSocket& operator=(NftSocket&&) noexcept;
+  NftSocket(const NftSocket&) = delete;
+  NftSocket& operator=(const NftSocket&) = delete;
+  ~NftSocket();
+
+  std::uint32_t next_seq() { return seq_++; }
+
+  // Sends `request` (a complete NLM_F_DUMP message whose sequence is `seq`) and calls
+  // `on_message` for each reply until NLMSG_DONE. `on_message` returns false to signal a parse
+  // failure. Error carries errno (EPERM without CAP_NET_ADMIN).
+  Status dump(const nlmsghdr* request, std::uint32_t seq,
+              const std::function<bool(const nlmsghdr*)>& on_message, const char* what);
+
+  // Sends a batch (begin ... end, every inner message flagged NLM_F_ACK) and collects the
+  // kernel's answers; the first error fails the whole (atomic) transaction.
+  Status send_batch(const void* data, std::size_t len);
+
+ private:
+  explicit NftSocket(mnl_socket* s);
+  mnl_socket* sock_ = nullptr;
+  std::uint32_t portid_ = 0;
+  std::uint32_t seq_ = 0;
+};
+
+// "permission denied (need root / CAP_NET_ADMIN)" etc.: an Error for a failed netlink exchange.
+Error nft_error(const char* what, int err);
+
+}  // namespace lvsctl::firewall

@@ -1,0 +1,181 @@
+// Executing an NftPlan as one nftables transaction.
+#include <fmt/format.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include <memory>
+#include <string>
+
+#include "firewall/nft_kernel.hpp"
+#include "firewall/nft_objects.hpp"
+#include "firewall/nft_socket.hpp"
+
+namespace lvsctl::firewall {
+namespace {
+
+constexpr std::size_t kBatchSize = 1 << 17;
+constexpr std::uint32_t kTypeIpv4Addr = 7;  // nft datatype ids, shown by `nft list`
+constexpr std::uint32_t kTypeIpv6Addr = 8;
+
+
+// Builds the messages of one transaction into a batch buffer.
+class Batch {
+ public:
+  Batch() : buf_(kBatchSize), batch_(mnl_nlmsg_batch_start(buf_.data(), buf_.size())) {
+    nftnl_batch_begin(static_cast<char*>(mnl_nlmsg_batch_current(batch_)), seq_++);
+    mnl_nlmsg_batch_next(batch_);
+  }
+  ~Batch() { mnl_nlmsg_batch_stop(batch_); }
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  nlmsghdr* add(std::uint16_t type, std::uint16_t family, std::uint16_t flags) {
+    return nftnl_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch_)), type,
+                                 family, flags | NLM_F_ACK, seq_++);
+  }
+  bool next() { return mnl_nlmsg_batch_next(batch_); }
+  void finish() {
+    nftnl_batch_end(static_cast<char*>(mnl_nlmsg_batch_current(batch_)), seq_++);
+    mnl_nlmsg_batch_next(batch_);
+  }
+  const void* data() const { return mnl_nlmsg_batch_head(batch_); }
+  std::size_t size() const { return mnl_nlmsg_batch_size(batch_); }
+
+ private:
+  std::vector<char> buf_;
+  mnl_nlmsg_batch* batch_;
+  std::uint32_t seq_ = 1;
+};
+
+void set_chain(nftnl_rule* r, const NftChainId& id) {
+  nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, static_cast<std::uint32_t>(id.family));
+  nftnl_rule_set_str(r, NFTNL_RULE_TABLE, id.table.c_str());
+  nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, id.chain.c_str());
+}
+
+// An anonymous constant set holding `elements`, referenced from the rule by `set_id`.
+void add_anonymous_set(Batch& batch, const NftChainId& id, const LookupExpr& lookup,
+                       std::uint32_t set_id) {
+  NftnlSet s(nftnl_set_alloc());
+  const auto key_len = static_cast<std::uint32_t>(lookup.elements.front().size());
+  nftnl_set_set_u32(s.get(), NFTNL_SET_FAMILY, static_cast<std::uint32_t>(id.family));
+  nftnl_set_set_str(s.get(), NFTNL_SET_TABLE, id.table.c_str());
+  nftnl_set_set_str(s.get(), NFTNL_SET_NAME, "__set%d");
+  nftnl_set_set_u32(s.get(), NFTNL_SET_ID, set_id);
+  nftnl_set_set_u32(s.get(), NFTNL_SET_FLAGS, NFT_SET_ANONYMOUS | NFT_SET_CONSTANT);
+  nftnl_set_set_u32(s.get(), NFTNL_SET_KEY_TYPE, key_len == 4 ? kTypeIpv4Addr : kTypeIpv6Addr);
+  nftnl_set_set_u32(s.get(), NFTNL_SET_KEY_LEN, key_len);
+  nftnl_set_nlmsg_build_payload(
+      batch.add(NFT_MSG_NEWSET, static_cast<std::uint16_t>(id.family), NLM_F_CREATE), s.get());
+  batch.next();
+  for (const auto& el : lookup.elements) {
+    nftnl_set_elem* e = nftnl_set_elem_alloc();
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, el.data(), static_cast<std::uint32_t>(el.size()));
+    nftnl_set_elem_add(s.get(), e);  // the set owns it now
+  }
+  nftnl_set_elems_nlmsg_build_payload(
+      batch.add(NFT_MSG_NEWSETELEM, static_cast<std::uint16_t>(id.family), NLM_F_CREATE), s.get());
+  batch.next();
+}
+
+nftnl_expr* make_expr(const Expr& expr, std::uint32_t set_id) {
+  return std::visit(
+      [&](const auto& x) -> nftnl_expr* {
+        using T = std::decay_t<decltype(x)>;
+        nftnl_expr* e = nullptr;
+        if constexpr (std::is_same_v<T, MetaExpr>) {
+          e = nftnl_expr_alloc("meta");
+          nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, x.key);
+          nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, x.dreg);
+        } else if constexpr (std::is_same_v<T, PayloadExpr>) {
+          e = nftnl_expr_alloc("payload");
+          nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, x.base);
+          nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, x.offset);
+          nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, x.len);
+          nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, x.dreg);
+        } else if constexpr (std::is_same_v<T, CmpExpr>) {
+          e = nftnl_expr_alloc("cmp");
+          nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, x.sreg);
+          nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, static_cast<std::uint32_t>(x.op));
+          nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, x.data.data(),
+                         static_cast<std::uint32_t>(x.data.size()));
+        } else if constexpr (std::is_same_v<T, LookupExpr>) {
+          e = nftnl_expr_alloc("lookup");
+          nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, x.sreg);
+          nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, x.set.c_str());
+          nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+          if (x.invert) nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+        } else if constexpr (std::is_same_v<T, VerdictExpr>) {
+          e = nftnl_expr_alloc("immediate");
+          nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+          nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, static_cast<std::uint32_t>(x.code));
+          if (!x.chain.empty()) nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, x.chain.c_str());
+        } else if constexpr (std::is_same_v<T, CounterExpr>) {
+          e = nftnl_expr_alloc("counter");
+        }
+        // Other kinds are never built by lvsctl: nullptr makes the caller fail loudly.
+        return e;
+      },
+      expr);
+}
+
+Status add_rule(Batch& batch, const NftChainId& id, const std::vector<Expr>& exprs,
+                std::uint32_t& next_set_id) {
+  NftnlRule r(nftnl_rule_alloc());
+  set_chain(r.get(), id);
+  std::uint32_t set_id = 0;
+  for (const auto& expr : exprs) {
+    if (const auto* l = std::get_if<LookupExpr>(&expr)) {
+      set_id = next_set_id++;
+      add_anonymous_set(batch, id, *l, set_id);
+    }
+    nftnl_expr* e = make_expr(expr, set_id);
+    if (!e) return Error{"internal: an expression kind lvsctl cannot build"};
+    nftnl_rule_add_expr(r.get(), e);
+  }
+  nftnl_udata_buf* ud = nftnl_udata_buf_alloc(NFTNL_UDATA_COMMENT_MAXLEN + 8);
+  const std::string tag(kRuleTag);
+  nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, tag.c_str());
+  nftnl_rule_set_data(r.get(), NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
+                      nftnl_udata_buf_len(ud));
+  nftnl_udata_buf_free(ud);
+  // No NLM_F_APPEND and no position: the kernel puts the rule at the head of the chain.
+  nftnl_rule_nlmsg_build_payload(
+      batch.add(NFT_MSG_NEWRULE, static_cast<std::uint16_t>(id.family), NLM_F_CREATE), r.get());
+  if (!batch.next()) return Error{"the nftables batch is too large"};
+  return {};
+}
+
+}  // namespace
+
+Status apply_nft_plan(const NftPlan& plan) {
+  if (!plan.changes()) return {};
+  auto sock = NftSocket::open();
+  if (!sock) return sock.error();
+  Batch batch;
+  std::uint32_t next_set_id = 1;
+  for (const auto& cp : plan.chains) {
+    for (std::uint64_t handle : cp.delete_handles) {
+      NftnlRule r(nftnl_rule_alloc());
+      set_chain(r.get(), cp.chain);
+      nftnl_rule_set_u64(r.get(), NFTNL_RULE_HANDLE, handle);
+      nftnl_rule_nlmsg_build_payload(
+          batch.add(NFT_MSG_DELRULE, static_cast<std::uint16_t>(cp.chain.family), 0), r.get());
+      if (!batch.next()) return Error{"the nftables batch is too large"};
+    }
+    // Each insert goes to the head: insert the last wanted rule first.
+    for (auto it = cp.insert.rbegin(); it != cp.insert.rend(); ++it) {
+      if (auto st = add_rule(batch, cp.chain, *it, next_set_id); !st) return st;
+    }
+  }
+  batch.finish();
+  return sock->send_batch(batch.data(), batch.size());
+}
+
+}  // namespace lvsctl::firewall

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Split brain from an iptables-nft drop policy, healed by `lvsctl firewall allow-vrrp`;
+# idempotency, status, revoke restores the table exactly.
+VARIANT=nft
+. "$(dirname "$0")/firewall_iptables_lab.sh"
