@@ -10,6 +10,7 @@
 
 #include "director/config/load.hpp"
 #include "director/daemon/control_socket.hpp"
+#include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/ipvs_sync.hpp"
 #include "director/daemon/link_monitor.hpp"
@@ -66,11 +67,23 @@ class Daemon {
     if (!links) return links.error();
     links_ = std::move(*links);
 
-    ipvs_.apply(desired_table(config_, all_healthy(config_)), config_.global.lvs_flush);
+    if (auto st = start_health(); !st) return st;
+    ipvs_.apply(desired_table(config_, health_->lookup()), config_.global.lvs_flush);
     return start_vrrp(config_, {});
   }
 
   Status run() { return loop_->run(); }
+
+  // Health checks drive the IPVS table: every change re-plans it against the kernel.
+  Status start_health() {
+    health_.reset();
+    auto health = HealthMonitor::start(
+        *loop_, config_, [this] { ipvs_.apply(desired_table(config_, health_->lookup())); },
+        scripts_.runner());
+    if (!health) return health.error();
+    health_ = std::move(*health);
+    return {};
+  }
 
  private:
   Status install_signals() {
@@ -131,9 +144,11 @@ class Daemon {
       it->second->shutdown();
       it = vrrp_.erase(it);
     }
+    health_.reset();  // it refers to the old config
     config_ = std::move(parsed.config);
+    if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
     if (auto st = start_vrrp(config_, keep); !st) spdlog::error("Reload: {}", st.error().message);
-    ipvs_.apply(desired_table(config_, all_healthy(config_)));
+    ipvs_.apply(desired_table(config_, health_ ? health_->lookup() : all_healthy(config_)));
   }
 
   // Control socket requests: "status" (JSON) and "status text".
@@ -144,7 +159,7 @@ class Daemon {
         runners.push_back(it->second.get());
       }
     }
-    if (request == "status") return status_json(runners, ipvs_, config_);
+    if (request == "status") return status_json(runners, ipvs_, health_.get());
     if (request == "status text") return status_text(runners, ipvs_);
     return "{\"error\": \"unknown request\"}\n";
   }
@@ -157,6 +172,7 @@ class Daemon {
   ScriptRunnerPool scripts_;
   std::optional<ControlSocket> control_;
   std::unique_ptr<LinkMonitor> links_;
+  std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
 };
 

@@ -104,7 +104,7 @@ ipvs::Address to_ipvs(const config::IpAddress& address) {
 
 HealthLookup all_healthy(const config::Config& config) {
   return [&config](std::size_t vs, std::size_t rs) {
-    return RealServerHealth{true, config.virtual_servers[vs].real_servers[rs].weight};
+    return DestinationHealth{true, config.virtual_servers[vs].real_servers[rs].weight};
   };
 }
 
@@ -116,7 +116,7 @@ ipvs::Table desired_table(const config::Config& config, const HealthLookup& heal
     long live_weight = 0;
     for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
       const config::RealServer& rs = vs.real_servers[r];
-      const RealServerHealth h = health(v, r);
+      const DestinationHealth h = health(v, r);
       if (!h.up && !rs.inhibit_on_failure) continue;
       ipvs::Destination d;
       d.address = to_ipvs(rs.address);

@@ -19,14 +19,14 @@ namespace lvsctl::director {
 
 // Where one real server stands: `up`, and the weight to use while up (the configured one, or
 // what MISC_CHECK misc_dynamic reported).
-struct RealServerHealth {
+struct DestinationHealth {
   bool up = true;
   int weight = 1;
 };
 
 // Health of real server `rs` of virtual server `vs` (indexes into Config::virtual_servers and
 // VirtualServer::real_servers).
-using HealthLookup = std::function<RealServerHealth(std::size_t vs, std::size_t rs)>;
+using HealthLookup = std::function<DestinationHealth(std::size_t vs, std::size_t rs)>;
 
 // Every real server up with its configured weight (no checkers ran yet, or none configured).
 HealthLookup all_healthy(const config::Config& config);

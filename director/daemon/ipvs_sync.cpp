@@ -29,6 +29,7 @@ void IpvsSync::apply(ipvs::Table desired, bool flush) {
 
 void IpvsSync::sync() {
   if (!client_) return;
+  const auto started = std::chrono::steady_clock::now();
   auto actual = client_->table();
   if (!actual) {
     spdlog::error("IPVS: cannot read the table: {}", actual.error().message);
@@ -42,7 +43,13 @@ void IpvsSync::sync() {
   flush_ = false;  // lvs_flush applies once, at start
   owned_.clear();
   for (const auto& s : desired_) owned_.push_back(s.key);
-  if (ops.empty()) return;
+  if (ops.empty()) {
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    spdlog::info("IPVS: no change ({} services in sync, checked in {:.1f} ms)", desired_.size(),
+                 static_cast<double>(took.count()) / 1000.0);
+    return;
+  }
   spdlog::info("IPVS: {}", ipvs::summarize(ops).to_string());
   auto report = client_->apply(ops);
   if (!report) {

@@ -48,7 +48,7 @@ void write_service(JsonWriter& j, const ipvs::Service& s) {
 }  // namespace
 
 std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs,
-                        const config::Config& /*config*/) {
+                        const HealthMonitor* health) {
   JsonWriter j;
   j.begin_object();
   j.key("vrrp_instances").begin_array();
@@ -73,6 +73,11 @@ std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ip
     j.end_object();
   }
   j.end_array();
+  if (health) {
+    health->write_json(j);
+  } else {
+    j.key("virtual_servers").begin_array().end_array();
+  }
   j.key("ipvs").begin_object();
   j.key("available").value(ipvs.available());
   if (!ipvs.available()) j.key("reason").value(ipvs.unavailable_reason());

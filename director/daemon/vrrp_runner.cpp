@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "director/daemon/vrrp_mapping.hpp"
+#include "director/vrrp/gratuitous_sender.hpp"
 #include "shared/netlink/interface_address.hpp"
 
 namespace lvsctl::director {
@@ -64,12 +65,13 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   if (!sock) return Error{"vrrp_instance " + instance.name + ": " + sock.error().message};
   return std::unique_ptr<VrrpRunner>(
       new VrrpRunner(loop, rtnl, instance, vrrp_instance_config(config, instance, primary),
-                     std::move(*sock), *ifindex, std::move(run_script)));
+                     std::move(*sock), *ifindex, std::move(run_script),
+                     tracked_scripts(config, instance)));
 }
 
 VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
                        vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
-                       ScriptRunner run_script)
+                       ScriptRunner run_script, std::vector<config::VrrpScript> scripts)
     : loop_(loop),
       rtnl_(rtnl),
       instance_(std::move(instance)),
@@ -77,9 +79,12 @@ VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::Vrrp
       socket_(std::move(socket)),
       ifindex_(ifindex),
       run_script_(std::move(run_script)),
-      expectation_(vrrp::expectation_of(machine_.config())) {}
+      expectation_(vrrp::expectation_of(machine_.config())),
+      scripts_(loop, std::move(scripts),
+               [this](const std::string& name, bool success) { on_script(name, success); }) {}
 
 VrrpRunner::~VrrpRunner() {
+  scripts_.stop();
   loop_.unwatch(socket_.fd());
   loop_.cancel_timer(timer_);
 }
@@ -91,10 +96,17 @@ void VrrpRunner::start() {
                instance_.name, instance_.interface, instance_.vrid, instance_.priority,
                instance_.version, machine_.config().primary_address.to_string());
   perform(machine_.start(loop_.now()));
+  scripts_.start();
+}
+
+void VrrpRunner::on_script(const std::string& name, bool success) {
+  if (stopped_) return;
+  perform(machine_.on_script(name, success, loop_.now()));
 }
 
 void VrrpRunner::shutdown() {
   if (stopped_) return;
+  scripts_.stop();
   perform(machine_.shutdown(loop_.now()));
   stopped_ = true;
   loop_.unwatch(socket_.fd());
@@ -161,7 +173,7 @@ void VrrpRunner::perform(const vrrp::Step& step) {
       case Kind::add_vips: set_vips(true); break;
       case Kind::remove_vips: set_vips(false); break;
       case Kind::send_garp: {
-        auto st = send_gratuitous_arp(instance_.interface, machine_.config().vips, action.count);
+        auto st = vrrp::send_gratuitous(instance_.interface, machine_.config().vips, action.count);
         if (!st) spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
         break;
       }

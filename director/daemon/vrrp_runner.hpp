@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "director/config/model.hpp"
+#include "director/daemon/vrrp_script.hpp"
 #include "director/daemon/vrrp_socket.hpp"
 #include "director/vrrp/state_machine.hpp"
 #include "shared/event_loop.hpp"
@@ -35,7 +36,8 @@ class VrrpRunner {
                                                     ScriptRunner run_script);
   ~VrrpRunner();
 
-  // Removes VIPs a crashed earlier run left behind and enters BACKUP (or MASTER as owner).
+  // Removes VIPs a crashed earlier run left behind and enters BACKUP (or MASTER as owner), and
+  // starts the tracked vrrp_scripts (the instance waits in INIT until each has reported once).
   void start();
   // Priority-0 advert when MASTER, VIPs removed, notify_stop. The instance stays silent after.
   void shutdown();
@@ -48,8 +50,9 @@ class VrrpRunner {
  private:
   VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
              vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
-             ScriptRunner run_script);
+             ScriptRunner run_script, std::vector<config::VrrpScript> scripts);
   void on_readable();
+  void on_script(const std::string& name, bool success);
   void on_timer();
   void perform(const vrrp::Step& step);
   void set_vips(bool present);
@@ -67,6 +70,7 @@ class VrrpRunner {
   VrrpCounters counters_;
   vrrp::Expectation expectation_;
   bool stopped_ = false;
+  VrrpScriptTracker scripts_;  // track_script: started by start(), stopped by shutdown()
 };
 
 }  // namespace lvsctl::director

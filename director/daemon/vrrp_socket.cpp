@@ -1,15 +1,10 @@
 #include "director/daemon/vrrp_socket.hpp"
 
 #include <arpa/inet.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -81,49 +76,6 @@ std::vector<std::uint8_t> VrrpSocket::receive() {
   if (n <= 0) return {};
   buf.resize(static_cast<std::size_t>(n));
   return buf;
-}
-
-Status send_gratuitous_arp(const std::string& ifname, std::span<const vrrp::IpAddress> vips,
-                           unsigned count) {
-  Fd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP)));
-  if (!fd) return Error::from_errno("cannot open a packet socket for gratuitous ARP");
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
-  if (::ioctl(fd.get(), SIOCGIFHWADDR, &ifr) != 0) {
-    return Error::from_errno("cannot read the MAC address of " + ifname);
-  }
-  std::array<std::uint8_t, 6> mac{};
-  std::memcpy(mac.data(), ifr.ifr_hwaddr.sa_data, 6);
-
-  sockaddr_ll to{};
-  to.sll_family = AF_PACKET;
-  to.sll_protocol = htons(ETH_P_ARP);
-  to.sll_ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
-  to.sll_halen = 6;
-  std::memset(to.sll_addr, 0xff, 6);
-
-  for (unsigned i = 0; i < count; ++i) {
-    for (const auto& vip : vips) {
-      if (!vip.is_v4()) continue;
-      // Ethernet header + ARP request "who-has VIP tell VIP" (sender and target both the VIP).
-      std::array<std::uint8_t, 42> frame{};
-      std::memset(frame.data(), 0xff, 6);
-      std::memcpy(frame.data() + 6, mac.data(), 6);
-      frame[12] = 0x08, frame[13] = 0x06;
-      const std::uint8_t arp_head[8] = {0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01};
-      std::memcpy(frame.data() + 14, arp_head, 8);
-      std::memcpy(frame.data() + 22, mac.data(), 6);
-      std::memcpy(frame.data() + 28, vip.bytes().data(), 4);
-      std::memset(frame.data() + 32, 0xff, 6);
-      std::memcpy(frame.data() + 38, vip.bytes().data(), 4);
-      if (::sendto(fd.get(), frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                   sizeof to) < 0) {
-        return Error::from_errno("cannot send gratuitous ARP for " + vip.to_string() + " on " +
-                                 ifname);
-      }
-    }
-  }
-  return {};
 }
 
 }  // namespace lvsctl::director

@@ -4,7 +4,6 @@
 // with TOS 0xc0 and TTL 255, and hands received packets to the codec. An adapter: the state
 // machine decides, this only moves bytes.
 #include <cstdint>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -38,10 +37,5 @@ class VrrpSocket {
   int ifindex_ = 0;
   std::uint16_t ip_id_ = 0;
 };
-
-// Sends `count` gratuitous ARP requests ("who-has VIP tell VIP", as keepalived does) for each
-// IPv4 address in `vips` out of interface `ifname`, from the interface's MAC address.
-Status send_gratuitous_arp(const std::string& ifname, std::span<const vrrp::IpAddress> vips,
-                           unsigned count);
 
 }  // namespace lvsctl::director

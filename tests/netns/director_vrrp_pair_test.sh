@@ -44,7 +44,7 @@ lab_log "VIP moved to the backup after kill -9"
 # Restart: the master removes its stale VIP, then preempts; the backup releases the VIP.
 dir_lvsctl d1 "$LAB_TMP/master.conf"; master=$LAB_LAST_PID
 lab_wait 10 "dir_vip_on d1 && ! dir_vip_on d2" || lab_fail "restarted master did not take the VIP back"
-[ "$(dir_state d2)" = BACKUP ] || lab_fail "d2 did not return to BACKUP"
+lab_wait 5 '[ "$(dir_state d2)" = BACKUP ]' || lab_fail "d2 did not return to BACKUP: $(dir_status d2)"
 lab_log "restarted master preempted"
 
 # SIGTERM: priority-0 advert, VIP removed from the master, the backup takes over quickly.

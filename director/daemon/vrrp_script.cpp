@@ -1,0 +1,98 @@
+#include "director/daemon/vrrp_script.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace lvsctl::director {
+
+VrrpScriptTracker::VrrpScriptTracker(EventLoop& loop, std::vector<config::VrrpScript> scripts,
+                                     Report report)
+    : loop_(loop), report_(std::move(report)) {
+  for (auto& s : scripts) scripts_.push_back(std::make_unique<Script>(Script{std::move(s)}));
+}
+
+VrrpScriptTracker::~VrrpScriptTracker() { stop(); }
+
+void VrrpScriptTracker::start() {
+  running_ = true;
+  for (auto& s : scripts_) launch(*s);
+}
+
+void VrrpScriptTracker::stop() {
+  running_ = false;
+  for (auto& s : scripts_) {
+    loop_.cancel_timer(s->next);
+    s->next = 0;
+    drop_child(*s);  // ChildProcess kills and reaps a running child when destroyed
+  }
+}
+
+void VrrpScriptTracker::drop_child(Script& script) {
+  loop_.cancel_timer(script.deadline);
+  script.deadline = 0;
+  if (script.child) {
+    loop_.unwatch(script.child->pidfd());
+    script.child.reset();
+  }
+}
+
+void VrrpScriptTracker::launch(Script& script) {
+  script.next = 0;
+  if (!running_ || script.child) return;
+  auto child = ChildProcess::spawn_shell(script.config.script.command);
+  if (!child) {
+    spdlog::error("VRRP_Script({}) cannot run '{}': {}", script.config.name,
+                  script.config.script.command, child.error().message);
+    report_(script.config.name, false);
+    schedule(script);
+    return;
+  }
+  script.child.emplace(std::move(*child));
+  script.timed_out = false;
+  Script* s = &script;
+  auto st = loop_.watch(script.child->pidfd(), io::kReadable, [this, s](uint32_t) { finish(*s); });
+  if (!st) spdlog::error("VRRP_Script({}) cannot watch: {}", script.config.name, st.error().message);
+  const auto timeout = script.config.timeout.value_or(script.config.interval);
+  script.deadline = loop_.after(std::chrono::duration_cast<Clock::duration>(timeout), [this, s] {
+    s->deadline = 0;
+    s->timed_out = true;
+    if (s->child) s->child->kill_group(SIGKILL);
+  });
+}
+
+void VrrpScriptTracker::finish(Script& script) {
+  if (!script.child) return;
+  auto status = script.child->try_wait();
+  if (!status) return;
+  const bool timed_out = script.timed_out;
+  drop_child(script);
+  const bool success = !timed_out && status->exited && status->code == 0;
+  if (timed_out) {
+    spdlog::warn("VRRP_Script({}) timed out: killed", script.config.name);
+  } else {
+    spdlog::debug("VRRP_Script({}) {}", script.config.name, status->describe());
+  }
+  schedule(script);
+  report_(script.config.name, success);  // last: the callback may act on the whole instance
+}
+
+void VrrpScriptTracker::schedule(Script& script) {
+  if (!running_ || script.next != 0) return;
+  Script* s = &script;
+  script.next = loop_.after(std::chrono::duration_cast<Clock::duration>(script.config.interval),
+                            [this, s] { launch(*s); });
+}
+
+std::vector<config::VrrpScript> tracked_scripts(const config::Config& config,
+                                                const config::VrrpInstance& instance) {
+  std::vector<config::VrrpScript> out;
+  for (const auto& t : instance.track_scripts) {
+    auto it = std::find_if(config.vrrp_scripts.begin(), config.vrrp_scripts.end(),
+                           [&](const auto& s) { return s.name == t.name; });
+    if (it != config.vrrp_scripts.end()) out.push_back(*it);
+  }
+  return out;
+}
+
+}  // namespace lvsctl::director

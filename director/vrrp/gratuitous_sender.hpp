@@ -1,0 +1,16 @@
+#pragma once
+// Sends the gratuitous ARPs (IPv4 VIPs) and unsolicited Neighbour Advertisements (IPv6 VIPs) a
+// new master owes its neighbours, built by gratuitous.hpp, out of one interface from its MAC.
+// Adapter: opens an AF_PACKET socket per call (takeovers are rare), no decisions.
+#include <span>
+#include <string>
+
+#include "director/vrrp/ip_address.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl::director::vrrp {
+
+// `count` rounds; each round one frame per VIP. Errors name the interface or the VIP.
+Status send_gratuitous(const std::string& ifname, std::span<const IpAddress> vips, unsigned count);
+
+}  // namespace lvsctl::director::vrrp

@@ -1,0 +1,63 @@
+#pragma once
+// InstanceConfig: what one VRRP instance needs to run, as plain values. It is deliberately not the
+// keepalived.conf model (director/config/): the daemon maps a `vrrp_instance` block onto this, so
+// the state machine and the codec depend on nothing but these fields.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "director/vrrp/advert.hpp"
+#include "director/vrrp/ip_address.hpp"
+
+namespace lvsctl::director::vrrp {
+
+// `track_interface { IF [weight W] }`. Weight 0: the interface going down puts the instance in
+// FAULT. W > 0: the priority rises by W while it is up. W < 0: it falls by |W| while it is down.
+struct TrackedInterface {
+  std::string name;
+  int weight = 0;
+};
+
+// `track_script { NAME [weight W] }` with the script's `rise`/`fall`. Weight 0: a failed script
+// means FAULT. W > 0: +W while the script succeeds. W < 0: -|W| while it fails.
+struct TrackedScript {
+  std::string name;
+  int weight = 0;
+  int rise = 1;  // consecutive successes that make a failed script good
+  int fall = 1;  // consecutive failures that make a good script failed
+};
+
+struct InstanceConfig {
+  std::string name;       // vrrp_instance NAME, for notify and logs
+  std::string interface;  // the instance's own interface: down means FAULT
+  uint8_t vrid = 0;
+  uint8_t version = 2;     // vrrp_version
+  uint8_t priority = 100;  // 255 = address owner: master at once, tracking weights ignored
+  std::chrono::milliseconds advert_interval{1000};  // v2: whole seconds; v3: centiseconds
+  bool start_as_master = false;  // `state MASTER`: wait one interval (not Master_Down) at start
+  bool nopreempt = false;
+  std::chrono::milliseconds preempt_delay{0};
+  AuthType auth_type = AuthType::none;  // v2
+  std::string auth_pass;                // v2 PASS, first 8 bytes used
+  IpAddress primary_address;            // our source address; breaks equal-priority ties
+  std::vector<IpAddress> vips;          // virtual_ipaddress
+  std::vector<TrackedInterface> track_interfaces;
+  std::vector<TrackedScript> track_scripts;
+  std::chrono::milliseconds garp_master_delay{5000};  // second GARP burst after takeover; 0 = none
+  unsigned garp_master_repeat = 5;                    // GARPs per burst
+  std::chrono::milliseconds garp_master_refresh{0};   // periodic GARP while master; 0 = off
+  unsigned garp_master_refresh_repeat = 1;
+};
+
+// The advert interval as sent, in centiseconds: v2 whole seconds (1..255 s), v3 1..4095 cs.
+uint16_t interval_cs(const InstanceConfig& config);
+
+// What decode() should check peers' adverts against.
+Expectation expectation_of(const InstanceConfig& config);
+
+// Our advert with `priority` (our effective one, or 0 on shutdown), to the multicast group of the
+// primary address's family, from the primary address.
+Advert advert_of(const InstanceConfig& config, uint8_t priority);
+
+}  // namespace lvsctl::director::vrrp

@@ -1,0 +1,53 @@
+#include "director/vrrp/master_conflict.hpp"
+
+#include <algorithm>
+
+namespace lvsctl::director::vrrp {
+
+std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, TimePoint now) {
+  const Key key{a.source.family, a.version, a.vrid};
+  auto& group = speakers_[key];
+  Speaker& me = group[a.source];
+  const Micros interval(a.interval_cs * 10'000LL);
+
+  const bool silent_too_long = me.advertising && now - me.last > me.window;
+  if (a.priority == 0 || silent_too_long) me.advertising = false;
+  if (a.priority == 0) return std::nullopt;
+  if (!me.advertising) {
+    me.advertising = true;
+    me.run_start = now;
+  }
+  me.last = now;
+  me.priority = a.priority;
+  me.interval = interval;
+  me.window = master_down_interval(a.version, a.priority, interval);
+
+  std::optional<MasterConflict> found;
+  for (auto& [address, other] : group) {
+    if (address == a.source) continue;
+    const auto pair_key =
+        std::make_tuple(key, std::min(address, a.source), std::max(address, a.source));
+    const bool other_live = other.advertising && now - other.last <= other.window;
+    if (!other_live) {
+      other.advertising = false;
+      reported_.erase(pair_key);
+      continue;
+    }
+    // Both live. A conflict when we advertise although the other, no worse than us, has been
+    // advertising long enough to be heard (half an interval allows for adverts crossing on the
+    // wire), or when each kept advertising well after the other started.
+    const bool other_is_no_worse = other.priority >= me.priority;
+    const bool other_heard = now - other.run_start >= me.interval / 2;
+    const bool both_kept_on = other.last - me.run_start >= other.interval / 2 &&
+                              me.last - other.run_start >= me.interval / 2;
+    if ((other_is_no_worse && other_heard) || both_kept_on) {
+      if (!reported_[pair_key] && !found) {
+        found = MasterConflict{a.vrid, a.version, address, other.priority, a.source, a.priority};
+      }
+      reported_[pair_key] = true;
+    }
+  }
+  return found;
+}
+
+}  // namespace lvsctl::director::vrrp

@@ -1,0 +1,51 @@
+#pragma once
+// MasterConflictDetector: spots two masters for one VRID on a link from the adverts seen on the
+// wire (what `lvsctl director watch` flags; a firewall dropping VRRP is the usual cause). Pure.
+//
+// A source is "advertising" from its first advert with priority > 0 until it is silent for its
+// Master_Down_Interval or sends priority 0. While another source is advertising, an advert is a
+// conflict when the other's priority is no lower and it has been advertising for half an
+// interval (long enough to be heard), or when both kept advertising well after the other started.
+// This does not flag a normal failover (the old master's silence exceeds its Master_Down before
+// the backup speaks) or a preemption (the better node starts, the old master stops at once; an
+// advert crossing on the wire is tolerated); a split brain is flagged within about an interval.
+#include <map>
+#include <optional>
+#include <tuple>
+#include <utility>
+
+#include "director/vrrp/advert.hpp"
+#include "director/vrrp/state_machine.hpp"
+
+namespace lvsctl::director::vrrp {
+
+struct MasterConflict {
+  uint8_t vrid = 0;
+  uint8_t version = 0;
+  IpAddress first;  // the source that was advertising already
+  uint8_t first_priority = 0;
+  IpAddress second;  // the source whose advert revealed the conflict
+  uint8_t second_priority = 0;
+};
+
+class MasterConflictDetector {
+ public:
+  // Records `advert` (already accepted by decode()) seen at `now`. Returns a conflict the first
+  // time it is seen; a pair is reported again only after it has been resolved in between.
+  std::optional<MasterConflict> observe(const Advert& advert, TimePoint now);
+
+ private:
+  struct Speaker {
+    TimePoint run_start;
+    TimePoint last;
+    uint8_t priority = 0;
+    Micros interval{0};
+    Micros window{0};  // its Master_Down_Interval
+    bool advertising = false;
+  };
+  using Key = std::tuple<Family, uint8_t, uint8_t>;  // family, version, VRID
+  std::map<Key, std::map<IpAddress, Speaker>> speakers_;
+  std::map<std::tuple<Key, IpAddress, IpAddress>, bool> reported_;
+};
+
+}  // namespace lvsctl::director::vrrp

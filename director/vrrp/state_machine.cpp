@@ -1,0 +1,305 @@
+#include "director/vrrp/state_machine.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace lvsctl::director::vrrp {
+namespace {
+
+Action act(Action::Kind kind) { return Action{kind}; }
+
+Action advert(uint8_t priority) {
+  Action a{Action::Kind::send_advert};
+  a.priority = priority;
+  return a;
+}
+
+Action notify(State s) {
+  Action a{Action::Kind::notify};
+  a.state = s;
+  return a;
+}
+
+Action garp(unsigned count) {
+  Action a{Action::Kind::send_garp};
+  a.count = count;
+  return a;
+}
+
+void earliest(std::optional<TimePoint>& acc, const std::optional<TimePoint>& t) {
+  if (t && (!acc || *t < *acc)) acc = t;
+}
+
+}  // namespace
+
+std::string_view to_string(State state) {
+  switch (state) {
+    case State::init:
+      return "INIT";
+    case State::backup:
+      return "BACKUP";
+    case State::master:
+      return "MASTER";
+    case State::fault:
+      return "FAULT";
+  }
+  return "UNKNOWN";
+}
+
+bool Step::has(Action::Kind kind) const {
+  return std::any_of(actions.begin(), actions.end(),
+                     [&](const Action& a) { return a.kind == kind; });
+}
+
+bool Step::notifies(State state) const {
+  return std::any_of(actions.begin(), actions.end(), [&](const Action& a) {
+    return a.kind == Action::Kind::notify && a.state == state;
+  });
+}
+
+StateMachine::StateMachine(InstanceConfig config)
+    : config_(std::move(config)), tracking_(config_), master_adver_interval_(own_interval()) {}
+
+Micros StateMachine::own_interval() const { return Micros(interval_cs(config_) * 10'000LL); }
+
+Micros StateMachine::skew() const {
+  return skew_time(config_.version, effective_priority(), master_adver_interval_);
+}
+
+Micros StateMachine::master_down_interval() const {
+  return vrrp::master_down_interval(config_.version, effective_priority(), master_adver_interval_);
+}
+
+std::optional<IpAddress> StateMachine::master_address() const {
+  if (state_ == State::master) return config_.primary_address;
+  return master_address_;
+}
+
+std::optional<TimePoint> StateMachine::next_wakeup() const {
+  std::optional<TimePoint> t;
+  if (state_ == State::master) {
+    earliest(t, deadline_);
+    earliest(t, garp_repeat_at_);
+    earliest(t, garp_refresh_at_);
+  } else if (state_ == State::backup) {
+    earliest(t, deadline_);
+  }
+  return t;
+}
+
+Step StateMachine::finish(Step step) const {
+  step.wake_at = next_wakeup();
+  return step;
+}
+
+void StateMachine::enter_backup(Step& step, TimePoint now, Micros down_after) {
+  if (state_ == State::master) leave_master(step);
+  if (state_ == State::init) step.actions.push_back(act(Action::Kind::remove_vips));  // stale VIPs
+  const bool changed = state_ != State::backup;
+  state_ = State::backup;
+  wants_master_ = false;
+  deadline_ = now + down_after;
+  if (changed) step.actions.push_back(notify(State::backup));
+}
+
+void StateMachine::become_master(Step& step, TimePoint now) {
+  state_ = State::master;
+  wants_master_ = false;
+  preempt_at_.reset();
+  master_adver_interval_ = own_interval();
+  // The advert goes first: the old master drops the VIPs before our GARPs arrive.
+  step.actions.push_back(advert(effective_priority()));
+  step.actions.push_back(act(Action::Kind::add_vips));
+  if (config_.garp_master_repeat > 0) step.actions.push_back(garp(config_.garp_master_repeat));
+  step.actions.push_back(notify(State::master));
+  deadline_ = now + master_adver_interval_;
+  garp_repeat_at_.reset();
+  garp_refresh_at_.reset();
+  if (config_.garp_master_delay.count() > 0 && config_.garp_master_repeat > 0) {
+    garp_repeat_at_ = now + config_.garp_master_delay;
+  }
+  if (config_.garp_master_refresh.count() > 0) garp_refresh_at_ = now + config_.garp_master_refresh;
+}
+
+void StateMachine::leave_master(Step& step) {
+  step.actions.push_back(act(Action::Kind::remove_vips));
+  garp_repeat_at_.reset();
+  garp_refresh_at_.reset();
+}
+
+void StateMachine::enter_fault(Step& step) {
+  if (state_ == State::master) {
+    step.actions.push_back(advert(0));
+    leave_master(step);
+  }
+  const bool changed = state_ != State::fault;
+  state_ = State::fault;
+  wants_master_ = false;
+  deadline_.reset();
+  master_address_.reset();
+  if (changed) step.actions.push_back(notify(State::fault));
+}
+
+void StateMachine::begin(Step& step, TimePoint now) {
+  master_adver_interval_ = own_interval();
+  if (tracking_.initialising()) return;  // stay INIT until every script has reported
+  if (tracking_.fault() || group_fault_) {
+    if (state_ == State::init) step.actions.push_back(act(Action::Kind::remove_vips));
+    enter_fault(step);
+  } else if (config_.priority == 255) {
+    become_master(step, now);
+  } else if (config_.start_as_master) {
+    enter_backup(step, now,
+                 master_adver_interval_ + skew_time(config_.version, 255, own_interval()));
+  } else {
+    enter_backup(step, now, master_down_interval());
+  }
+}
+
+void StateMachine::reconsider(Step& step, TimePoint now) {
+  if (!started_) return;
+  if (state_ == State::init) {
+    begin(step, now);
+    return;
+  }
+  const bool fault = tracking_.fault() || group_fault_;
+  if (fault && state_ != State::fault) {
+    enter_fault(step);
+  } else if (!fault && state_ == State::fault) {
+    master_adver_interval_ = own_interval();
+    if (config_.priority == 255 && !in_sync_group_) {
+      become_master(step, now);
+    } else {
+      enter_backup(step, now, master_down_interval());
+    }
+  }
+}
+
+Step StateMachine::on_interface(std::string_view ifname, bool up, TimePoint now) {
+  Step step;
+  if (tracking_.set_interface(ifname, up)) reconsider(step, now);
+  return finish(std::move(step));
+}
+
+Step StateMachine::on_script(std::string_view script, bool success, TimePoint now) {
+  Step step;
+  if (tracking_.add_script_result(script, success)) reconsider(step, now);
+  return finish(std::move(step));
+}
+
+Step StateMachine::start(TimePoint now) {
+  Step step;
+  if (started_) return finish(std::move(step));
+  started_ = true;
+  begin(step, now);
+  return finish(std::move(step));
+}
+
+Step StateMachine::on_advert(const Advert& a, TimePoint now) {
+  Step step;
+  if (a.source == config_.primary_address) return finish(std::move(step));  // our own, looped back
+  if (state_ == State::backup) {
+    const uint8_t ours = effective_priority();
+    const bool preempt_delay_running =
+        config_.preempt_delay.count() > 0 && (!preempt_at_ || now < *preempt_at_);
+    if (a.priority == 0) {
+      deadline_ = now + skew();  // the master resigned: take over after Skew_Time
+    } else if (config_.nopreempt || a.priority >= ours || preempt_delay_running) {
+      if (config_.version == 3) master_adver_interval_ = Micros(a.interval_cs * 10'000LL);
+      deadline_ = now + master_down_interval();
+      master_address_ = a.source;
+      wants_master_ = false;
+      if (config_.preempt_delay.count() > 0) {
+        if (a.priority >= ours) {
+          preempt_at_.reset();
+        } else if (!preempt_at_) {
+          preempt_at_ = now + config_.preempt_delay;
+        }
+      }
+    } else {
+      master_address_ = a.source;  // a lower master: ignored, our timer will run out
+    }
+  } else if (state_ == State::master) {
+    const uint8_t ours = effective_priority();
+    const bool they_win = a.priority > ours || (a.priority == ours && a.priority != 0 &&
+                                                a.source > config_.primary_address);
+    if (a.priority == 0) {
+      step.actions.push_back(advert(ours));
+      deadline_ = now + master_adver_interval_;
+    } else if (they_win) {
+      if (config_.version == 3) master_adver_interval_ = Micros(a.interval_cs * 10'000LL);
+      master_address_ = a.source;
+      enter_backup(step, now, master_down_interval());
+    } else {
+      step.actions.push_back(advert(ours));  // lower priority master: force the election
+    }
+  }
+  return finish(std::move(step));
+}
+
+Step StateMachine::on_timer(TimePoint now) {
+  Step step;
+  if (state_ == State::master) {
+    if (garp_repeat_at_ && *garp_repeat_at_ <= now) {
+      step.actions.push_back(garp(config_.garp_master_repeat));
+      garp_repeat_at_.reset();
+    }
+    if (garp_refresh_at_ && *garp_refresh_at_ <= now) {
+      step.actions.push_back(garp(config_.garp_master_refresh_repeat));
+      garp_refresh_at_ = now + config_.garp_master_refresh;
+    }
+    if (deadline_ && *deadline_ <= now) {
+      step.actions.push_back(advert(effective_priority()));
+      deadline_ = now + master_adver_interval_;
+    }
+  } else if (state_ == State::backup && deadline_ && *deadline_ <= now) {
+    if (in_sync_group_) {
+      wants_master_ = true;  // the group decides; look again after another Master_Down
+      deadline_ = now + master_down_interval();
+    } else {
+      become_master(step, now);
+    }
+  }
+  return finish(std::move(step));
+}
+
+Step StateMachine::shutdown(TimePoint /*now*/) {
+  Step step;
+  if (state_ == State::master) {
+    step.actions.push_back(advert(0));
+    leave_master(step);
+  }
+  if (started_) step.actions.push_back(act(Action::Kind::notify_stop));
+  started_ = false;
+  state_ = State::init;
+  wants_master_ = false;
+  deadline_.reset();
+  preempt_at_.reset();
+  garp_repeat_at_.reset();
+  garp_refresh_at_.reset();
+  return finish(std::move(step));
+}
+
+Step StateMachine::force_master(TimePoint now) {
+  Step step;
+  if (state_ == State::backup) become_master(step, now);
+  return finish(std::move(step));
+}
+
+Step StateMachine::force_backup(TimePoint now) {
+  Step step;
+  if (state_ == State::master) enter_backup(step, now, master_down_interval());
+  wants_master_ = false;
+  return finish(std::move(step));
+}
+
+Step StateMachine::set_group_fault(bool fault, TimePoint now) {
+  Step step;
+  if (group_fault_ != fault) {
+    group_fault_ = fault;
+    reconsider(step, now);
+  }
+  return finish(std::move(step));
+}
+
+}  // namespace lvsctl::director::vrrp

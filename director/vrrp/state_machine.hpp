@@ -1,0 +1,125 @@
+#pragma once
+// StateMachine: one VRRP instance (RFC 5798 section 6.4, with keepalived's choices where the RFC
+// leaves room), pure. It is fed events with the current time and answers with a Step: the actions
+// the runtime must perform, in order, and when to call on_timer() next. It never reads a clock.
+//
+// States: INIT (before start(), after shutdown(), or while a tracked script has not reported),
+// BACKUP, MASTER, FAULT (own interface down, or a weight-0 tracked interface/script failed).
+//
+// Behaviour, where it goes beyond the RFC, follows keepalived 2.2.7:
+//  - start: priority 255 -> MASTER at once; `state MASTER` -> BACKUP for one interval + minimal
+//    skew; otherwise BACKUP for Master_Down_Interval. Entering BACKUP at start removes our VIPs
+//    (stale ones from a crashed run) and notifies BACKUP.
+//  - BACKUP receiving priority 0: take over after Skew_Time. Receiving priority >= ours (or
+//    anything with nopreempt, or anything while preempt_delay has not run out since a lower
+//    master was first seen): reset the Master_Down timer (v3: adopt the master's interval).
+//    Lower priority with preemption: ignored, so the timer runs out and we take over.
+//  - MASTER receiving priority 0: advertise at once. Higher priority, or equal priority from a
+//    higher primary address: -> BACKUP. Lower: advertise at once to force the election
+//    (keepalived's default, ends a split brain in one round trip).
+//  - Becoming MASTER: advert first (so the old master drops the VIPs before our GARPs), add VIPs,
+//    GARP burst, notify; a second GARP burst after garp_master_delay.
+//  - Leaving MASTER for FAULT or at shutdown: priority-0 advert, remove VIPs.
+// In a sync group (set_sync_group(true)) an expired Master_Down timer only makes the instance
+// *want* MASTER; the SyncGroup coordinator decides when the whole group moves.
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "director/vrrp/advert.hpp"
+#include "director/vrrp/instance_config.hpp"
+#include "director/vrrp/timing.hpp"
+#include "director/vrrp/tracking.hpp"
+
+namespace lvsctl::director::vrrp {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+enum class State : uint8_t { init, backup, master, fault };
+std::string_view to_string(State state);  // "INIT", "BACKUP", "MASTER", "FAULT"
+
+struct Action {
+  enum class Kind : uint8_t {
+    send_advert,  // send our advert with `priority`
+    add_vips,     // put the instance's VIPs on its interface
+    remove_vips,  // take them off
+    send_garp,    // `count` gratuitous ARPs / unsolicited NAs for every VIP
+    notify,       // run notify scripts for `state` (keepalived's notify_master/backup/fault)
+    notify_stop,  // run notify_stop (shutdown)
+  };
+  Kind kind;
+  uint8_t priority = 0;
+  State state = State::init;
+  unsigned count = 0;
+
+  friend bool operator==(const Action&, const Action&) = default;
+};
+
+struct Step {
+  std::vector<Action> actions;       // perform in order
+  std::optional<TimePoint> wake_at;  // call on_timer() then; nullopt: no timer needed
+
+  bool has(Action::Kind kind) const;
+  bool notifies(State state) const;  // contains notify(state)
+};
+
+class StateMachine {
+ public:
+  explicit StateMachine(InstanceConfig config);
+
+  const InstanceConfig& config() const { return config_; }
+
+  // Before start(): record initial link states (no actions). After: react to changes.
+  Step on_interface(std::string_view ifname, bool up, TimePoint now);
+  Step on_script(std::string_view script, bool success, TimePoint now);
+
+  Step start(TimePoint now);
+  // A peer's advert for our VRID that decode() accepted with expectation_of(config()).
+  Step on_advert(const Advert& advert, TimePoint now);
+  Step on_timer(TimePoint now);
+  // Leaves MASTER (priority-0 advert, VIPs removed) and stops; state becomes INIT.
+  Step shutdown(TimePoint now);
+
+  // Sync group hooks, used by SyncGroup only.
+  void set_sync_group(bool member) { in_sync_group_ = member; }
+  bool wants_master() const { return wants_master_; }
+  bool own_fault() const { return tracking_.fault(); }
+  Step force_master(TimePoint now);
+  Step force_backup(TimePoint now);
+  Step set_group_fault(bool fault, TimePoint now);
+
+  State state() const { return state_; }
+  uint8_t effective_priority() const { return tracking_.effective_priority(); }
+  std::optional<IpAddress> master_address() const;  // ours when MASTER, else the last master seen
+  Micros master_adver_interval() const { return master_adver_interval_; }
+  Micros master_down_interval() const;
+  std::optional<TimePoint> next_wakeup() const;
+
+ private:
+  Micros own_interval() const;
+  Micros skew() const;
+  Step finish(Step step) const;  // fills wake_at
+  void enter_backup(Step& step, TimePoint now, Micros down_after);
+  void become_master(Step& step, TimePoint now);
+  void leave_master(Step& step);
+  void enter_fault(Step& step);
+  void reconsider(Step& step, TimePoint now);  // after tracking changed
+  void begin(Step& step, TimePoint now);       // the start-up decision
+
+  InstanceConfig config_;
+  Tracking tracking_;
+  State state_ = State::init;
+  bool started_ = false;
+  bool in_sync_group_ = false;
+  bool wants_master_ = false;
+  bool group_fault_ = false;
+  Micros master_adver_interval_;
+  std::optional<TimePoint> deadline_;    // MASTER: next advert; BACKUP: Master_Down expiry
+  std::optional<TimePoint> preempt_at_;  // end of preempt_delay, once a lower master was seen
+  std::optional<TimePoint> garp_repeat_at_;
+  std::optional<TimePoint> garp_refresh_at_;
+  std::optional<IpAddress> master_address_;
+};
+
+}  // namespace lvsctl::director::vrrp

@@ -1,0 +1,48 @@
+#pragma once
+// Tracking: the state of an instance's tracked interfaces and scripts, and what follows from it —
+// FAULT or not, and the effective priority. Pure.
+//
+// Script debouncing follows keepalived: the first result decides at once; after that a good
+// script turns failed after `fall` consecutive failures and a failed one good after `rise`
+// consecutive successes. Until every script has reported once, the instance is `initialising`
+// (keepalived keeps such an instance out of the election too).
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "director/vrrp/instance_config.hpp"
+
+namespace lvsctl::director::vrrp {
+
+class Tracking {
+ public:
+  explicit Tracking(const InstanceConfig& config);
+
+  // Record an interface's link state. Unknown names are ignored (returns false).
+  bool set_interface(std::string_view name, bool up);
+  // Record one script run. Returns true when the script's debounced state changed.
+  bool add_script_result(std::string_view name, bool success);
+
+  bool initialising() const;  // some script has not reported yet
+  bool fault() const;         // own interface down, or a weight-0 interface/script failed
+  // Base priority plus weights, clamped to 1..254; 255 (owner) is never changed by weights.
+  uint8_t effective_priority() const;
+
+ private:
+  struct Interface {
+    std::string name;
+    int weight;
+    bool up = true;
+  };
+  struct Script {
+    TrackedScript config;
+    bool known = false;
+    bool good = false;
+    int counter = 0;  // keepalived's 0 .. rise+fall-1; good when >= rise
+  };
+  uint8_t base_priority_;
+  std::vector<Interface> interfaces_;  // [0] is the instance's own interface (weight 0)
+  std::vector<Script> scripts_;
+};
+
+}  // namespace lvsctl::director::vrrp
