@@ -1,0 +1,203 @@
+// bench_check_tcp: TCP_CHECK with delay_loop 1 s against N real servers, printing checks/s, the
+// checker's CPU% (getrusage user+sys of this process only) and peak RSS.
+//
+// Runs in a fresh network namespace of its own (unshare; needs root): lo up, 203.0.113.1-5/32 on
+// lo, listeners on 2,000 ports per address. A forked child accepts and closes every connection
+// (its CPU is not counted). Nothing outside the namespace is touched.
+//
+//   bench_check_tcp [--seconds S] [N ...]      default: 10 s, N = 2000 10000
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "director/check/check_engine.hpp"
+#include "shared/event_loop.hpp"
+#include "shared/process.hpp"
+
+using namespace lvsctl;
+using namespace lvsctl::director::check;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int kPortsPerAddress = 2000;
+constexpr int kFirstPort = 20000;
+
+std::string address_of(int i) { return "203.0.113." + std::to_string(1 + i / kPortsPerAddress); }
+std::uint16_t port_of(int i) { return static_cast<std::uint16_t>(kFirstPort + i % kPortsPerAddress); }
+
+int run(const std::vector<std::string>& argv) {
+  auto child = ChildProcess::spawn(argv);
+  if (!child) return -1;
+  for (;;) {
+    if (auto st = child->try_wait()) return st->exited ? st->code : -1;
+    std::this_thread::sleep_for(2ms);
+  }
+}
+
+double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6; }
+
+struct Cpu {
+  double user = 0, sys = 0;
+};
+Cpu cpu_now() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return Cpu{seconds(ru.ru_utime), seconds(ru.ru_stime)};
+}
+
+// Listeners for servers [0, n) and a child process that accepts and closes on all of them.
+pid_t start_servers(int n) {
+  std::vector<Fd> listeners;
+  for (int i = 0; i < n; ++i) {
+    Fd fd{::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
+    const int one = 1;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port_of(i));
+    ::inet_pton(AF_INET, address_of(i).c_str(), &a.sin_addr);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd.get(), 128) != 0) {
+      std::perror(("listen " + address_of(i) + ":" + std::to_string(port_of(i))).c_str());
+      std::exit(1);
+    }
+    listeners.push_back(std::move(fd));
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    auto loop = EventLoop::create();
+    if (!loop) _exit(1);
+    for (auto& l : listeners) {
+      const int lfd = l.get();
+      (void)(*loop)->watch(lfd, io::kReadable, [lfd](uint32_t) {
+        for (;;) {
+          int c = ::accept4(lfd, nullptr, nullptr, SOCK_CLOEXEC);
+          if (c < 0) return;
+          ::close(c);
+        }
+      });
+    }
+    (void)(*loop)->run();
+    _exit(0);
+  }
+  return pid;  // the parent's copies of the listeners close here
+}
+
+void bench(int n, int secs) {
+  const pid_t server = start_servers(n);
+  std::vector<RealServerConfig> servers;
+  servers.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    CheckerConfig c = default_checker(CheckerKind::Tcp);
+    c.delay_loop = 1s;
+    c.warmup = 1s;
+    c.connect_timeout = 5s;
+    c.retry = 3;
+    RealServerConfig rs;
+    rs.address = Endpoint{address_of(i), port_of(i)};
+    rs.checkers.push_back(c);
+    servers.push_back(std::move(rs));
+  }
+  auto loop = EventLoop::create();
+  if (!loop) {
+    std::fprintf(stderr, "%s\n", loop.error().message.c_str());
+    std::exit(1);
+  }
+  std::size_t downs = 0;
+  auto engine = CheckEngine::create(**loop, std::move(servers), [&](std::size_t, const HealthTransition& t) {
+    if (!t.healthy && ++downs <= 3) std::fprintf(stderr, "  %s\n", t.message.c_str());
+  });
+  if (!engine) {
+    std::fprintf(stderr, "%s\n", engine.error().message.c_str());
+    std::exit(1);
+  }
+  (*engine)->start(42);
+  // Let the warmup spread the first round, then measure a steady state.
+  const auto settle_end = std::chrono::steady_clock::now() + 2s;
+  while (std::chrono::steady_clock::now() < settle_end) (void)(*loop)->run_once(100ms);
+
+  const auto probes0 = (*engine)->completed_probes();
+  const Cpu cpu0 = cpu_now();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto end = t0 + std::chrono::seconds(secs);
+  while (std::chrono::steady_clock::now() < end) (void)(*loop)->run_once(100ms);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const Cpu cpu1 = cpu_now();
+  const double user = cpu1.user - cpu0.user, sys = cpu1.sys - cpu0.sys, cpu = user + sys;
+  const auto probes = (*engine)->completed_probes() - probes0;
+
+  std::size_t healthy = 0;
+  for (std::size_t i = 0; i < (*engine)->server_count(); ++i) if ((*engine)->health(i).healthy()) ++healthy;
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("TCP_CHECK delay_loop 1 s, %6d real servers, %d s: %8.0f checks/s (period %.3f s), "
+              "CPU %5.1f%% of one core (user %.1f%% + sys %.1f%%, %.1f us/check), peak RSS %.1f MB, healthy %zu/%d\n",
+              n, secs, static_cast<double>(probes) / wall,
+              probes ? wall * static_cast<double>(n) / static_cast<double>(probes) : 0.0, 100.0 * cpu / wall, 100.0 * user / wall, 100.0 * sys / wall,
+              probes ? 1e6 * cpu / static_cast<double>(probes) : 0.0, static_cast<double>(ru.ru_maxrss) / 1024.0,
+              healthy, n);
+  std::fflush(stdout);
+  engine->reset();
+  ::kill(server, SIGKILL);
+  int ws = 0;
+  ::waitpid(server, &ws, 0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int secs = 10;
+  std::vector<int> sizes;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--seconds" && i + 1 < argc) {
+      secs = std::atoi(argv[++i]);
+    } else if (a.find_first_not_of("0123456789") == std::string::npos && !a.empty()) {
+      sizes.push_back(std::atoi(a.c_str()));
+    } else {
+      std::fprintf(stderr, "usage: %s [--seconds S] [N ...]\nbad argument: '%s'\n", argv[0], a.c_str());
+      return 2;
+    }
+  }
+  if (sizes.empty()) sizes = {2000, 10000};
+  if (secs <= 0) {
+    std::fprintf(stderr, "--seconds must be positive\n");
+    return 2;
+  }
+  if (::geteuid() != 0 || ::unshare(CLONE_NEWNET) != 0) {
+    std::printf("SKIP: bench_check_tcp needs root (it runs in a network namespace of its own)\n");
+    return 0;
+  }
+  int max_n = 0;
+  for (int n : sizes) max_n = std::max(max_n, n);
+  if (run({"ip", "link", "set", "lo", "up"}) != 0) return 1;
+  for (int a = 0; a <= (max_n - 1) / kPortsPerAddress; ++a) {
+    if (run({"ip", "addr", "add", address_of(a * kPortsPerAddress) + "/32", "dev", "lo"}) != 0) return 1;
+  }
+  if (max_n > kPortsPerAddress * 250) {
+    std::fprintf(stderr, "at most %d real servers\n", kPortsPerAddress * 250);
+    return 2;
+  }
+  // Listeners and checker sockets: raise the open file limit as far as allowed.
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  const rlim_t want = static_cast<rlim_t>(max_n) * 2 + 1024;
+  if (rl.rlim_cur < want) {
+    rl.rlim_cur = std::min<rlim_t>(std::max<rlim_t>(want, rl.rlim_cur), rl.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  for (int n : sizes) bench(n, secs);
+  return 0;
+}

@@ -1,0 +1,94 @@
+#include "director/check/check_engine.hpp"
+
+#include <algorithm>
+
+namespace lvsctl::director::check {
+
+Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::vector<RealServerConfig> servers,
+                                                         TransitionHandler on_transition) {
+  std::unique_ptr<CheckEngine> engine(new CheckEngine(loop, std::move(servers), std::move(on_transition)));
+  const bool needs_tls = std::any_of(engine->servers_.begin(), engine->servers_.end(), [](const auto& rs) {
+    return std::any_of(rs.checkers.begin(), rs.checkers.end(),
+                       [](const CheckerConfig& c) { return c.kind == CheckerKind::SslGet; });
+  });
+  if (needs_tls) {
+    auto tls = TlsClientContext::create();
+    if (!tls) return tls.error();
+    engine->tls_ = std::move(tls).value();
+  }
+  const ProbeContext context{loop, engine->tls_.get()};
+  for (std::size_t s = 0; s < engine->servers_.size(); ++s) {
+    const RealServerConfig& rs = engine->servers_[s];
+    for (std::size_t c = 0; c < rs.checkers.size(); ++c) {
+      auto slot = std::make_unique<Slot>();
+      slot->server = s;
+      slot->checker = c;
+      slot->probe = make_probe(context, rs, rs.checkers[c]);
+      engine->slots_.push_back(std::move(slot));
+    }
+  }
+  return engine;
+}
+
+CheckEngine::CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition)
+    : loop_(loop), servers_(std::move(servers)), on_transition_(std::move(on_transition)) {
+  health_.reserve(servers_.size());
+  for (const auto& rs : servers_) health_.emplace_back(rs);
+}
+
+CheckEngine::~CheckEngine() { stop(); }
+
+void CheckEngine::start(std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (auto& slot_ptr : slots_) {
+    Slot& slot = *slot_ptr;
+    const Duration warmup = servers_[slot.server].checkers[slot.checker].warmup;
+    Duration first{0};
+    if (warmup.count() > 0) {
+      std::uniform_int_distribution<Duration::rep> pick(0, warmup.count());
+      first = Duration(pick(rng));
+    }
+    if (slot.timer != 0) loop_.cancel_timer(slot.timer);
+    slot.timer = loop_.after(first, [this, &slot] {
+      slot.timer = 0;
+      launch(slot);
+    });
+  }
+}
+
+void CheckEngine::stop() {
+  for (auto& slot_ptr : slots_) {
+    Slot& slot = *slot_ptr;
+    if (slot.timer != 0) {
+      loop_.cancel_timer(slot.timer);
+      slot.timer = 0;
+    }
+    // A probe cancels its running attempt when destroyed: replace it with a fresh, idle one.
+    const RealServerConfig& rs = servers_[slot.server];
+    slot.probe = make_probe(ProbeContext{loop_, tls_.get()}, rs, rs.checkers[slot.checker]);
+  }
+}
+
+void CheckEngine::launch(Slot& slot) {
+  slot.started = loop_.now();
+  slot.probe->start([this, &slot](ProbeResult result) { on_result(slot, std::move(result)); });
+}
+
+void CheckEngine::on_result(Slot& slot, ProbeResult result) {
+  ++completed_;
+  const TimePoint now = loop_.now();
+  RealServerHealth& health = health_[slot.server];
+  const auto outcome = health.record(slot.checker, result, now);
+  TimePoint next = now + outcome.next_delay;
+  if (health.checker(slot.checker).retries_pending() == 0) {
+    // A regular round: keep the period from the start of this probe.
+    next = std::max(slot.started + outcome.next_delay, now);
+  }
+  slot.timer = loop_.add_timer(next, [this, &slot] {
+    slot.timer = 0;
+    launch(slot);
+  });
+  if (outcome.transition && on_transition_) on_transition_(slot.server, *outcome.transition);
+}
+
+}  // namespace lvsctl::director::check

@@ -1,0 +1,67 @@
+#pragma once
+// CheckEngine: runs every checker of every real server on one EventLoop and keeps each real
+// server's RealServerHealth. No thread or process per TCP/HTTP check; MISC_CHECK scripts are
+// child processes watched through pidfds.
+// Scheduling: the first probe of each checker starts at a random point in [0, warmup]; after a
+// result the next one starts delay_loop after the previous one STARTED (so the period holds at
+// delay_loop however long a check takes; a check slower than delay_loop is followed at once),
+// or delay_before_retry after a failure that is retried (keepalived's retry semantics).
+// Every change of a real server's health or weight is passed to the TransitionHandler.
+#include <functional>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "director/check/check_config.hpp"
+#include "director/check/probe.hpp"
+#include "director/check/real_server_health.hpp"
+#include "director/check/tls_client.hpp"
+#include "shared/event_loop.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl::director::check {
+
+class CheckEngine {
+ public:
+  using TransitionHandler = std::function<void(std::size_t server, const HealthTransition& change)>;
+
+  // Builds the probes (and a TLS context when any SSL_GET exists). The loop must outlive it.
+  static Result<std::unique_ptr<CheckEngine>> create(EventLoop& loop, std::vector<RealServerConfig> servers,
+                                                     TransitionHandler on_transition);
+  ~CheckEngine();
+  CheckEngine(const CheckEngine&) = delete;
+  CheckEngine& operator=(const CheckEngine&) = delete;
+
+  // Schedules the first probe of every checker (random warmup from `seed`).
+  void start(std::uint64_t seed = std::random_device{}());
+  // Cancels all timers and running probes (scripts are killed); health stays as it was.
+  void stop();
+
+  std::size_t server_count() const { return servers_.size(); }
+  const RealServerConfig& server(std::size_t i) const { return servers_.at(i); }
+  const RealServerHealth& health(std::size_t i) const { return health_.at(i); }
+  std::uint64_t completed_probes() const { return completed_; }
+
+ private:
+  struct Slot {
+    std::size_t server = 0;
+    std::size_t checker = 0;
+    std::unique_ptr<Probe> probe;
+    TimerId timer = 0;
+    TimePoint started{};
+  };
+
+  CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition);
+  void launch(Slot& slot);
+  void on_result(Slot& slot, ProbeResult result);
+
+  EventLoop& loop_;
+  std::vector<RealServerConfig> servers_;
+  std::vector<RealServerHealth> health_;
+  TransitionHandler on_transition_;
+  std::unique_ptr<TlsClientContext> tls_;
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::uint64_t completed_ = 0;
+};
+
+}  // namespace lvsctl::director::check

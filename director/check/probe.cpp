@@ -1,0 +1,25 @@
+#include "director/check/probe.hpp"
+
+#include "director/check/http_probe.hpp"
+#include "director/check/misc_probe.hpp"
+#include "director/check/tcp_connect.hpp"
+#include "director/check/tcp_probe.hpp"
+
+namespace lvsctl::director::check {
+
+std::unique_ptr<Probe> make_probe(const ProbeContext& context, const RealServerConfig& server,
+                                  const CheckerConfig& checker) {
+  switch (checker.kind) {
+    case CheckerKind::Tcp:
+      return std::make_unique<TcpProbe>(context.loop, connect_target(server, checker), checker);
+    case CheckerKind::HttpGet:
+      return std::make_unique<HttpProbe>(context.loop, connect_target(server, checker), checker, nullptr);
+    case CheckerKind::SslGet:
+      return std::make_unique<HttpProbe>(context.loop, connect_target(server, checker), checker, context.tls);
+    case CheckerKind::Misc:
+      return std::make_unique<MiscProbe>(context.loop, checker);
+  }
+  return nullptr;
+}
+
+}  // namespace lvsctl::director::check

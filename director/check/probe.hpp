@@ -1,0 +1,33 @@
+#pragma once
+// Probe: one checker's I/O on the EventLoop. start() begins one attempt (connect, HTTP exchange,
+// script run) and `done` is called exactly once with its outcome, always from the loop and never
+// inside start(). Destroying a probe cancels a running attempt (unwatch, cancel timers, kill the
+// script); `done` is then not called. No probe blocks, spawns threads, or forks per TCP/HTTP check.
+#include <functional>
+#include <memory>
+
+#include "director/check/check_config.hpp"
+#include "director/check/probe_result.hpp"
+#include "shared/event_loop.hpp"
+
+namespace lvsctl::director::check {
+
+class TlsClientContext;
+
+class Probe {
+ public:
+  using Done = std::function<void(ProbeResult)>;
+  virtual ~Probe() = default;
+  virtual void start(Done done) = 0;
+};
+
+struct ProbeContext {
+  EventLoop& loop;
+  TlsClientContext* tls = nullptr;  // required for SSL_GET
+};
+
+// The probe for `checker` of real server `server`.
+std::unique_ptr<Probe> make_probe(const ProbeContext& context, const RealServerConfig& server,
+                                  const CheckerConfig& checker);
+
+}  // namespace lvsctl::director::check

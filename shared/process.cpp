@@ -1,0 +1,119 @@
+#include "shared/process.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace lvsctl {
+
+std::string ExitStatus::describe() const {
+  if (exited) return "exited " + std::to_string(code);
+  return "killed by signal " + std::to_string(signal);
+}
+
+namespace {
+
+ExitStatus decode(int wstatus) {
+  ExitStatus st;
+  if (WIFEXITED(wstatus)) {
+    st.exited = true;
+    st.code = WEXITSTATUS(wstatus);
+  } else if (WIFSIGNALED(wstatus)) {
+    st.signal = WTERMSIG(wstatus);
+  }
+  return st;
+}
+
+}  // namespace
+
+Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv) {
+  if (argv.empty()) return Error{"spawn: empty command", EINVAL};
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigfillset(&defaults);
+  sigdelset(&defaults, SIGKILL);
+  sigdelset(&defaults, SIGSTOP);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, static_cast<short>(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                                     POSIX_SPAWN_SETPGROUP));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+
+  pid_t pid = -1;
+  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) return Error::from_errno("spawn " + argv[0], rc);
+
+  Fd pidfd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
+  if (!pidfd) {
+    const int err = errno;
+    ::kill(-pid, SIGKILL);
+    int ws = 0;
+    ::waitpid(pid, &ws, 0);
+    return Error::from_errno("pidfd_open for " + argv[0], err);
+  }
+  ::fcntl(pidfd.get(), F_SETFD, FD_CLOEXEC);
+  return ChildProcess(pid, std::move(pidfd));
+}
+
+Result<ChildProcess> ChildProcess::spawn_shell(const std::string& command) {
+  return spawn({"/bin/sh", "-c", command});
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)), status_(std::move(other.status_)) {}
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+  if (this != &other) {
+    kill_and_reap();
+    pid_ = std::exchange(other.pid_, -1);
+    pidfd_ = std::move(other.pidfd_);
+    status_ = std::move(other.status_);
+  }
+  return *this;
+}
+
+ChildProcess::~ChildProcess() { kill_and_reap(); }
+
+void ChildProcess::kill_and_reap() {
+  if (pid_ <= 0 || status_) return;
+  kill_group(SIGKILL);
+  int ws = 0;
+  while (::waitpid(pid_, &ws, 0) < 0 && errno == EINTR) {
+  }
+  status_ = decode(ws);
+}
+
+std::optional<ExitStatus> ChildProcess::try_wait() {
+  if (status_) return status_;
+  if (pid_ <= 0) return std::nullopt;
+  int ws = 0;
+  const pid_t r = ::waitpid(pid_, &ws, WNOHANG);
+  if (r == pid_) status_ = decode(ws);
+  return status_;
+}
+
+void ChildProcess::kill_group(int sig) {
+  if (pid_ <= 0 || status_) return;
+  // The group may be gone while the child is a zombie; then signal the child itself (harmless).
+  if (::kill(-pid_, sig) != 0) ::kill(pid_, sig);
+}
+
+}  // namespace lvsctl

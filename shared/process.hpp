@@ -1,0 +1,59 @@
+#pragma once
+// ChildProcess: a spawned program that can be watched on the EventLoop (its pidfd turns readable
+// when it exits), killed with its whole process group, and reaped without SIGCHLD handling.
+// Move-only; destroying a child that still runs kills its process group (SIGKILL) and reaps it.
+//
+// The child starts in a new process group, with stdin from /dev/null, an empty signal mask and
+// default dispositions (the parent's EventLoop blocks signals; children must not inherit that).
+#include <signal.h>
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shared/fd.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl {
+
+struct ExitStatus {
+  bool exited = false;  // exited normally: `code` is valid
+  int code = 0;
+  int signal = 0;       // killed by this signal when !exited
+  std::string describe() const;  // "exited 1", "killed by signal 9"
+};
+
+class ChildProcess {
+ public:
+  // Runs argv[0] (looked up in PATH) with argv.
+  static Result<ChildProcess> spawn(const std::vector<std::string>& argv);
+  // Runs `/bin/sh -c command`.
+  static Result<ChildProcess> spawn_shell(const std::string& command);
+
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess();
+
+  pid_t pid() const { return pid_; }
+  // Readable once the child has exited; watch it with EventLoop::watch(fd, io::kReadable, ...).
+  int pidfd() const { return pidfd_.get(); }
+  bool reaped() const { return status_.has_value(); }
+
+  // Reaps the child if it has exited (never blocks); nullopt while it runs.
+  std::optional<ExitStatus> try_wait();
+  // Signals the child's whole process group (a script and what it started).
+  void kill_group(int sig = SIGKILL);
+
+ private:
+  ChildProcess(pid_t pid, Fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  void kill_and_reap();
+
+  pid_t pid_ = -1;
+  Fd pidfd_;
+  std::optional<ExitStatus> status_;
+};
+
+}  // namespace lvsctl
