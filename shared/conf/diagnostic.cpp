@@ -1,10 +1,37 @@
 #include "shared/conf/diagnostic.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <ostream>
 
 #include <fmt/format.h>
 
 namespace lvsctl::conf {
+
+struct FileName::Rep {
+  std::atomic<long> refs{1};
+  std::string name;
+};
+
+FileName::FileName(std::string name) {
+  if (!name.empty()) rep_ = new Rep{1, std::move(name)};
+}
+
+const std::string& FileName::str() const noexcept {
+  static const std::string empty;
+  return rep_ ? rep_->name : empty;
+}
+
+void FileName::acquire() noexcept {
+  if (rep_) rep_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void FileName::release() noexcept {
+  if (rep_ && rep_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete rep_;
+  rep_ = nullptr;
+}
+
+std::ostream& operator<<(std::ostream& out, const FileName& name) { return out << name.str(); }
 
 std::string format(const Diagnostic& d) {
   return fmt::format("{}:{}:{}: {}: {}", d.where.file, d.where.line, d.where.column,

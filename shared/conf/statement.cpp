@@ -1,0 +1,251 @@
+// parse_statements(): reads the text line by line (Lexer), expands `include` lines in place and
+// hands the tokens to a TreeBuilder. Files form a stack, as in keepalived: an included file's
+// lines come where its include line was, so an include may sit inside a block.
+#include "shared/conf/statement.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "shared/conf/lexer.hpp"
+#include "shared/conf/tree_builder.hpp"
+
+namespace lvsctl::conf {
+namespace {
+
+constexpr std::size_t kMaxIncludeDepth = 32;
+
+// The include keywords keepalived knows; the letter after "include" sets how strict it is.
+bool is_include_keyword(std::string_view word) {
+  return word == "include" || word == "includer" || word == "includem" || word == "includew" ||
+         word == "includeb" || word == "includea";
+}
+
+bool has_wildcard(std::string_view pattern) {
+  return pattern.find_first_of("*?[{") != std::string_view::npos;
+}
+
+// A relative pattern is taken from the directory of the including file.
+std::string resolve_pattern(const std::string& including_file, std::string_view pattern) {
+  if (!pattern.empty() && pattern.front() == '/') return std::string(pattern);
+  const std::size_t slash = including_file.rfind('/');
+  if (slash == std::string::npos) return std::string(pattern);
+  std::string resolved = including_file.substr(0, slash + 1);
+  resolved.append(pattern);
+  return resolved;
+}
+
+// The name under which a file is recognised again (include loops): lexically normal, no I/O.
+std::string file_key(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().string();
+}
+
+struct Source {
+  FileName name;  // as given or as matched by the glob; shared by every Location in the file
+  std::string key;
+  std::string text;  // owned text of an included file (the top-level text is the caller's)
+  std::optional<Lexer> lexer;
+  std::vector<std::string> queued;  // further matches of the same include, read after this one
+  Location included_at;             // the include word that brought this file in
+};
+
+class StatementReader {
+ public:
+  StatementReader(SourceReader& reader, Diagnostics& diags)
+      : reader_(reader), diags_(diags), tree_(diags) {}
+
+  std::vector<Statement> run(std::string_view text, const std::string& file) {
+    auto top = std::make_unique<Source>();
+    top->name = file;
+    top->key = file_key(file);
+    top->lexer.emplace(text, top->name, diags_);
+    sources_.push_back(std::move(top));
+
+    std::vector<Token> line;
+    while (!sources_.empty()) {
+      Source& source = *sources_.back();
+      if (source.lexer->next_line(line)) {
+        read_line(source, line);
+        continue;
+      }
+      std::vector<std::string> queued = std::move(source.queued);
+      Location included_at = std::move(source.included_at);
+      sources_.pop_back();
+      open_next(std::move(queued), included_at);
+    }
+    return tree_.finish(file);
+  }
+
+ private:
+  void error(const Location& where, std::string message) {
+    diags_.push_back(Diagnostic{Severity::Error, where, std::move(message)});
+  }
+  void warning(const Location& where, std::string message) {
+    diags_.push_back(Diagnostic{Severity::Warning, where, std::move(message)});
+  }
+  static Location at(const Source& source, const Token& token) {
+    return Location{source.name, token.line, token.column};
+  }
+
+  void read_line(Source& source, const std::vector<Token>& line) {
+    if (!line.empty() && line.front().kind == Token::Kind::Word && !line.front().quoted) {
+      if (is_include_keyword(line.front().text)) {
+        report_continuation(source);
+        include(source, line);
+        return;
+      }
+      if (unsupported_line(source, line)) return;
+    }
+    report_continuation(source);
+    bool skipping = false;  // the words of a misplaced include
+    for (const Token& token : line) {
+      switch (token.kind) {
+        case Token::Kind::Word:
+          if (tree_.at_statement_start() && !token.quoted && is_include_keyword(token.text)) {
+            error(at(source, token),
+                  fmt::format("'{}' must be the first word of its line; it is ignored", token.text));
+            skipping = true;
+          }
+          if (!skipping) {
+            tree_.word(Word{std::string(token.text), at(source, token), token.quoted});
+          }
+          break;
+        case Token::Kind::OpenBrace:
+          skipping = false;
+          tree_.open_brace(at(source, token));
+          break;
+        case Token::Kind::CloseBrace:
+          skipping = false;
+          tree_.close_brace(at(source, token));
+          break;
+      }
+    }
+    tree_.end_of_line();
+  }
+
+  void report_continuation(const Source& source) {
+    const int column = source.lexer->continuation_column();
+    if (column == 0) return;
+    error(Location{source.name, source.lexer->line(), column},
+          "'\\' at the end of a line does not continue it: keepalived keeps the '\\' in the word "
+          "and reads the next line as a new statement; join the lines");
+  }
+
+  // keepalived's parameter definitions ($NAME=...), conditional lines (@ID ...) and ~SEQ/~LST
+  // expansions: reported and skipped, never read as statements.
+  bool unsupported_line(Source& source, const std::vector<Token>& line) {
+    const Token& first = line.front();
+    std::string_view text = first.text;
+    if (text.front() == '@') {
+      error(at(source, first),
+            "conditional configuration lines ('@ID ...') are not supported yet; line ignored");
+      return true;
+    }
+    if (text.front() == '$' &&
+        (text.find('=') != std::string_view::npos ||
+         (line.size() > 1 && line[1].kind == Token::Kind::Word && line[1].text.starts_with('=')))) {
+      error(at(source, first),
+            "parameter definitions ('$NAME=VALUE') are not supported yet; line ignored");
+      // A definition continues over lines that end with '\'.
+      std::vector<Token> continued;
+      while (source.lexer->continuation_column() != 0 && source.lexer->next_line(continued)) {
+      }
+      return true;
+    }
+    if (text.starts_with("~SEQ") || text.starts_with("~LST")) {
+      error(at(source, first), fmt::format("'{}' is not supported yet; line ignored",
+                                           text.substr(0, 4)));
+      return true;
+    }
+    return false;
+  }
+
+  void include(Source& source, const std::vector<Token>& line) {
+    const Token& keyword = line.front();
+    const Location where = at(source, keyword);
+    if (line.size() != 2 || line[1].kind != Token::Kind::Word) {
+      error(where, fmt::format("'{}' takes exactly one file name or pattern (quote it if it has "
+                               "spaces); line ignored",
+                               keyword.text));
+      return;
+    }
+    const std::string_view pattern = line[1].text;
+    const std::string resolved = resolve_pattern(source.name.str(), pattern);
+    std::vector<std::string> matches = reader_.glob(resolved);
+    if (matches.empty()) {
+      if (!has_wildcard(pattern)) {
+        error(where, fmt::format("cannot include '{}': no such file", resolved));
+      } else if (keyword.text == "includew" || keyword.text == "includea") {
+        error(where, fmt::format("'{}' matched no files", resolved));
+      } else {
+        warning(where, fmt::format("include '{}' matched no files", resolved));
+      }
+      return;
+    }
+    open_next(std::move(matches), where);
+  }
+
+  // Opens the first readable file of `paths` (in order) and queues the rest behind it.
+  void open_next(std::vector<std::string> paths, const Location& where) {
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      const std::string& path = paths[i];
+      std::string key = file_key(path);
+      if (const std::string chain = include_chain_to(key); !chain.empty()) {
+        error(where, fmt::format("include loop: {}; not read again", chain));
+        continue;
+      }
+      if (sources_.size() >= kMaxIncludeDepth) {
+        error(where, fmt::format("includes nested more than {} deep; '{}' is not read",
+                                 kMaxIncludeDepth, path));
+        continue;
+      }
+      Result<std::string> text = reader_.read(path);
+      if (!text) {
+        error(where, fmt::format("cannot read included file '{}': {}", path, text.error().message));
+        continue;
+      }
+      auto source = std::make_unique<Source>();
+      source->name = path;
+      source->key = std::move(key);
+      source->text = std::move(text.value());
+      source->lexer.emplace(source->text, source->name, diags_);
+      source->queued.assign(std::make_move_iterator(paths.begin() + static_cast<long>(i) + 1),
+                            std::make_move_iterator(paths.end()));
+      source->included_at = where;
+      sources_.push_back(std::move(source));
+      return;
+    }
+  }
+
+  // "a.conf -> b.conf -> a.conf" when `key` is a file being read, else "".
+  std::string include_chain_to(const std::string& key) const {
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (sources_[i]->key != key) continue;
+      std::string chain;
+      for (std::size_t j = i; j < sources_.size(); ++j) {
+        chain += sources_[j]->name.str();
+        chain += " -> ";
+      }
+      chain += sources_[i]->name.str();
+      return chain;
+    }
+    return {};
+  }
+
+  SourceReader& reader_;
+  Diagnostics& diags_;
+  TreeBuilder tree_;
+  std::vector<std::unique_ptr<Source>> sources_;
+};
+
+}  // namespace
+
+std::vector<Statement> parse_statements(std::string_view text, const std::string& file,
+                                        SourceReader& reader, Diagnostics& diags) {
+  return StatementReader(reader, diags).run(text, file);
+}
+
+}  // namespace lvsctl::conf
