@@ -1,0 +1,105 @@
+// The top level of keepalived.conf: which blocks exist, in what order they are read, and the
+// resolution of cross-block defaults once the whole file is read.
+#include "director/config/build.hpp"
+
+#include <span>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "director/config/build_parts.hpp"
+#include "director/config/keyword_table.hpp"
+
+namespace lvsctl::director::config {
+namespace {
+
+using S = const conf::Statement&;
+
+void global_defs(BuildContext& ctx, S s, ConfigDraft& d) {
+  if (d.global_seen) {
+    ctx.warning(s.keyword.where, "a second 'global_defs' block; its settings are merged");
+  }
+  d.global_seen = true;
+  build_global_defs(ctx, s, d.config.global);
+}
+
+constexpr Keyword<ConfigDraft> kTopKeywords[] = {
+    {"global_defs", global_defs, BlockUse::Required},
+    {"vrrp_instance", build_vrrp_instance, BlockUse::Required},
+    {"vrrp_sync_group", build_vrrp_sync_group, BlockUse::Required},
+    {"vrrp_script", build_vrrp_script, BlockUse::Required},
+    {"virtual_server", build_virtual_server, BlockUse::Required},
+    {"virtual_server_group", build_virtual_server_group, BlockUse::Required},
+};
+
+constexpr std::string_view kTopUnsupported[] = {
+    "static_ipaddress",
+    "static_routes",
+    "static_rules",
+    "track_group",
+    "garp_group",
+    "linkbeat_interfaces",
+    "vrrp_track_process",
+    "vrrp_track_file",
+    "track_file",
+    "interface_up_down_delays",
+    "SSL",
+    "bfd_instance",
+    "net_namespace",
+    "net_namespace_ipvs",
+    "namespace_with_ipsets",
+    "use_pid_dir",
+    "instance",
+    "child_wait_time",
+    "linkbeat_use_polling",
+};
+
+}  // namespace
+
+namespace {
+
+template <typename Statements>
+Config build(Statements& statements, conf::Diagnostics& diags, bool release) {
+  BuildContext ctx(diags);
+  ConfigDraft draft;
+  std::size_t services = 0;
+  for (const auto& s : statements) services += s.keyword.text == "virtual_server" ? 1U : 0U;
+  draft.config.virtual_servers.reserve(services);
+
+  static constexpr BlockRules rules{"the top level", kTopUnsupported, false};
+  for (auto& s : statements) {
+    apply_keywords<ConfigDraft>(ctx, std::span<const conf::Statement>(&s, 1), kTopKeywords, rules,
+                                draft);
+    if constexpr (!std::is_const_v<std::remove_reference_t<decltype(s)>>) {
+      if (release) s = conf::Statement{};
+    }
+  }
+
+  Config config = std::move(draft.config);
+  config.vrrp_instances.reserve(draft.instances.size());
+  for (auto& d : draft.instances) {
+    config.vrrp_instances.push_back(finish_vrrp_instance(ctx, std::move(d), config.global));
+  }
+  for (const auto& g : config.vrrp_sync_groups) {
+    for (auto& vi : config.vrrp_instances) {
+      for (const auto& member : g.instances) {
+        if (member == vi.name && vi.sync_group.empty()) vi.sync_group = g.name;
+      }
+    }
+  }
+  return config;
+}
+
+}  // namespace
+
+Config build_config(const std::vector<conf::Statement>& statements, conf::Diagnostics& diags) {
+  return build(statements, diags, false);
+}
+
+Config build_config(std::vector<conf::Statement>&& statements, conf::Diagnostics& diags) {
+  Config config = build(statements, diags, true);
+  statements.clear();
+  return config;
+}
+
+}  // namespace lvsctl::director::config

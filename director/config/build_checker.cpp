@@ -1,0 +1,237 @@
+// Checker blocks of a real_server: TCP_CHECK, HTTP_GET, SSL_GET (with url blocks), MISC_CHECK.
+#include <fmt/format.h>
+
+#include "director/config/build_parts.hpp"
+#include "director/config/keyword_table.hpp"
+#include "director/config/values.hpp"
+
+namespace lvsctl::director::config {
+namespace {
+
+using S = const conf::Statement&;
+using C = CheckerDraft;
+
+// Common to all checkers.
+void retry(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 4294967295U)) c.own.retry = static_cast<unsigned>(*v);
+}
+void delay_before_retry(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.timer_arg(s, 0)) c.own.delay_before_retry = *v;
+}
+void warmup(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.timer_arg(s, 0)) c.own.warmup = *v;
+}
+void delay_loop(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.timer_arg(s, 0, std::chrono::microseconds(1))) c.own.delay_loop = *v;
+}
+void alpha(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 0, 1)) return;
+  if (auto v = ctx.flag_arg(s, 0)) c.own.alpha = *v;
+}
+// Connection options (not MISC_CHECK).
+void connect_ip(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto a = ctx.address_arg(s, 0)) c.connect_ip = *a;
+}
+void connect_port(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto p = ctx.port_arg(s, 0)) {
+    if (*p == 0) {
+      ctx.error(s.args[0].where, "'connect_port' must be 1-65535");
+      return;
+    }
+    c.connect_port = *p;
+  }
+}
+void bindto(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto a = ctx.address_arg(s, 0)) c.checker.bindto = *a;
+}
+void connect_timeout(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.timer_arg(s, 0, std::chrono::microseconds(1))) c.own.connect_timeout = *v;
+}
+
+// HTTP_GET / SSL_GET.
+HttpCheck& http(C& c) { return std::get<HttpCheck>(c.checker.spec); }
+
+void url_path(BuildContext& ctx, S s, UrlCheck& u) {
+  if (auto v = ctx.string_arg(s)) u.path = *v;
+}
+void url_digest(BuildContext& ctx, S s, UrlCheck& u) {
+  auto v = ctx.string_arg(s);
+  if (!v) return;
+  bool hex = v->size() == 32;
+  std::string lower;
+  for (char ch : *v) {
+    const char l = (ch >= 'A' && ch <= 'F') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    hex = hex && ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'f'));
+    lower += l;
+  }
+  if (!hex) {
+    ctx.error(s.args[0].where,
+              fmt::format("'digest' value '{}' is not an MD5 digest (32 hex digits)", *v));
+    return;
+  }
+  u.digest = lower;
+}
+void url_status_code(BuildContext& ctx, S s, UrlCheck& u) {
+  if (!ctx.arg_count(s, 1, BuildContext::kAny)) return;
+  for (const auto& w : s.args) {
+    const auto dash = w.text.find('-');
+    auto lo = parse_unsigned(std::string_view(w.text).substr(0, dash));
+    auto hi =
+        dash == std::string::npos ? lo : parse_unsigned(std::string_view(w.text).substr(dash + 1));
+    if (!lo || !hi || *lo < 100 || *hi > 999 || *lo > *hi) {
+      ctx.error(w.where, fmt::format("'status_code' value '{}' is not a code or range within "
+                                     "100-999",
+                                     w.text));
+      continue;
+    }
+    u.status_codes.push_back({static_cast<int>(*lo), static_cast<int>(*hi)});
+  }
+}
+void url_virtualhost(BuildContext& ctx, S s, UrlCheck& u) {
+  if (auto v = ctx.string_arg(s)) u.virtualhost = *v;
+}
+
+constexpr Keyword<UrlCheck> kUrlKeywords[] = {
+    {"path", url_path},
+    {"digest", url_digest},
+    {"status_code", url_status_code},
+    {"virtualhost", url_virtualhost},
+};
+constexpr std::string_view kUrlUnsupported[] = {
+    "regex",       "regex_no_match",   "regex_options",
+    "regex_stack", "regex_min_offset", "regex_max_offset"};
+
+void url(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  UrlCheck u;
+  u.where = s.keyword.where;
+  static constexpr BlockRules rules{"url", kUrlUnsupported, false};
+  apply_keywords<UrlCheck>(ctx, s.block, kUrlKeywords, rules, u);
+  if (u.path.empty()) {
+    ctx.error(s.keyword.where, "'url' block has no 'path'");
+    return;
+  }
+  if (u.status_codes.empty()) u.status_codes.push_back({200, 299});
+  http(c).urls.push_back(std::move(u));
+}
+void virtualhost(BuildContext& ctx, S s, C& c) {
+  if (auto v = ctx.string_arg(s)) http(c).virtualhost = *v;
+}
+void http_protocol(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto i = ctx.choice_arg(s, 0, {"1.0", "1.0C", "1.1"})) {
+    static constexpr const char* kNames[] = {"1.0", "1.0C", "1.1"};
+    http(c).http_protocol = kNames[*i];
+  }
+}
+void enable_sni(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  if (!http(c).tls) {
+    ctx.error(s.keyword.where, "'enable_sni' only applies to SSL_GET");
+    return;
+  }
+  http(c).enable_sni = true;
+}
+
+// MISC_CHECK.
+MiscCheck& misc(C& c) { return std::get<MiscCheck>(c.checker.spec); }
+void misc_path(BuildContext& ctx, S s, C& c) {
+  auto cmd = ctx.command_line(s);
+  if (!cmd) return;
+  cmd->user = misc(c).path.user;
+  cmd->group = misc(c).path.group;
+  misc(c).path = *cmd;
+}
+void misc_timeout(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 1, 4294)) c.misc_timeout = std::chrono::seconds(*v);
+}
+void misc_dynamic(BuildContext& ctx, S s, C& c) {
+  if (ctx.arg_count(s, 0, 0)) misc(c).dynamic = true;
+}
+void misc_user(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 2)) return;
+  misc(c).path.user = s.args[0].text;
+  if (s.args.size() > 1) misc(c).path.group = s.args[1].text;
+}
+
+#define LVSCTL_COMMON_CHECK_KEYWORDS                                                              \
+  {"retry", retry}, {"nb_get_retry", retry, BlockUse::None, "retry"},                             \
+      {"delay_before_retry", delay_before_retry}, {"warmup", warmup}, {"delay_loop", delay_loop}, \
+  {                                                                                               \
+    "alpha", alpha                                                                                \
+  }
+#define LVSCTL_CONNECT_KEYWORDS                                                     \
+  {"connect_ip", connect_ip}, {"connect_port", connect_port}, {"bindto", bindto}, { \
+    "connect_timeout", connect_timeout                                              \
+  }
+
+constexpr Keyword<C> kTcpKeywords[] = {LVSCTL_COMMON_CHECK_KEYWORDS, LVSCTL_CONNECT_KEYWORDS};
+constexpr Keyword<C> kHttpKeywords[] = {
+    LVSCTL_COMMON_CHECK_KEYWORDS,     LVSCTL_CONNECT_KEYWORDS,
+    {"url", url, BlockUse::Required}, {"virtualhost", virtualhost},
+    {"http_protocol", http_protocol}, {"enable_sni", enable_sni},
+};
+constexpr Keyword<C> kMiscKeywords[] = {
+    LVSCTL_COMMON_CHECK_KEYWORDS,   {"misc_path", misc_path}, {"misc_timeout", misc_timeout},
+    {"misc_dynamic", misc_dynamic}, {"user", misc_user},
+};
+#undef LVSCTL_COMMON_CHECK_KEYWORDS
+#undef LVSCTL_CONNECT_KEYWORDS
+
+constexpr std::string_view kConnectUnsupported[] = {"bind_port", "bind_if", "fwmark",
+                                                    "log_all_failures"};
+constexpr std::string_view kHttpUnsupported[] = {"bind_port", "bind_if", "fwmark",
+                                                 "log_all_failures", "fast_recovery"};
+constexpr std::string_view kMiscUnsupported[] = {"log_all_failures"};
+
+}  // namespace
+
+void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind,
+                   RealServerDraft& rs) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  CheckerDraft c;
+  c.checker.kind = kind;
+  c.checker.where = s.keyword.where;
+  switch (kind) {
+    case CheckerKind::Tcp: {
+      c.checker.spec = TcpCheck{};
+      static constexpr BlockRules rules{"TCP_CHECK", kConnectUnsupported, false};
+      apply_keywords<C>(ctx, s.block, kTcpKeywords, rules, c);
+      break;
+    }
+    case CheckerKind::HttpGet:
+    case CheckerKind::SslGet: {
+      HttpCheck h;
+      h.tls = kind == CheckerKind::SslGet;
+      c.checker.spec = h;
+      static constexpr BlockRules http_rules{"HTTP_GET", kHttpUnsupported, false};
+      static constexpr BlockRules ssl_rules{"SSL_GET", kHttpUnsupported, false};
+      apply_keywords<C>(ctx, s.block, kHttpKeywords, h.tls ? ssl_rules : http_rules, c);
+      if (http(c).urls.empty()) {
+        ctx.error(s.keyword.where, fmt::format("{} has no 'url' block", s.keyword.text));
+      }
+      break;
+    }
+    case CheckerKind::Misc: {
+      c.checker.spec = MiscCheck{};
+      static constexpr BlockRules rules{"MISC_CHECK", kMiscUnsupported, false};
+      apply_keywords<C>(ctx, s.block, kMiscKeywords, rules, c);
+      if (misc(c).path.command.empty()) {
+        ctx.error(s.keyword.where, "MISC_CHECK has no 'misc_path'");
+      }
+      break;
+    }
+  }
+  rs.checkers.push_back(std::move(c));
+}
+
+}  // namespace lvsctl::director::config

@@ -1,0 +1,205 @@
+// global_defs: the few settings lvsctl uses; every other keepalived global is named in a warning.
+#include <fmt/format.h>
+
+#include "director/config/build_parts.hpp"
+#include "director/config/keyword_table.hpp"
+
+namespace lvsctl::director::config {
+namespace {
+
+using S = const conf::Statement&;
+
+void router_id(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (auto v = ctx.string_arg(s)) g.router_id = *v;
+}
+void vrrp_version(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 2, 3)) g.vrrp_version = static_cast<int>(*v);
+}
+void enable_script_security(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (ctx.arg_count(s, 0, 0)) g.enable_script_security = true;
+}
+void script_user(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 2)) return;
+  g.script_user = s.args[0].text;
+  if (s.args.size() > 1) g.script_group = s.args[1].text;
+}
+void lvs_flush(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (ctx.arg_count(s, 0, 0)) g.lvs_flush = true;
+}
+void garp_master_delay(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 4294)) g.vrrp_garp_master_delay = std::chrono::seconds(*v);
+}
+void garp_master_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 1, 4294967295U)) {
+    g.vrrp_garp_master_repeat = static_cast<unsigned>(*v);
+  }
+}
+void mcast_group4(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  auto a = ctx.address_arg(s, 0);
+  if (!a) return;
+  if (!a->is_v4() || !a->is_multicast()) {
+    ctx.error(s.args[0].where,
+              fmt::format("'vrrp_mcast_group4' value '{}' is not an IPv4 multicast address",
+                          s.args[0].text));
+    return;
+  }
+  g.vrrp_mcast_group4 = *a;
+}
+
+constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
+    {"router_id", router_id},
+    {"vrrp_version", vrrp_version},
+    {"enable_script_security", enable_script_security},
+    {"script_user", script_user},
+    {"lvs_flush", lvs_flush},
+    {"vrrp_garp_master_delay", garp_master_delay},
+    {"vrrp_garp_master_repeat", garp_master_repeat},
+    {"vrrp_mcast_group4", mcast_group4},
+};
+
+// Globals keepalived 2.2.7 knows that lvsctl does not act on.
+constexpr std::string_view kGlobalUnsupported[] = {
+    "process_names",
+    "process_name",
+    "vrrp_process_name",
+    "checker_process_name",
+    "lvs_process_name",
+    "bfd_process_name",
+    "notification_email_from",
+    "smtp_server",
+    "smtp_helo_name",
+    "smtp_connect_timeout",
+    "notification_email",
+    "smtp_alert",
+    "startup_script",
+    "startup_script_timeout",
+    "shutdown_script",
+    "shutdown_script_timeout",
+    "max_auto_priority",
+    "min_auto_priority_delay",
+    "smtp_alert_vrrp",
+    "smtp_alert_checker",
+    "checker_log_all_failures",
+    "dynamic_interfaces",
+    "no_email_faults",
+    "default_interface",
+    "disable_local_igmp",
+    "lvs_timeouts",
+    "lvs_flush_on_stop",
+    "lvs_flush_onstop",
+    "lvs_sync_daemon",
+    "vrrp_mcast_group6",
+    "vrrp_garp_master_refresh",
+    "vrrp_garp_master_refresh_repeat",
+    "vrrp_garp_lower_prio_delay",
+    "vrrp_garp_lower_prio_repeat",
+    "vrrp_down_timer_adverts",
+    "vrrp_garp_interval",
+    "vrrp_gna_interval",
+    "vrrp_min_garp",
+    "vrrp_garp_extra_if",
+    "vrrp_vmac_garp_intvl",
+    "vrrp_lower_prio_no_advert",
+    "vrrp_higher_prio_send_advert",
+    "vrrp_iptables",
+    "vrrp_ipsets",
+    "nftables",
+    "nftables_priority",
+    "nftables_ifindex",
+    "nftables_ipvs",
+    "nftables_ipvs_priority",
+    "nftables_ipvs_start_fwmark",
+    "nftables_counters",
+    "vrrp_check_unicast_src",
+    "vrrp_skip_check_adv_addr",
+    "vrrp_strict",
+    "vrrp_priority",
+    "vrrp_no_swap",
+    "vrrp_rt_priority",
+    "vrrp_cpu_affinity",
+    "vrrp_rlimit_rttime",
+    "vrrp_rlimit_rtime",
+    "notify_fifo",
+    "notify_fifo_script",
+    "vrrp_notify_fifo",
+    "vrrp_notify_fifo_script",
+    "vrrp_notify_priority_changes",
+    "fifo_write_vrrp_states_on_reload",
+    "lvs_notify_fifo",
+    "lvs_notify_fifo_script",
+    "checker_priority",
+    "checker_no_swap",
+    "checker_rt_priority",
+    "checker_cpu_affinity",
+    "checker_rlimit_rttime",
+    "checker_rlimit_rtime",
+    "bfd_priority",
+    "bfd_no_swap",
+    "bfd_rt_priority",
+    "bfd_cpu_affinity",
+    "bfd_rlimit_rttime",
+    "bfd_rlimit_rtime",
+    "snmp_socket",
+    "enable_traps",
+    "enable_snmp_vrrp",
+    "enable_snmp_keepalived",
+    "enable_snmp_rfc",
+    "enable_snmp_rfcv2",
+    "enable_snmp_rfcv3",
+    "enable_snmp_checker",
+    "enable_dbus",
+    "dbus_service_name",
+    "vrrp_netlink_cmd_rcv_bufs",
+    "vrrp_netlink_cmd_rcv_bufs_force",
+    "vrrp_netlink_monitor_rcv_bufs",
+    "vrrp_netlink_monitor_rcv_bufs_force",
+    "process_monitor_rcv_bufs",
+    "process_monitor_rcv_bufs_force",
+    "lvs_netlink_cmd_rcv_bufs",
+    "lvs_netlink_cmd_rcv_bufs_force",
+    "lvs_netlink_monitor_rcv_bufs",
+    "lvs_netlink_monitor_rcv_bufs_force",
+    "rs_init_notifies",
+    "no_checker_emails",
+    "vrrp_rx_bufs_policy",
+    "vrrp_rx_bufs_multiplier",
+    "vrrp_startup_delay",
+    "log_unknown_vrids",
+    "vmac_prefix",
+    "vmac_addr_prefix",
+    "umask",
+    "random_seed",
+    "reload_check_config",
+    "reload_time_file",
+    "reload_repeat",
+    "reload_file",
+    "include_check",
+    "config_save_dir",
+    "tmp_config_directory",
+    "data_use_instance",
+    "net_namespace",
+    "net_namespace_ipvs",
+    "namespace_with_ipsets",
+    "use_pid_dir",
+    "instance",
+    "child_wait_time",
+    "linkbeat_use_polling",
+};
+
+}  // namespace
+
+void build_global_defs(BuildContext& ctx, const conf::Statement& s, GlobalDefs& global) {
+  global.where = s.keyword.where;
+  if (!s.args.empty()) {
+    ctx.error(s.args[0].where,
+              fmt::format("'global_defs' takes no name, got '{}'", s.args[0].text));
+  }
+  static constexpr BlockRules rules{"global_defs", kGlobalUnsupported, true};
+  apply_keywords<GlobalDefs>(ctx, s.block, kGlobalKeywords, rules, global);
+}
+
+}  // namespace lvsctl::director::config

@@ -1,0 +1,93 @@
+#pragma once
+// Internal to the config builder: the per-block builders and the drafts they fill. A draft is
+// the model element plus what was explicitly configured, so that defaults which depend on
+// other blocks (global_defs, the enclosing virtual server) are resolved once everything is read.
+#include <optional>
+#include <vector>
+
+#include "director/config/build_context.hpp"
+#include "director/config/model.hpp"
+
+namespace lvsctl::director::config {
+
+struct VrrpInstanceDraft {
+  VrrpInstance instance;
+  bool priority_set = false;
+  bool version_set = false;
+  bool garp_delay_set = false;
+  bool garp_repeat_set = false;
+};
+
+// Checker settings that a virtual server passes to its real servers and a real server to its
+// checkers; unset means "inherit".
+struct CheckDefaults {
+  std::optional<Duration> connect_timeout;
+  std::optional<Duration> delay_before_retry;
+  std::optional<Duration> delay_loop;
+  std::optional<Duration> warmup;
+  std::optional<unsigned> retry;
+  std::optional<bool> alpha;
+  std::optional<bool> inhibit_on_failure;
+  std::optional<std::string> virtualhost;
+};
+
+struct CheckerDraft {
+  Checker checker;
+  CheckDefaults own;
+  std::optional<IpAddress> connect_ip;
+  std::optional<std::uint16_t> connect_port;
+  std::optional<Duration> misc_timeout;
+};
+
+struct RealServerDraft {
+  RealServer server;
+  bool port_given = false;
+  std::optional<ForwardingMethod> method;
+  std::optional<int> weight;
+  CheckDefaults defaults;
+  std::vector<CheckerDraft> checkers;
+};
+
+struct VirtualServerDraft {
+  VirtualServer server;
+  bool scheduler_set = false;
+  bool protocol_set = false;
+  std::optional<ForwardingMethod> method;
+  std::optional<int> weight;  // `weight` at virtual server level: default for its real servers
+  CheckDefaults defaults;
+  std::vector<RealServerDraft> real_servers;
+};
+
+struct ConfigDraft {
+  Config config;  // all final as read except vrrp_instances (they need global_defs)
+  std::vector<VrrpInstanceDraft> instances;
+  bool global_seen = false;
+};
+
+// Each reads one top-level statement (keyword + block) into the draft.
+void build_global_defs(BuildContext& ctx, const conf::Statement& s, GlobalDefs& global);
+void build_vrrp_instance(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+void build_vrrp_sync_group(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+void build_vrrp_script(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+void build_virtual_server(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+void build_virtual_server_group(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+// A checker block (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK) inside a real_server.
+void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind,
+                   RealServerDraft& rs);
+
+// Lines shared by vrrp_instance and vrrp_sync_group blocks.
+void read_track_interfaces(BuildContext& ctx, const conf::Statement& s,
+                           std::vector<TrackedInterface>& out);
+void read_track_scripts(BuildContext& ctx, const conf::Statement& s,
+                        std::vector<TrackedScript>& out);
+// notify_* lines: a second one for the same slot is an error.
+void set_notify(BuildContext& ctx, const conf::Statement& s, std::optional<ScriptCommand>& slot);
+// `vrrp_instance NAME {`: exactly one name.
+bool one_name(BuildContext& ctx, const conf::Statement& s);
+
+// Resolution of defaults once the whole file is read.
+VrrpInstance finish_vrrp_instance(BuildContext& ctx, VrrpInstanceDraft&& d,
+                                  const GlobalDefs& global);
+VirtualServer finish_virtual_server(BuildContext& ctx, VirtualServerDraft&& d);
+
+}  // namespace lvsctl::director::config

@@ -1,0 +1,80 @@
+#pragma once
+// Internal to the config builder: each block of keepalived.conf is described by a table of the
+// keywords it accepts (with the handler that reads each into the model), the deprecated
+// spellings it still accepts, and the keywords keepalived knows there but lvsctl does not
+// implement. apply_keywords() walks a block's statements through its table; everything not in
+// the table is reported with file:line:col (and a "did you mean" suggestion).
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "director/config/build_context.hpp"
+#include "shared/conf/statement.hpp"
+
+namespace lvsctl::director::config {
+
+enum class BlockUse : std::uint8_t {
+  None,      // `keyword args`
+  Required,  // `keyword args { ... }`
+  Optional,
+};
+
+template <typename Target>
+struct Keyword {
+  std::string_view name;
+  void (*apply)(BuildContext&, const conf::Statement&, Target&);
+  BlockUse block = BlockUse::None;
+  // Non-empty: `name` is a deprecated spelling of this keyword (accepted with a warning).
+  std::string_view replaced_by = {};
+};
+
+// What a block does with keywords outside its table.
+struct BlockRules {
+  std::string_view block;  // for messages: "vrrp_instance", "TCP_CHECK"
+  // Keywords keepalived 2.2.7 accepts here that lvsctl does not implement.
+  std::span<const std::string_view> unsupported;
+  // global_defs: unsupported keywords are warnings (ignored, named); elsewhere errors.
+  bool unsupported_is_warning = false;
+};
+
+// Edit distance (optimal string alignment) used for suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The closest of `candidates` to `word`, or empty when none is close enough.
+std::string_view nearest_keyword(std::string_view word,
+                                 const std::vector<std::string_view>& candidates);
+
+// Reports a keyword outside the table: unsupported (error or warning) or unknown (error with
+// the nearest of `known` suggested).
+void report_unhandled(BuildContext& ctx, const conf::Statement& s, const BlockRules& rules,
+                      const std::vector<std::string_view>& known);
+// Reports a missing/unexpected `{ }` block; false when the shape is wrong.
+bool check_block_use(BuildContext& ctx, const conf::Statement& s, BlockUse use);
+void report_deprecated(BuildContext& ctx, const conf::Statement& s, std::string_view replaced_by);
+
+template <typename Target>
+void apply_keywords(BuildContext& ctx, std::span<const conf::Statement> statements,
+                    std::span<const Keyword<Target>> table, const BlockRules& rules,
+                    Target& target) {
+  for (const conf::Statement& s : statements) {
+    const Keyword<Target>* match = nullptr;
+    for (const auto& k : table) {
+      if (k.name == s.keyword.text) {
+        match = &k;
+        break;
+      }
+    }
+    if (match == nullptr) {
+      std::vector<std::string_view> known;
+      known.reserve(table.size());
+      for (const auto& k : table) known.push_back(k.name);
+      report_unhandled(ctx, s, rules, known);
+      continue;
+    }
+    if (!match->replaced_by.empty()) report_deprecated(ctx, s, match->replaced_by);
+    if (!check_block_use(ctx, s, match->block)) continue;
+    match->apply(ctx, s, target);
+  }
+}
+
+}  // namespace lvsctl::director::config

@@ -1,0 +1,33 @@
+#include "director/config/load.hpp"
+
+#include <fmt/format.h>
+
+#include "director/config/build.hpp"
+#include "director/config/validate.hpp"
+#include "shared/conf/source_files.hpp"
+
+namespace lvsctl::director::config {
+
+ParsedConfig parse_config(std::string_view text, const std::string& file,
+                          conf::SourceReader& reader) {
+  ParsedConfig out;
+  std::vector<conf::Statement> statements = conf::parse_statements(text, file, reader, out.diags);
+  out.config = build_config(std::move(statements), out.diags);
+  validate_config(out.config, out.diags);
+  return out;
+}
+
+ParsedConfig load_config_file(const std::string& path) {
+  conf::SourceFiles files;
+  auto text = files.read(path);
+  if (!text) {
+    ParsedConfig out;
+    out.diags.push_back({conf::Severity::Error,
+                         {path, 0, 0},
+                         fmt::format("cannot read the configuration: {}", text.error().message)});
+    return out;
+  }
+  return parse_config(*text, path, files);
+}
+
+}  // namespace lvsctl::director::config
