@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -178,6 +179,20 @@ class Daemon {
 
 }  // namespace
 
+// Every health check holds a socket while it runs: allow two per real server plus headroom
+// (keepalived keeps the default 1024 and runs out at scale).
+static void raise_file_limit(const config::Config& config) {
+  rlim_t wanted = 1024;
+  for (const auto& vs : config.virtual_servers) wanted += 2 * vs.real_servers.size();
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = std::min(std::max(wanted, limit.rlim_cur), limit.rlim_max);
+  if (limit.rlim_cur < wanted && limit.rlim_max < wanted) limit.rlim_max = limit.rlim_cur = wanted;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("cannot raise the open file limit to {}: health checks may run out", wanted);
+  }
+}
+
 std::string pid_file_path(const std::string& run_dir) { return run_dir + "/lvsctl.pid"; }
 std::string control_socket_path(const std::string& run_dir) { return run_dir + "/control.sock"; }
 
@@ -187,6 +202,7 @@ int run_director(const RunOptions& options) {
     spdlog::error("{} has errors; not starting", options.config_path);
     return 1;
   }
+  raise_file_limit(parsed.config);
   ::mkdir(options.run_dir.c_str(), 0755);
   auto pid = PidFile::acquire(pid_file_path(options.run_dir));
   if (!pid) {
