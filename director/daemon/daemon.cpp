@@ -18,6 +18,7 @@
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/script_runner.hpp"
 #include "director/daemon/status_report.hpp"
+#include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "director/daemon/vrrp_signature.hpp"
 #include "shared/conf/diagnostic.hpp"
@@ -100,17 +101,28 @@ class Daemon {
   }
 
   // Starts the instances of `config` whose name is not in `keep`.
+  // Sync groups are rebuilt over all runners before the new ones start.
   Status start_vrrp(const config::Config& config, const std::map<std::string, bool>& keep) {
+    Status result;
+    std::vector<VrrpRunner*> fresh;
     for (const auto& instance : config.vrrp_instances) {
       if (keep.count(instance.name)) continue;
       auto runner = VrrpRunner::create(*loop_, rtnl_, config, instance, scripts_.runner());
-      if (!runner) return runner.error();
+      if (!runner) {
+        result = runner.error();
+        continue;
+      }
       auto& slot = vrrp_[instance.name];
       slot = std::move(*runner);
-      slot->start();
-      if (!LinkMonitor::is_up(instance.interface)) slot->on_link(instance.interface, false);
+      fresh.push_back(slot.get());
     }
-    return {};
+    vrrp_groups_ = make_vrrp_groups(config, vrrp_);
+    for (auto* runner : fresh) {
+      runner->start();
+      const auto& ifname = runner->instance().interface;
+      if (!LinkMonitor::is_up(ifname)) runner->on_link(ifname, false);
+    }
+    return result;
   }
 
   void stop(int signo) {
@@ -175,6 +187,7 @@ class Daemon {
   std::unique_ptr<LinkMonitor> links_;
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
+  std::vector<std::unique_ptr<VrrpGroup>> vrrp_groups_;  // over vrrp_'s runners
 };
 
 }  // namespace

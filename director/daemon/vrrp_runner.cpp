@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_mapping.hpp"
 #include "director/vrrp/gratuitous_sender.hpp"
 #include "shared/netlink/interface_address.hpp"
@@ -11,12 +12,24 @@
 namespace lvsctl::director {
 namespace {
 
-// The first IPv4 address on the interface: VRRP's primary address (source of adverts and the
-// tie-breaker between equal priorities).
+// VRRP's primary address (source of adverts and the tie-breaker between equal priorities): the
+// interface's first IPv4 address, or with IPv6 VIPs its link-local address (RFC 5798 5.1.2.1).
 Result<vrrp::IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
                                         const std::vector<config::VirtualAddress>& vips) {
   auto addrs = netlink::list_addresses(rtnl, ifindex);
   if (!addrs) return addrs.error();
+  const bool v6 = !vips.empty() && !vips.front().prefix.address.is_v4();
+  if (v6) {
+    for (const auto& a : *addrs) {
+      if (a.address.is_v4()) continue;
+      const auto& b = a.address.bytes();
+      if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) {
+        return vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(b.data(), 16));
+      }
+    }
+    return Error{"no IPv6 link-local address on the interface to send VRRP adverts from",
+                 EADDRNOTAVAIL};
+  }
   for (const auto& a : *addrs) {
     if (!a.address.is_v4()) continue;
     const bool is_vip = std::any_of(vips.begin(), vips.end(), [&](const auto& v) {
@@ -95,13 +108,13 @@ void VrrpRunner::start() {
   spdlog::info("VRRP_Instance({}) starting on {}: VRID {}, priority {}, version {}, from {}",
                instance_.name, instance_.interface, instance_.vrid, instance_.priority,
                instance_.version, machine_.config().primary_address.to_string());
-  perform(machine_.start(loop_.now()));
+  dispatch(machine_.start(loop_.now()));
   scripts_.start();
 }
 
 void VrrpRunner::on_script(const std::string& name, bool success) {
   if (stopped_) return;
-  perform(machine_.on_script(name, success, loop_.now()));
+  dispatch(machine_.on_script(name, success, loop_.now()));
 }
 
 void VrrpRunner::shutdown() {
@@ -116,14 +129,14 @@ void VrrpRunner::shutdown() {
 
 void VrrpRunner::on_link(const std::string& ifname, bool up) {
   if (stopped_) return;
-  perform(machine_.on_interface(ifname, up, loop_.now()));
+  dispatch(machine_.on_interface(ifname, up, loop_.now()));
 }
 
 void VrrpRunner::on_readable() {
   for (;;) {
-    auto packet = socket_.receive();
-    if (packet.empty()) return;
     vrrp::DecodeOptions options;
+    auto packet = socket_.receive(options.context);
+    if (packet.empty()) return;
     options.expect = &expectation_;
     options.check_hop_limit = instance_.unicast_peers.empty();
     auto decoded = vrrp::decode(packet, options);
@@ -148,13 +161,21 @@ void VrrpRunner::on_readable() {
                    decoded->source.to_string(), decoded.warning->text());
     }
     ++counters_.adverts_received;
-    perform(machine_.on_advert(decoded.value(), loop_.now()));
+    dispatch(machine_.on_advert(decoded.value(), loop_.now()));
   }
 }
 
 void VrrpRunner::on_timer() {
   timer_ = 0;
-  perform(machine_.on_timer(loop_.now()));
+  dispatch(machine_.on_timer(loop_.now()));
+}
+
+void VrrpRunner::dispatch(vrrp::Step step) {
+  if (group_) {
+    group_->after(group_index_, std::move(step));
+  } else {
+    perform(step);
+  }
 }
 
 void VrrpRunner::perform(const vrrp::Step& step) {

@@ -16,6 +16,8 @@
 
 namespace lvsctl::director {
 
+class VrrpGroup;
+
 // Runs a notify script with its arguments, asynchronously (never blocks adverts).
 using ScriptRunner = std::function<void(const std::string& command,
                                         const std::vector<std::string>& args)>;
@@ -42,12 +44,15 @@ class VrrpRunner {
   // Priority-0 advert when MASTER, VIPs removed, notify_stop. The instance stays silent after.
   void shutdown();
   void on_link(const std::string& ifname, bool up);
+  // Out of any sync group (make_vrrp_groups calls it before building new groups).
+  void leave_group() { group_ = nullptr; }
 
   const config::VrrpInstance& instance() const { return instance_; }
   const vrrp::StateMachine& machine() const { return machine_; }
   const VrrpCounters& counters() const { return counters_; }
 
  private:
+  friend class VrrpGroup;  // sync groups route this runner's steps through the coordinator
   VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
              vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
              ScriptRunner run_script, std::vector<config::VrrpScript> scripts);
@@ -55,6 +60,7 @@ class VrrpRunner {
   void on_script(const std::string& name, bool success);
   void on_timer();
   void perform(const vrrp::Step& step);
+  void dispatch(vrrp::Step step);  // performs `step`, through the sync group when in one
   void set_vips(bool present);
   void notify(vrrp::State state);
   void run(const config::ScriptCommand& script, const std::vector<std::string>& args);
@@ -70,6 +76,8 @@ class VrrpRunner {
   VrrpCounters counters_;
   vrrp::Expectation expectation_;
   bool stopped_ = false;
+  VrrpGroup* group_ = nullptr;  // set by VrrpGroup
+  std::size_t group_index_ = 0;
   VrrpScriptTracker scripts_;  // track_script: started by start(), stopped by shutdown()
 };
 

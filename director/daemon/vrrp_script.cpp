@@ -9,7 +9,11 @@ namespace lvsctl::director {
 VrrpScriptTracker::VrrpScriptTracker(EventLoop& loop, std::vector<config::VrrpScript> scripts,
                                      Report report)
     : loop_(loop), report_(std::move(report)) {
-  for (auto& s : scripts) scripts_.push_back(std::make_unique<Script>(Script{std::move(s)}));
+  for (auto& s : scripts) {
+    auto script = std::make_unique<Script>();
+    script->config = std::move(s);
+    scripts_.push_back(std::move(script));
+  }
 }
 
 VrrpScriptTracker::~VrrpScriptTracker() { stop(); }

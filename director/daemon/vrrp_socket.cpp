@@ -18,13 +18,69 @@ sockaddr_in to_sockaddr(const vrrp::IpAddress& a) {
   return sin;
 }
 
+sockaddr_in6 to_sockaddr6(const vrrp::IpAddress& a, int ifindex) {
+  sockaddr_in6 sin{};
+  sin.sin6_family = AF_INET6;
+  std::memcpy(&sin.sin6_addr, a.bytes().data(), 16);
+  sin.sin6_scope_id = static_cast<uint32_t>(ifindex);
+  return sin;
+}
+
 }  // namespace
+
+Result<VrrpSocket> VrrpSocket::open_v6(const std::string& ifname, int ifindex,
+                                       const vrrp::IpAddress& source,
+                                       const std::vector<vrrp::IpAddress>& peers) {
+  Fd fd(::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, vrrp::kIpProtocolVrrp));
+  if (!fd) return Error::from_errno("cannot open a raw IPv6 VRRP socket (needs CAP_NET_RAW)");
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+                   static_cast<socklen_t>(ifname.size())) != 0) {
+    return Error::from_errno("cannot bind the VRRP socket to " + ifname);
+  }
+  sockaddr_in6 local = to_sockaddr6(source, ifindex);
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+    return Error::from_errno("cannot bind the VRRP socket to " + source.to_string());
+  }
+  const int offset = 6;  // the VRRP checksum field
+  const int hops = vrrp::kRequiredHopLimit;
+  const int tclass = vrrp::kTos;
+  const int on = 1;
+  const int off = 0;
+  const struct {
+    int name;
+    const int* value;
+    const char* what;
+  } options[] = {
+      {IPV6_CHECKSUM, &offset, "IPV6_CHECKSUM"},
+      {IPV6_MULTICAST_HOPS, &hops, "IPV6_MULTICAST_HOPS"},
+      {IPV6_UNICAST_HOPS, &hops, "IPV6_UNICAST_HOPS"},
+      {IPV6_TCLASS, &tclass, "IPV6_TCLASS"},
+      {IPV6_RECVHOPLIMIT, &on, "IPV6_RECVHOPLIMIT"},
+      {IPV6_RECVPKTINFO, &on, "IPV6_RECVPKTINFO"},
+      {IPV6_MULTICAST_IF, &ifindex, "IPV6_MULTICAST_IF"},
+      {IPV6_MULTICAST_LOOP, &off, "IPV6_MULTICAST_LOOP"},
+  };
+  for (const auto& o : options) {
+    if (::setsockopt(fd.get(), IPPROTO_IPV6, o.name, o.value, sizeof(int)) != 0) {
+      return Error::from_errno(std::string(o.what) + " on the VRRP socket");
+    }
+  }
+  if (peers.empty()) {
+    ipv6_mreq mreq{};
+    std::memcpy(&mreq.ipv6mr_multiaddr, vrrp::vrrp_group_v6().bytes().data(), 16);
+    mreq.ipv6mr_interface = static_cast<unsigned>(ifindex);
+    if (::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
+      return Error::from_errno("cannot join ff02::12 on " + ifname);
+    }
+  }
+  return VrrpSocket(std::move(fd), source, peers, ifindex);
+}
 
 Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const vrrp::IpAddress& source,
                                     const std::vector<vrrp::IpAddress>& peers) {
-  if (!source.is_v4()) return Error{"VRRP over IPv6 is not supported by the runtime yet"};
   const unsigned ifindex = ::if_nametoindex(ifname.c_str());
   if (ifindex == 0) return Error::from_errno("interface " + ifname);
+  if (source.is_v6()) return open_v6(ifname, static_cast<int>(ifindex), source, peers);
   Fd fd(::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, vrrp::kIpProtocolVrrp));
   if (!fd) return Error::from_errno("cannot open a raw VRRP socket (needs CAP_NET_RAW)");
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
@@ -56,10 +112,20 @@ Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const vrrp::IpAdd
 Status VrrpSocket::send(const vrrp::Advert& advert_in) {
   vrrp::Advert advert = advert_in;
   advert.source = source_;
-  const std::vector<vrrp::IpAddress> group{vrrp::vrrp_group_v4()};
+  const std::vector<vrrp::IpAddress> group{source_.is_v6() ? vrrp::vrrp_group_v6()
+                                                          : vrrp::vrrp_group_v4()};
   const auto& targets = peers_.empty() ? group : peers_;
   for (const auto& target : targets) {
     advert.destination = target;
+    if (source_.is_v6()) {
+      const auto message = vrrp::encode(advert);
+      const sockaddr_in6 to6 = to_sockaddr6(target, ifindex_);
+      if (::sendto(fd_.get(), message.data(), message.size(), 0,
+                   reinterpret_cast<const sockaddr*>(&to6), sizeof to6) < 0) {
+        return Error::from_errno("cannot send VRRP advert to " + target.to_string());
+      }
+      continue;
+    }
     const auto packet = vrrp::encode_ip_packet(advert, ++ip_id_);
     const sockaddr_in to = to_sockaddr(target);
     if (::sendto(fd_.get(), packet.data(), packet.size(), 0,
@@ -70,11 +136,44 @@ Status VrrpSocket::send(const vrrp::Advert& advert_in) {
   return {};
 }
 
-std::vector<std::uint8_t> VrrpSocket::receive() {
+std::vector<std::uint8_t> VrrpSocket::receive(vrrp::PacketContext& context) {
   std::vector<std::uint8_t> buf(2048);
-  const ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+  context = {};
+  if (!source_.is_v6()) {
+    const ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+    if (n <= 0) return {};
+    buf.resize(static_cast<std::size_t>(n));
+    return buf;
+  }
+  sockaddr_in6 from{};
+  alignas(cmsghdr) char control[256];
+  iovec iov{buf.data(), buf.size()};
+  msghdr msg{};
+  msg.msg_name = &from;
+  msg.msg_namelen = sizeof from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t n = ::recvmsg(fd_.get(), &msg, 0);
   if (n <= 0) return {};
   buf.resize(static_cast<std::size_t>(n));
+  context.source = vrrp::IpAddress::from_octets(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(&from.sin6_addr), 16));
+  context.checksum_checked = true;  // IPV6_CHECKSUM: the kernel dropped bad ones
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != IPPROTO_IPV6) continue;
+    if (c->cmsg_type == IPV6_HOPLIMIT) {
+      int hops = 0;
+      std::memcpy(&hops, CMSG_DATA(c), sizeof hops);
+      context.hop_limit = hops;
+    } else if (c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info{};
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      context.destination = vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(
+          reinterpret_cast<const std::uint8_t*>(&info.ipi6_addr), 16));
+    }
+  }
   return buf;
 }
 

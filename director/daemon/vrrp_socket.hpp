@@ -1,8 +1,11 @@
 #pragma once
-// VrrpSocket: the wire of one VRRP instance (IPv4, IP protocol 112): a raw socket bound to the
-// instance's interface that joined 224.0.0.18 there (or talks to unicast peers), sends adverts
-// with TOS 0xc0 and TTL 255, and hands received packets to the codec. An adapter: the state
-// machine decides, this only moves bytes.
+// VrrpSocket: the wire of one VRRP instance (IP protocol 112): a raw socket bound to the
+// instance's interface that joined 224.0.0.18 / ff02::12 there (or talks to unicast peers), sends
+// adverts with TOS/traffic class 0xc0 and TTL/hop limit 255, and hands received packets to the
+// codec. The family is the source address's. IPv4: IP_HDRINCL, our own header. IPv6: the kernel
+// builds the header and computes/verifies the checksum (IPV6_CHECKSUM at offset 6); the source
+// is the interface's link-local address. An adapter: the state machine decides, this only moves
+// bytes.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,11 +27,15 @@ class VrrpSocket {
   // Encodes and sends `advert` to the group (or to every unicast peer).
   Status send(const vrrp::Advert& advert);
 
-  // Reads one pending packet (the whole IPv4 packet, header included). Empty when none is
-  // waiting.
-  std::vector<std::uint8_t> receive();
+  // Reads one pending packet: IPv4, the whole packet, header included; IPv6, the bare VRRP
+  // message, with its envelope (source, destination, hop limit) in `context`. Empty when none
+  // is waiting.
+  std::vector<std::uint8_t> receive(vrrp::PacketContext& context);
 
  private:
+  static Result<VrrpSocket> open_v6(const std::string& ifname, int ifindex,
+                                    const vrrp::IpAddress& source,
+                                    const std::vector<vrrp::IpAddress>& peers);
   VrrpSocket(Fd fd, vrrp::IpAddress source, std::vector<vrrp::IpAddress> peers, int ifindex)
       : fd_(std::move(fd)), source_(source), peers_(std::move(peers)), ifindex_(ifindex) {}
   Fd fd_;
