@@ -76,6 +76,10 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   for (const auto& p : instance.unicast_peers) peers.push_back(to_vrrp(p.address));
   auto sock = VrrpSocket::open(ifname, primary, peers);
   if (!sock) return Error{"vrrp_instance " + instance.name + ": " + sock.error().message};
+  if (auto st = sock->accept_only_vrid(static_cast<std::uint8_t>(instance.vrid)); !st) {
+    // Still correct without it (decode checks the VRID), only slower with many instances.
+    spdlog::warn("vrrp_instance {}: {}", instance.name, st.error().message);
+  }
   return std::unique_ptr<VrrpRunner>(
       new VrrpRunner(loop, rtnl, instance, vrrp_instance_config(config, instance, primary),
                      std::move(*sock), *ifindex, std::move(run_script),

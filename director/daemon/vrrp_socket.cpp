@@ -1,6 +1,7 @@
 #include "director/daemon/vrrp_socket.hpp"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -132,6 +133,26 @@ Status VrrpSocket::send(const vrrp::Advert& advert_in) {
                  reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
       return Error::from_errno("cannot send VRRP advert to " + target.to_string());
     }
+  }
+  return {};
+}
+
+Status VrrpSocket::accept_only_vrid(std::uint8_t vrid) {
+  // IPv4 raw sockets see the IP header: X = its length, then the VRID is at X + 1. IPv6 raw
+  // sockets see the VRRP message itself: the VRID is at offset 1.
+  std::vector<sock_filter> code;
+  if (source_.is_v4()) {
+    code.push_back(BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0));
+    code.push_back(BPF_STMT(BPF_LD | BPF_B | BPF_IND, 1));
+  } else {
+    code.push_back(BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 1));
+  }
+  code.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, vrid, 0, 1));
+  code.push_back(BPF_STMT(BPF_RET | BPF_K, 0xffff));
+  code.push_back(BPF_STMT(BPF_RET | BPF_K, 0));
+  sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
+  if (::setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
+    return Error::from_errno("cannot attach the VRID filter to the VRRP socket");
   }
   return {};
 }

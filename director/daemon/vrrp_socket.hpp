@@ -24,6 +24,10 @@ class VrrpSocket {
 
   int fd() const { return fd_.get(); }
 
+  // Lets only adverts of `vrid` reach this socket (a socket filter in the kernel), so N
+  // instances on one interface do not each receive and decode everyone's adverts.
+  Status accept_only_vrid(std::uint8_t vrid);
+
   // Encodes and sends `advert` to the group (or to every unicast peer).
   Status send(const vrrp::Advert& advert);
 

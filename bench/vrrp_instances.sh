@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# CPU and memory of one director running N VRRP instances (default 50, VRRPv3, advert_int 0.1)
+# for SECONDS (default 30), master and backup side, lvsctl and keepalived 2.2.7 in the same run.
+# CPU is user+sys of every process of the implementation (keepalived: parent + VRRP child), as a
+# share of one core; RSS is the sum of VmRSS at the end. Figures only. Needs root.
+# Usage: bash bench/vrrp_instances.sh [N] [SECONDS]
+here=$(cd "$(dirname "$0")" && pwd)
+LVSCTL=${LVSCTL:-$here/../build/lvsctl}
+. "$here/../tests/lib/netns.sh"
+. "$here/../tests/lib/director.sh"
+lab_require_root
+lab_require keepalived
+N=${1:-50}
+SECONDS_RUN=${2:-30}
+set +e
+
+dir_lab
+conf() {  # conf FILE PRIO STATE
+  {
+    echo "global_defs { vrrp_version 3 }"
+    for i in $(seq "$N"); do
+      cat <<CONF
+vrrp_instance VI_$i {
+    state $3
+    interface eth0
+    virtual_router_id $i
+    priority $2
+    advert_int 0.1
+    virtual_ipaddress {
+        198.51.100.$i
+    }
+}
+CONF
+    done
+  } >"$1"
+}
+conf "$LAB_TMP/m.conf" 100 MASTER
+conf "$LAB_TMP/b.conf" 50 BACKUP
+
+ticks() {  # ticks PID...: utime+stime of the processes, in clock ticks
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+rss_kb() { local t=0 p; for p in "$@"; do t=$((t + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo "$t"; }
+pids_of() {  # every process in namespace NS that is not our helper shell
+  ip netns pids "${LAB}-$1"
+}
+hz=$(getconf CLK_TCK)
+
+printf '%-10s %-7s %-12s %-10s\n' impl side "CPU (core)" "RSS"
+for impl in lvsctl keepalived; do
+  rm -rf "$LAB_TMP/ka-d1" "$LAB_TMP/ka-d2" "$LAB_TMP/run-d1" "$LAB_TMP/run-d2"
+  if [ "$impl" = lvsctl ]; then
+    dir_lvsctl d1 "$LAB_TMP/m.conf"; m=$LAB_LAST_PID
+    dir_lvsctl d2 "$LAB_TMP/b.conf"; b=$LAB_LAST_PID
+  else
+    lab_keepalived d1 "$LAB_TMP/m.conf" >>"$LAB_TMP/ka.log" 2>&1; m=$LAB_LAST_PID
+    lab_keepalived d2 "$LAB_TMP/b.conf" >>"$LAB_TMP/ka.log" 2>&1; b=$LAB_LAST_PID
+  fi
+  sleep 6  # elections settle
+  mp=$(pids_of d1); bp=$(pids_of d2)
+  m0=$(ticks $mp); b0=$(ticks $bp)
+  sleep "$SECONDS_RUN"
+  m1=$(ticks $mp); b1=$(ticks $bp)
+  printf '%-10s %-7s %-12s %-10s\n' "$impl" master \
+    "$(echo "scale=2; 100 * ($m1 - $m0) / $hz / $SECONDS_RUN" | bc)%" "$(( $(rss_kb $mp) / 1024 )) MB"
+  printf '%-10s %-7s %-12s %-10s\n' "$impl" backup \
+    "$(echo "scale=2; 100 * ($b1 - $b0) / $hz / $SECONDS_RUN" | bc)%" "$(( $(rss_kb $bp) / 1024 )) MB"
+  kill -TERM "$m" "$b"; sleep 1; kill -KILL $mp $bp 2>/dev/null; wait "$m" "$b" 2>/dev/null
+done
