@@ -81,6 +81,7 @@ std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ip
   j.key("ipvs").begin_object();
   j.key("available").value(ipvs.available());
   if (!ipvs.available()) j.key("reason").value(ipvs.unavailable_reason());
+  j.key("requests_sent").value(ipvs.requests_sent());
   j.key("services").begin_array();
   if (auto table = ipvs.table()) {
     for (const auto& s : *table) write_service(j, s);

@@ -1,0 +1,130 @@
+#!/bin/bash
+# vm tier: reload by difference. A DR lab (client, director, two real servers in namespaces);
+# a long-lived TCP connection goes through the VIP, then one real server's weight changes in the
+# file and the daemon gets SIGHUP: it must log exactly one destination edit ("IPVS: 1
+# destination edited"), the table must differ in exactly that weight, and the connection must
+# still carry data after the reload.
+. "${LVSCTL_SOURCE_DIR:?}/tests/lib/netns.sh"
+lab_require_root
+lab_require ipvsadm python3
+[ "${LVSCTL_IN_VM:-0}" = 1 ] || lab_skip "needs real IPVS: runs in the vm tier only"
+[ -x "${LVSCTL:-}" ] || lab_skip "LVSCTL does not point at the built lvsctl"
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
+
+VIP=203.0.113.100 PORT=8000
+lab_ns client; lab_ns dir; lab_ns rs1; lab_ns rs2
+lab_link client eth0 203.0.113.10/24
+lab_link dir eth0 203.0.113.2/24 "$VIP/24"
+for i in 1 2; do
+  lab_link "rs$i" eth0 "203.0.113.1$i/24"
+  for k in all eth0; do
+    lab_exec "rs$i" sysctl -qw "net.ipv4.conf.$k.arp_ignore=1" "net.ipv4.conf.$k.arp_announce=2"
+  done
+  lab_exec "rs$i" ip addr add "$VIP/32" dev lo
+done
+
+cat >"$LAB_TMP/server.py" <<'PYEOF'
+import socket, sys, threading
+name, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", port))
+s.listen(16)
+def serve(c):
+    with c:
+        c.sendall((name + "\n").encode())
+        for line in c.makefile("rb"):
+            c.sendall(line)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PYEOF
+cat >"$LAB_TMP/hello.py" <<'PYEOF'
+import socket, sys
+with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) as c:
+    print(c.makefile("rb").readline().decode().strip())
+PYEOF
+for i in 1 2; do lab_spawn "rs$i" "$PY" "$LAB_TMP/server.py" "rs$i" "$PORT"; done
+cat >"$LAB_TMP/long.py" <<'PYEOF'
+import os, socket, sys, time
+vip, port, go = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+c = socket.create_connection((vip, port), timeout=5)
+f = c.makefile("rb")
+print("greeting:" + f.readline().decode().strip(), flush=True)
+deadline = time.time() + 120
+while not os.path.exists(go):
+    if time.time() > deadline:
+        sys.exit("no go file")
+    time.sleep(0.1)
+c.sendall(b"after-reload\n")
+line = f.readline().decode().strip()
+print("echo:" + line, flush=True)
+sys.exit(0 if line == "after-reload" else 1)
+PYEOF
+
+write_conf() {  # write_conf WEIGHT_OF_RS2
+  cat >"$LAB_TMP/dr.conf" <<EOF
+virtual_server $VIP $PORT {
+    lb_algo wrr
+    lb_kind DR
+    protocol TCP
+    real_server 203.0.113.11 $PORT {
+        weight 1
+    }
+    real_server 203.0.113.12 $PORT {
+        weight $1
+    }
+}
+virtual_server $VIP 8001 {
+    lb_algo rr
+    lb_kind DR
+    protocol TCP
+    real_server 203.0.113.11 8001 {
+        weight 1
+    }
+}
+EOF
+}
+write_conf 1
+mkdir -p "$LAB_TMP/run"
+lab_spawn dir "$LVSCTL" director run -f "$LAB_TMP/dr.conf" --run-dir "$LAB_TMP/run" >"$LAB_TMP/lvsctl.log" 2>&1
+director=$LAB_LAST_PID
+lab_wait 30 "[ \$(lab_exec dir ipvsadm -S -n | grep -c -- '-r 203.0.113.1[12]:') -eq 3 ]" ||
+  { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "the director did not program the table"; }
+for i in 1 2; do
+  lab_wait 30 "[ -n \"\$(lab_exec rs$i ss -Hltn 'sport = :$PORT')\" ]" ||
+    lab_fail "rs$i's server did not start"
+done
+
+lab_spawn client "$PY" "$LAB_TMP/long.py" "$VIP" "$PORT" "$LAB_TMP/go" >"$LAB_TMP/long.out" 2>&1
+long=$LAB_LAST_PID
+lab_wait 20 "grep -q greeting: '$LAB_TMP/long.out'" ||
+  { cat "$LAB_TMP/long.out" >&2; lab_fail "the long-lived connection was not established"; }
+lab_log "long-lived connection: $(cat "$LAB_TMP/long.out")"
+lab_exec dir ipvsadm -S -n | sort >"$LAB_TMP/before"
+lab_exec dir ipvsadm -Lnc >&2
+summaries_before=$(grep -c 'IPVS: ' "$LAB_TMP/lvsctl.log" || true)
+
+write_conf 3
+kill -HUP "$director"
+lab_wait 30 "grep -q 'IPVS: 1 destination edited' '$LAB_TMP/lvsctl.log'" ||
+  { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "no 'IPVS: 1 destination edited' after SIGHUP"; }
+sleep 1  # anything else the reload did would be logged by now
+lab_exec dir ipvsadm -S -n | sort >"$LAB_TMP/after"
+grep 'IPVS: ' "$LAB_TMP/lvsctl.log" >&2
+summaries_after=$(grep -c 'IPVS: ' "$LAB_TMP/lvsctl.log" || true)
+[ $((summaries_after - summaries_before)) -eq 1 ] ||
+  lab_fail "the reload logged $((summaries_after - summaries_before)) IPVS summaries, expected exactly one"
+tail -n +1 "$LAB_TMP/lvsctl.log" | grep 'IPVS: ' | tail -n1 | grep -q 'IPVS: 1 destination edited$' ||
+  lab_fail "the reload did more than one destination edit: $(grep 'IPVS: ' "$LAB_TMP/lvsctl.log" | tail -n1)"
+changed=$(diff "$LAB_TMP/before" "$LAB_TMP/after" | grep -c '^[<>]' || true)
+diff "$LAB_TMP/before" "$LAB_TMP/after" >&2 || true
+[ "$changed" -eq 2 ] || lab_fail "expected exactly one table line to change, diff has $changed lines"
+grep -q -- "-r 203.0.113.12:$PORT -g -w 3" "$LAB_TMP/after" || lab_fail "rs2's weight is not 3 after the reload"
+
+touch "$LAB_TMP/go"
+rc=0; wait "$long" || rc=$?
+cat "$LAB_TMP/long.out" >&2
+[ "$rc" -eq 0 ] || lab_fail "the established connection did not survive the reload (exit $rc)"
+grep -q 'echo:after-reload' "$LAB_TMP/long.out" || lab_fail "no echo after the reload"
+lab_log "reload: one destination edited, the established connection carried data afterwards"
