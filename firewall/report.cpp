@@ -2,27 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "shared/json_writer.hpp"
+
 namespace lvsctl::firewall {
 namespace {
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 const char* version_name(IpVersion v) { return v == IpVersion::V4 ? "ipv4" : "ipv6"; }
 
@@ -72,7 +55,7 @@ bool all_accepted(const FirewallReport& report) {
 std::string to_json(const FirewallReport& report) {
   std::string s = "{\"backends\":[";
   for (std::size_t i = 0; i < report.backends.size(); ++i) {
-    s += (i ? "," : "") + json_string(backend_name(report.backends[i]));
+    s += (i ? "," : "") + JsonWriter::escape(backend_name(report.backends[i]));
   }
   s += "],\"changed\":";
   s += report.changed ? "true" : "false";
@@ -83,25 +66,25 @@ std::string to_json(const FirewallReport& report) {
     const auto& c = report.chains[i];
     s += i ? "," : "";
     s += fmt::format("{{\"backend\":{},\"family\":{},\"table\":{},\"chain\":{},\"action\":{},",
-                     json_string(backend_name(c.backend)), json_string(c.family),
-                     json_string(c.table), json_string(c.chain), json_string(c.action));
+                     JsonWriter::escape(backend_name(c.backend)), JsonWriter::escape(c.family),
+                     JsonWriter::escape(c.table), JsonWriter::escape(c.chain), JsonWriter::escape(c.action));
     s += "\"rules\":[";
-    for (std::size_t j = 0; j < c.rules.size(); ++j) s += (j ? "," : "") + json_string(c.rules[j]);
+    for (std::size_t j = 0; j < c.rules.size(); ++j) s += (j ? "," : "") + JsonWriter::escape(c.rules[j]);
     s += "],\"verdicts\":[";
     for (std::size_t j = 0; j < c.verdicts.size(); ++j) {
       const auto& v = c.verdicts[j];
       s += j ? "," : "";
       s += fmt::format(
           "{{\"ip_version\":{},\"source\":{},\"vrrp\":{},\"by\":{},\"rule\":{},\"ours\":{}}}",
-          json_string(version_name(v.version)), json_string(v.source),
-          json_string(outcome_name(v.outcome)), json_string(v.rule_ref), json_string(v.rule),
+          JsonWriter::escape(version_name(v.version)), JsonWriter::escape(v.source),
+          JsonWriter::escape(outcome_name(v.outcome)), JsonWriter::escape(v.rule_ref), JsonWriter::escape(v.rule),
           v.ours ? "true" : "false");
     }
     s += "]}";
   }
   s += "],\"notes\":[";
   for (std::size_t i = 0; i < report.notes.size(); ++i) {
-    s += (i ? "," : "") + json_string(report.notes[i]);
+    s += (i ? "," : "") + JsonWriter::escape(report.notes[i]);
   }
   s += "]}\n";
   return s;

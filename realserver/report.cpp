@@ -2,28 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "shared/json_writer.hpp"
+
 namespace lvsctl::realserver {
 
 namespace {
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 const char* status_name(LsbStatus code) {
   switch (code) {
@@ -55,19 +38,19 @@ std::string render_text(const StatusReport& r) {
 std::string render_json(const StatusReport& r) {
   std::string out = fmt::format("{{\"status\":\"{}\",\"code\":{},\"started\":{},\"summary\":{},",
                                 status_name(r.code), static_cast<int>(r.code), r.started,
-                                json_string(r.summary));
+                                JsonWriter::escape(r.summary));
   out += "\"vips\":[";
   for (std::size_t i = 0; i < r.vips.size(); ++i) {
     const auto& v = r.vips[i];
     out += fmt::format("{}{{\"address\":{},\"family\":\"{}\",\"present\":{},\"label\":{}}}",
-                       i == 0 ? "" : ",", json_string(v.address.to_string()),
-                       v.address.is_v4() ? "ipv4" : "ipv6", v.present, json_string(v.label));
+                       i == 0 ? "" : ",", JsonWriter::escape(v.address.to_string()),
+                       v.address.is_v4() ? "ipv4" : "ipv6", v.present, JsonWriter::escape(v.label));
   }
   out += fmt::format("],\"sysctls_needed\":{},\"sysctls\":[", r.sysctls_needed);
   for (std::size_t i = 0; i < r.sysctls.size(); ++i) {
     const auto& s = r.sysctls[i];
     out += fmt::format("{}{{\"key\":{},\"value\":{},\"wanted\":{},\"ok\":{}}}", i == 0 ? "" : ",",
-                       json_string(s.key), json_string(s.value), json_string(s.wanted), s.ok);
+                       JsonWriter::escape(s.key), JsonWriter::escape(s.value), JsonWriter::escape(s.wanted), s.ok);
   }
   return out + "]}\n";
 }
