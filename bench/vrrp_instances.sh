@@ -2,7 +2,8 @@
 # CPU and memory of one director running N VRRP instances (default 50, VRRPv3, advert_int 0.1)
 # for SECONDS (default 30), master and backup side, lvsctl and keepalived 2.2.7 in the same run.
 # CPU is user+sys of every process of the implementation (keepalived: parent + VRRP child), as a
-# share of one core; RSS is the sum of VmRSS at the end. Figures only. Needs root.
+# share of one core and per advert (each side handles N x 10 adverts a second); RSS is the sum of
+# VmRSS at the end. Figures only. Needs root.
 # Usage: bash bench/vrrp_instances.sh [N] [SECONDS]
 here=$(cd "$(dirname "$0")" && pwd)
 LVSCTL=${LVSCTL:-$here/../build/lvsctl}
@@ -50,24 +51,26 @@ pids_of() {  # every process in namespace NS that is not our helper shell
 }
 hz=$(getconf CLK_TCK)
 
-printf '%-10s %-7s %-12s %-10s\n' impl side "CPU (core)" "RSS"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-10s %-7s %-12s %-16s %-10s\n' impl side "CPU (core)" "us per advert" "RSS"
+row() {  # row IMPL SIDE TICKS PIDS...: CPU share, CPU per advert sent/received (10 per second
+  # per instance), RSS
+  local impl=$1 side=$2 t=$3; shift 3
+  printf '%-10s %-7s %-12s %-16s %-10s\n' "$impl" "$side" \
+    "$(echo "scale=2; 100 * $t / $hz / $SECONDS_RUN" | bc)%" \
+    "$(echo "scale=1; 1000000 * $t / $hz / ($N * 10 * $SECONDS_RUN)" | bc)" "$(( $(rss_kb "$@") / 1024 )) MB"
+}
 for impl in lvsctl keepalived; do
   rm -rf "$LAB_TMP/ka-d1" "$LAB_TMP/ka-d2" "$LAB_TMP/run-d1" "$LAB_TMP/run-d2"
-  if [ "$impl" = lvsctl ]; then
-    dir_lvsctl d1 "$LAB_TMP/m.conf"; m=$LAB_LAST_PID
-    dir_lvsctl d2 "$LAB_TMP/b.conf"; b=$LAB_LAST_PID
-  else
-    lab_keepalived d1 "$LAB_TMP/m.conf" >>"$LAB_TMP/ka.log" 2>&1; m=$LAB_LAST_PID
-    lab_keepalived d2 "$LAB_TMP/b.conf" >>"$LAB_TMP/ka.log" 2>&1; b=$LAB_LAST_PID
-  fi
+  dir_start "$impl" d1 "$LAB_TMP/m.conf"; m=$LAB_LAST_PID
+  dir_start "$impl" d2 "$LAB_TMP/b.conf"; b=$LAB_LAST_PID
   sleep 6  # elections settle
   mp=$(pids_of d1); bp=$(pids_of d2)
   m0=$(ticks $mp); b0=$(ticks $bp)
   sleep "$SECONDS_RUN"
   m1=$(ticks $mp); b1=$(ticks $bp)
-  printf '%-10s %-7s %-12s %-10s\n' "$impl" master \
-    "$(echo "scale=2; 100 * ($m1 - $m0) / $hz / $SECONDS_RUN" | bc)%" "$(( $(rss_kb $mp) / 1024 )) MB"
-  printf '%-10s %-7s %-12s %-10s\n' "$impl" backup \
-    "$(echo "scale=2; 100 * ($b1 - $b0) / $hz / $SECONDS_RUN" | bc)%" "$(( $(rss_kb $bp) / 1024 )) MB"
+  row "$impl" master $((m1 - m0)) $mp
+  row "$impl" backup $((b1 - b0)) $bp
   kill -TERM "$m" "$b"; sleep 1; kill -KILL $mp $bp 2>/dev/null; wait "$m" "$b" 2>/dev/null
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <grp.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,11 +34,17 @@ ExitStatus decode(int wstatus) {
 
 }  // namespace
 
-Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv) {
+Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
+                                         std::optional<Credentials> as) {
   if (argv.empty()) return Error{"spawn: empty command", EINVAL};
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  if (as) {
+    auto pid = fork_exec(args, *as);
+    if (!pid) return Error{"spawn " + argv[0] + ": " + pid.error().message, pid.error().code};
+    return watch(*pid, argv[0]);
+  }
 
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -60,21 +67,75 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return Error::from_errno("spawn " + argv[0], rc);
+  return watch(pid, argv[0]);
+}
 
+// posix_spawn cannot change the user, so: fork, set up what posix_spawn would (process group,
+// signals, stdin), take the group and user, exec. Between fork and exec only async-signal-safe
+// calls. A failure before or in exec is reported through a close-on-exec pipe.
+Result<pid_t> ChildProcess::fork_exec(const std::vector<char*>& args, const Credentials& as) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) return Error::from_errno("pipe");
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int err = errno;
+    ::close(report[0]);
+    ::close(report[1]);
+    return Error::from_errno("fork", err);
+  }
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int s = 1; s < NSIG; ++s) {
+      if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &dfl, nullptr);
+    }
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0 && devnull != STDIN_FILENO) {
+      ::dup2(devnull, STDIN_FILENO);
+      ::close(devnull);
+    }
+    if (::setgroups(1, &as.gid) == 0 && ::setgid(as.gid) == 0 && ::setuid(as.uid) == 0) {
+      ::execvp(args[0], args.data());
+    }
+    const int err = errno;
+    (void)!::write(report[1], &err, sizeof err);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  int err = 0;
+  ssize_t n = 0;
+  while ((n = ::read(report[0], &err, sizeof err)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n == static_cast<ssize_t>(sizeof err)) {
+    int ws = 0;
+    ::waitpid(pid, &ws, 0);
+    return Error::from_errno("as uid " + std::to_string(as.uid) + " gid " + std::to_string(as.gid),
+                             err);
+  }
+  return pid;
+}
+
+Result<ChildProcess> ChildProcess::watch(pid_t pid, const std::string& what) {
   Fd pidfd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
   if (!pidfd) {
     const int err = errno;
     ::kill(-pid, SIGKILL);
     int ws = 0;
     ::waitpid(pid, &ws, 0);
-    return Error::from_errno("pidfd_open for " + argv[0], err);
+    return Error::from_errno("pidfd_open for " + what, err);
   }
   ::fcntl(pidfd.get(), F_SETFD, FD_CLOEXEC);
   return ChildProcess(pid, std::move(pidfd));
 }
 
-Result<ChildProcess> ChildProcess::spawn_shell(const std::string& command) {
-  return spawn({"/bin/sh", "-c", command});
+Result<ChildProcess> ChildProcess::spawn_shell(const std::string& command,
+                                               std::optional<Credentials> as) {
+  return spawn({"/bin/sh", "-c", command}, as);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept

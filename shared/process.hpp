@@ -5,6 +5,8 @@
 //
 // The child starts in a new process group, with stdin from /dev/null, an empty signal mask and
 // default dispositions (the parent's EventLoop blocks signals; children must not inherit that).
+// With Credentials it also drops to that user and group (supplementary groups: only that group)
+// before exec, as keepalived runs scripts as `script_user`.
 #include <signal.h>
 #include <sys/types.h>
 
@@ -24,12 +26,22 @@ struct ExitStatus {
   std::string describe() const;  // "exited 1", "killed by signal 9"
 };
 
+// Who a child runs as.
+struct Credentials {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  friend bool operator==(const Credentials&, const Credentials&) = default;
+};
+
 class ChildProcess {
  public:
-  // Runs argv[0] (looked up in PATH) with argv.
-  static Result<ChildProcess> spawn(const std::vector<std::string>& argv);
+  // Runs argv[0] (looked up in PATH) with argv, as `as` when given (else as we run). Errors: the
+  // program cannot be executed, or the user/group cannot be taken (EPERM when we are not root).
+  static Result<ChildProcess> spawn(const std::vector<std::string>& argv,
+                                    std::optional<Credentials> as = std::nullopt);
   // Runs `/bin/sh -c command`.
-  static Result<ChildProcess> spawn_shell(const std::string& command);
+  static Result<ChildProcess> spawn_shell(const std::string& command,
+                                          std::optional<Credentials> as = std::nullopt);
 
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
@@ -49,6 +61,8 @@ class ChildProcess {
 
  private:
   ChildProcess(pid_t pid, Fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  static Result<pid_t> fork_exec(const std::vector<char*>& args, const Credentials& as);
+  static Result<ChildProcess> watch(pid_t pid, const std::string& what);
   void kill_and_reap();
 
   pid_t pid_ = -1;

@@ -26,10 +26,11 @@ ScriptRunnerPool::~ScriptRunnerPool() {
   }
 }
 
-void ScriptRunnerPool::run(const std::string& command, const std::vector<std::string>& args) {
+void ScriptRunnerPool::run(const std::string& command, const std::vector<std::string>& args,
+                           std::optional<Credentials> as) {
   std::string line = command;
   for (const auto& a : args) line += " " + shell_quote(a);
-  auto child = ChildProcess::spawn_shell(line);
+  auto child = ChildProcess::spawn_shell(line, as);
   if (!child) {
     spdlog::error("cannot run script '{}': {}", line, child.error().message);
     return;

@@ -20,10 +20,13 @@ class ScriptRunnerPool {
       : loop_(loop), timeout_(timeout) {}
   ~ScriptRunnerPool();
 
-  // `command` is run by /bin/sh with `args` appended, each quoted.
-  void run(const std::string& command, const std::vector<std::string>& args);
+  // `command` is run by /bin/sh with `args` appended, each quoted, as `as` when given.
+  void run(const std::string& command, const std::vector<std::string>& args,
+           std::optional<Credentials> as = std::nullopt);
   ScriptRunner runner() {
-    return [this](const std::string& c, const std::vector<std::string>& a) { run(c, a); };
+    return ScriptRunner::Function(
+        [this](const std::string& c, const std::vector<std::string>& a,
+               std::optional<Credentials> as) { run(c, a, as); });
   }
   std::size_t running() const { return children_.size(); }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "director/daemon/vrrp_group.hpp"
@@ -41,6 +42,19 @@ Result<vrrp::IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
   return Error{"no IPv4 address on the interface to send VRRP adverts from", EADDRNOTAVAIL};
 }
 
+// A master's adverts go out on a grid whose step is 5% of the interval (1 to 10 ms): each one at
+// most a step late, never early (the machine then finds it due), and as the machine counts each
+// deadline from the one before, the period stays the interval. The adverts of all instances
+// with one interval so fall due together: one loop wake-up sends them, and their peers read them
+// in one burst.
+vrrp::TimePoint advert_slot(vrrp::TimePoint due, vrrp::Micros interval) {
+  using std::chrono::microseconds;
+  const auto step = std::clamp<microseconds>(interval / 20, microseconds(1000), microseconds(10000));
+  const auto since = std::chrono::duration_cast<microseconds>(due.time_since_epoch());
+  const auto slots = (since + step - microseconds(1)) / step;
+  return vrrp::TimePoint(std::chrono::duration_cast<vrrp::TimePoint::duration>(slots * step));
+}
+
 netlink::InterfaceAddress vip_address(const config::VirtualAddress& vip, int ifindex) {
   netlink::InterfaceAddress a;
   a.ifindex = ifindex;
@@ -74,41 +88,44 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   }
   std::vector<vrrp::IpAddress> peers;
   for (const auto& p : instance.unicast_peers) peers.push_back(to_vrrp(p.address));
-  auto sock = VrrpSocket::open(ifname, primary, peers);
-  if (!sock) return Error{"vrrp_instance " + instance.name + ": " + sock.error().message};
-  if (auto st = sock->accept_only_vrid(static_cast<std::uint8_t>(instance.vrid)); !st) {
-    // Still correct without it (decode checks the VRID), only slower with many instances.
-    spdlog::warn("vrrp_instance {}: {}", instance.name, st.error().message);
-  }
+  auto wire = VrrpWire::join(loop, ifname, primary, peers);
+  if (!wire) return Error{"vrrp_instance " + instance.name + ": " + wire.error().message};
+  auto machine_config = vrrp_instance_config(config, instance, primary);
+  auto scripts = vetted_scripts(config, instance, machine_config);
   return std::unique_ptr<VrrpRunner>(
-      new VrrpRunner(loop, rtnl, instance, vrrp_instance_config(config, instance, primary),
-                     std::move(*sock), *ifindex, std::move(run_script),
-                     tracked_scripts(config, instance)));
+      new VrrpRunner(loop, rtnl, instance, std::move(machine_config), std::move(*wire), *ifindex,
+                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify)));
 }
 
 VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
-                       vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
-                       ScriptRunner run_script, std::vector<config::VrrpScript> scripts)
+                       vrrp::InstanceConfig machine_config, std::shared_ptr<VrrpWire> wire,
+                       int ifindex,
+                       ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
+                       std::map<std::string, Credentials> notify_as)
     : loop_(loop),
       rtnl_(rtnl),
       instance_(std::move(instance)),
       machine_(std::move(machine_config)),
-      socket_(std::move(socket)),
+      wire_(std::move(wire)),
+      destinations_(wire_->destinations()),
+      adverts_(machine_.config(), destinations_),
       ifindex_(ifindex),
       run_script_(std::move(run_script)),
+      notify_as_(std::move(notify_as)),
       expectation_(vrrp::expectation_of(machine_.config())),
       scripts_(loop, std::move(scripts),
                [this](const std::string& name, bool success) { on_script(name, success); }) {}
 
 VrrpRunner::~VrrpRunner() {
   scripts_.stop();
-  loop_.unwatch(socket_.fd());
+  wire_->unsubscribe(machine_.config().vrid, this);
   loop_.cancel_timer(timer_);
 }
 
 void VrrpRunner::start() {
-  auto st = loop_.watch(socket_.fd(), io::kReadable, [this](uint32_t) { on_readable(); });
-  if (!st) spdlog::error("VRRP_Instance({}) {}", instance_.name, st.error().message);
+  wire_->subscribe(machine_.config().vrid, this,
+                   [this](std::span<const std::uint8_t> packet,
+                          const vrrp::PacketContext& context) { on_packet(packet, context); });
   spdlog::info("VRRP_Instance({}) starting on {}: VRID {}, priority {}, version {}, from {}",
                instance_.name, instance_.interface, instance_.vrid, instance_.priority,
                instance_.version, machine_.config().primary_address.to_string());
@@ -126,7 +143,7 @@ void VrrpRunner::shutdown() {
   scripts_.stop();
   perform(machine_.shutdown(loop_.now()));
   stopped_ = true;
-  loop_.unwatch(socket_.fd());
+  wire_->unsubscribe(machine_.config().vrid, this);
   loop_.cancel_timer(timer_);
   timer_ = 0;
 }
@@ -136,37 +153,30 @@ void VrrpRunner::on_link(const std::string& ifname, bool up) {
   dispatch(machine_.on_interface(ifname, up, loop_.now()));
 }
 
-void VrrpRunner::on_readable() {
-  for (;;) {
-    vrrp::DecodeOptions options;
-    auto packet = socket_.receive(options.context);
-    if (packet.empty()) return;
-    options.expect = &expectation_;
-    options.check_hop_limit = instance_.unicast_peers.empty();
-    auto decoded = vrrp::decode(packet, options);
-    if (!decoded) {
-      // Adverts for other VRIDs share the wire; only count those, log the rest (keepalived logs
-      // wrong auth and address lists the same way).
-      if (decoded.rejection().reason == vrrp::Reject::wrong_vrid) {
-        spdlog::debug("VRRP_Instance({}) ignored an advert of another router: {}",
-                      instance_.name, decoded.rejection().text());
-        continue;
-      }
-      ++counters_.adverts_rejected;
-      counters_.last_rejection = decoded.rejection().text();
-      spdlog::warn("VRRP_Instance({}) ignored a packet: {}", instance_.name,
-                   counters_.last_rejection);
-      continue;
-    }
-    // Our own adverts come back on some setups (unicast to self); never obey them.
-    if (decoded->source == machine_.config().primary_address) continue;
-    if (decoded.warning) {
-      spdlog::warn("VRRP_Instance({}) advert from {}: {}", instance_.name,
-                   decoded->source.to_string(), decoded.warning->text());
-    }
-    ++counters_.adverts_received;
-    dispatch(machine_.on_advert(decoded.value(), loop_.now()));
+void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
+                           const vrrp::PacketContext& context) {
+  vrrp::DecodeOptions options;
+  options.context = context;
+  options.expect = &expectation_;
+  options.check_hop_limit = instance_.unicast_peers.empty();
+  auto decoded = vrrp::decode(packet, options);
+  if (!decoded) {
+    // Adverts of other VRIDs never get here (the wire sorts them by VRID); log the rest as
+    // keepalived logs wrong auth and address lists.
+    ++counters_.adverts_rejected;
+    counters_.last_rejection = decoded.rejection().text();
+    spdlog::warn("VRRP_Instance({}) ignored a packet: {}", instance_.name,
+                 counters_.last_rejection);
+    return;
   }
+  // Our own adverts come back on some setups (unicast to self); never obey them.
+  if (decoded->source == machine_.config().primary_address) return;
+  if (decoded.warning) {
+    spdlog::warn("VRRP_Instance({}) advert from {}: {}", instance_.name,
+                 decoded->source.to_string(), decoded.warning->text());
+  }
+  ++counters_.adverts_received;
+  dispatch(machine_.on_advert(decoded.value(), loop_.now()));
 }
 
 void VrrpRunner::on_timer() {
@@ -186,15 +196,7 @@ void VrrpRunner::perform(const vrrp::Step& step) {
   using Kind = vrrp::Action::Kind;
   for (const auto& action : step.actions) {
     switch (action.kind) {
-      case Kind::send_advert: {
-        auto st = socket_.send(vrrp::advert_of(machine_.config(), action.priority));
-        if (st) {
-          ++counters_.adverts_sent;
-        } else {
-          spdlog::error("VRRP_Instance({}) {}", instance_.name, st.error().message);
-        }
-        break;
-      }
+      case Kind::send_advert: send_advert(action.priority); break;
       case Kind::add_vips: set_vips(true); break;
       case Kind::remove_vips: set_vips(false); break;
       case Kind::send_garp: {
@@ -208,9 +210,35 @@ void VrrpRunner::perform(const vrrp::Step& step) {
         break;
     }
   }
-  if (stopped_) return;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
-  timer_ = step.wake_at ? loop_.add_timer(*step.wake_at, [this] { on_timer(); }) : 0;
+  if (!stopped_) arm_timer(step.wake_at);
+}
+
+void VrrpRunner::send_advert(std::uint8_t priority) {
+  const auto& packets = adverts_.packets(priority);
+  for (std::size_t i = 0; i < packets.size(); ++i) {
+    if (auto st = wire_->send(packets[i], destinations_[i]); !st) {
+      spdlog::error("VRRP_Instance({}) {}", instance_.name, st.error().message);
+      return;
+    }
+  }
+  ++counters_.adverts_sent;
+}
+
+void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {
+  if (!wake_at) {
+    loop_.cancel_timer(timer_);
+    timer_ = 0;
+    return;
+  }
+  vrrp::TimePoint at = *wake_at;
+  if (machine_.state() == vrrp::State::master) at = advert_slot(at, machine_.master_adver_interval());
+  // A timer that fires earlier stays: on_timer() then finds nothing due and re-arms for the
+  // machine's new deadline. A backup that hears its master every interval so moves its timer
+  // once per Master_Down_Interval, not once per advert.
+  if (timer_ != 0 && armed_at_ <= at) return;
+  loop_.cancel_timer(timer_);
+  timer_ = loop_.add_timer(at, [this] { on_timer(); });
+  armed_at_ = at;
 }
 
 void VrrpRunner::set_vips(bool present) {
@@ -226,7 +254,10 @@ void VrrpRunner::set_vips(bool present) {
       ifindex = *idx;
     }
     const auto addr = vip_address(vip, ifindex);
-    auto st = present ? netlink::add_address(rtnl_, addr) : netlink::delete_address(rtnl_, addr);
+    // IPv6 VIPs skip duplicate address detection (as keepalived's do): usable at once, never
+    // "tentative" while the takeover's unsolicited NAs go out.
+    auto st = present ? netlink::add_address(rtnl_, addr, {.no_dad = true})
+                      : netlink::delete_address(rtnl_, addr);
     const int benign = present ? EEXIST : EADDRNOTAVAIL;
     if (!st && st.error().code != benign) {
       spdlog::error("VRRP_Instance({}) cannot {} VIP {}: {}", instance_.name,
@@ -255,7 +286,8 @@ void VrrpRunner::notify(vrrp::State state) {
 }
 
 void VrrpRunner::run(const config::ScriptCommand& script, const std::vector<std::string>& args) {
-  if (run_script_) run_script_(script.command, args);
+  auto as = notify_as_.find(script.command);
+  if (run_script_ && as != notify_as_.end()) run_script_(script.command, args, as->second);
 }
 
 }  // namespace lvsctl::director

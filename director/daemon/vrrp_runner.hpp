@@ -3,13 +3,16 @@
 // and link changes, and performs the actions it returns (send advert, VIPs on/off, gratuitous
 // ARP, notify scripts). Holds no decisions of its own.
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "director/config/model.hpp"
 #include "director/daemon/vrrp_script.hpp"
-#include "director/daemon/vrrp_socket.hpp"
+#include "director/daemon/vrrp_wire.hpp"
+#include "director/vrrp/advert_packets.hpp"
 #include "director/vrrp/state_machine.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/netlink/route_socket.hpp"
@@ -18,9 +21,24 @@ namespace lvsctl::director {
 
 class VrrpGroup;
 
-// Runs a notify script with its arguments, asynchronously (never blocks adverts).
-using ScriptRunner = std::function<void(const std::string& command,
-                                        const std::vector<std::string>& args)>;
+// Runs a notify script with its arguments, asynchronously (never blocks adverts), as the given
+// user (ScriptSecurity decides who) or, without one, as the daemon runs.
+class ScriptRunner {
+ public:
+  using Function = std::function<void(const std::string& command,
+                                      const std::vector<std::string>& args,
+                                      std::optional<Credentials> as)>;
+  ScriptRunner() = default;
+  ScriptRunner(Function run) : run_(std::move(run)) {}  // NOLINT(google-explicit-constructor)
+  explicit operator bool() const { return static_cast<bool>(run_); }
+  void operator()(const std::string& command, const std::vector<std::string>& args,
+                  std::optional<Credentials> as = std::nullopt) const {
+    run_(command, args, as);
+  }
+
+ private:
+  Function run_;
+};
 
 struct VrrpCounters {
   std::uint64_t adverts_sent = 0;
@@ -54,12 +72,15 @@ class VrrpRunner {
  private:
   friend class VrrpGroup;  // sync groups route this runner's steps through the coordinator
   VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
-             vrrp::InstanceConfig machine_config, VrrpSocket socket, int ifindex,
-             ScriptRunner run_script, std::vector<config::VrrpScript> scripts);
-  void on_readable();
+             vrrp::InstanceConfig machine_config, std::shared_ptr<VrrpWire> wire, int ifindex,
+             ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
+             std::map<std::string, Credentials> notify_as);
+  void on_packet(std::span<const std::uint8_t> packet, const vrrp::PacketContext& context);
   void on_script(const std::string& name, bool success);
   void on_timer();
   void perform(const vrrp::Step& step);
+  void send_advert(std::uint8_t priority);
+  void arm_timer(std::optional<vrrp::TimePoint> wake_at);
   void dispatch(vrrp::Step step);  // performs `step`, through the sync group when in one
   void set_vips(bool present);
   void notify(vrrp::State state);
@@ -69,10 +90,14 @@ class VrrpRunner {
   netlink::RouteSocket& rtnl_;
   config::VrrpInstance instance_;
   vrrp::StateMachine machine_;
-  VrrpSocket socket_;
+  std::shared_ptr<VrrpWire> wire_;
+  std::vector<vrrp::IpAddress> destinations_;  // of wire_, in the order of adverts_ packets
+  vrrp::AdvertPackets adverts_;
   int ifindex_ = 0;
   ScriptRunner run_script_;
+  std::map<std::string, Credentials> notify_as_;  // vetted notify commands; others never run
   TimerId timer_ = 0;
+  vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;
   vrrp::Expectation expectation_;
   bool stopped_ = false;

@@ -4,14 +4,17 @@
 
 #include <algorithm>
 
+#include "director/daemon/script_security.hpp"
+
 namespace lvsctl::director {
 
-VrrpScriptTracker::VrrpScriptTracker(EventLoop& loop, std::vector<config::VrrpScript> scripts,
+VrrpScriptTracker::VrrpScriptTracker(EventLoop& loop, std::vector<TrackedScriptRun> scripts,
                                      Report report)
     : loop_(loop), report_(std::move(report)) {
   for (auto& s : scripts) {
     auto script = std::make_unique<Script>();
-    script->config = std::move(s);
+    script->config = std::move(s.config);
+    script->as = s.as;
     scripts_.push_back(std::move(script));
   }
 }
@@ -44,7 +47,7 @@ void VrrpScriptTracker::drop_child(Script& script) {
 void VrrpScriptTracker::launch(Script& script) {
   script.next = 0;
   if (!running_ || script.child) return;
-  auto child = ChildProcess::spawn_shell(script.config.script.command);
+  auto child = ChildProcess::spawn_shell(script.config.script.command, script.as);
   if (!child) {
     spdlog::error("VRRP_Script({}) cannot run '{}': {}", script.config.name,
                   script.config.script.command, child.error().message);
@@ -95,6 +98,34 @@ std::vector<config::VrrpScript> tracked_scripts(const config::Config& config,
     auto it = std::find_if(config.vrrp_scripts.begin(), config.vrrp_scripts.end(),
                            [&](const auto& s) { return s.name == t.name; });
     if (it != config.vrrp_scripts.end()) out.push_back(*it);
+  }
+  return out;
+}
+
+InstanceScripts vetted_scripts(const config::Config& config, const config::VrrpInstance& instance,
+                               vrrp::InstanceConfig& machine_config) {
+  const ScriptSecurity security(config.global);
+  InstanceScripts out;
+  for (auto& script : tracked_scripts(config, instance)) {
+    auto as = security.vet(script.script, "vrrp_script " + script.name);
+    if (!as) {
+      spdlog::error("VRRP_Script({}) disabled: {}", script.name, as.error().message);
+      std::erase_if(machine_config.track_scripts,
+                    [&](const vrrp::TrackedScript& t) { return t.name == script.name; });
+      continue;
+    }
+    out.tracked.push_back(TrackedScriptRun{std::move(script), *as});
+  }
+  const auto& n = instance.notify;
+  for (const auto* script : {&n.master, &n.backup, &n.fault, &n.stop, &n.any}) {
+    if (!*script || out.notify.count((*script)->command)) continue;
+    auto as = security.vet(**script, "notify script");
+    if (!as) {
+      spdlog::error("VRRP_Instance({}) notify script '{}' disabled: {}", instance.name,
+                    (*script)->command, as.error().message);
+      continue;
+    }
+    out.notify.emplace((*script)->command, *as);
   }
   return out;
 }

@@ -6,24 +6,32 @@
 //
 // A script still running when its next interval comes is not started twice: the next run
 // starts once the running one has been reported. The first run of every script starts at
-// start(). `script_user` is not applied (scripts run as the daemon's user).
+// start(). Each script runs as the user ScriptSecurity chose for it.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "director/config/model.hpp"
+#include "director/vrrp/instance_config.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/process.hpp"
 
 namespace lvsctl::director {
 
+// A vrrp_script and who it runs as.
+struct TrackedScriptRun {
+  config::VrrpScript config;
+  Credentials as;
+};
+
 class VrrpScriptTracker {
  public:
   using Report = std::function<void(const std::string& name, bool success)>;
 
-  VrrpScriptTracker(EventLoop& loop, std::vector<config::VrrpScript> scripts, Report report);
+  VrrpScriptTracker(EventLoop& loop, std::vector<TrackedScriptRun> scripts, Report report);
   ~VrrpScriptTracker();
   VrrpScriptTracker(const VrrpScriptTracker&) = delete;
   VrrpScriptTracker& operator=(const VrrpScriptTracker&) = delete;
@@ -36,6 +44,7 @@ class VrrpScriptTracker {
  private:
   struct Script {
     config::VrrpScript config;
+    Credentials as;
     std::optional<ChildProcess> child;
     TimerId next = 0;
     TimerId deadline = 0;
@@ -55,5 +64,15 @@ class VrrpScriptTracker {
 // The vrrp_scripts `instance` tracks, in track_script order (unknown names skipped).
 std::vector<config::VrrpScript> tracked_scripts(const config::Config& config,
                                                 const config::VrrpInstance& instance);
+
+// The scripts of an instance that may run (ScriptSecurity), with whom they run as.
+struct InstanceScripts {
+  std::vector<TrackedScriptRun> tracked;
+  std::map<std::string, Credentials> notify;  // by command
+};
+// Refused scripts are logged and left out, as keepalived disables them: a refused track_script
+// is also taken out of `machine_config` (it no longer counts), a refused notify script never runs.
+InstanceScripts vetted_scripts(const config::Config& config, const config::VrrpInstance& instance,
+                               vrrp::InstanceConfig& machine_config);
 
 }  // namespace lvsctl::director

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -110,36 +111,30 @@ Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const vrrp::IpAdd
   return VrrpSocket(std::move(fd), source, peers, static_cast<int>(ifindex));
 }
 
-Status VrrpSocket::send(const vrrp::Advert& advert_in) {
-  vrrp::Advert advert = advert_in;
-  advert.source = source_;
-  const std::vector<vrrp::IpAddress> group{source_.is_v6() ? vrrp::vrrp_group_v6()
-                                                          : vrrp::vrrp_group_v4()};
-  const auto& targets = peers_.empty() ? group : peers_;
-  for (const auto& target : targets) {
-    advert.destination = target;
-    if (source_.is_v6()) {
-      const auto message = vrrp::encode(advert);
-      const sockaddr_in6 to6 = to_sockaddr6(target, ifindex_);
-      if (::sendto(fd_.get(), message.data(), message.size(), 0,
-                   reinterpret_cast<const sockaddr*>(&to6), sizeof to6) < 0) {
-        return Error::from_errno("cannot send VRRP advert to " + target.to_string());
-      }
-      continue;
-    }
-    const auto packet = vrrp::encode_ip_packet(advert, ++ip_id_);
-    const sockaddr_in to = to_sockaddr(target);
-    if (::sendto(fd_.get(), packet.data(), packet.size(), 0,
-                 reinterpret_cast<const sockaddr*>(&to), sizeof to) < 0) {
-      return Error::from_errno("cannot send VRRP advert to " + target.to_string());
-    }
+std::vector<vrrp::IpAddress> VrrpSocket::destinations() const {
+  if (!peers_.empty()) return peers_;
+  return {source_.is_v6() ? vrrp::vrrp_group_v6() : vrrp::vrrp_group_v4()};
+}
+
+Status VrrpSocket::send(std::span<const std::uint8_t> packet, const vrrp::IpAddress& destination) {
+  ssize_t sent = 0;
+  if (source_.is_v6()) {
+    const sockaddr_in6 to = to_sockaddr6(destination, ifindex_);
+    sent = ::sendto(fd_.get(), packet.data(), packet.size(), 0,
+                    reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  } else {
+    const sockaddr_in to = to_sockaddr(destination);
+    sent = ::sendto(fd_.get(), packet.data(), packet.size(), 0,
+                    reinterpret_cast<const sockaddr*>(&to), sizeof to);
   }
+  if (sent < 0) return Error::from_errno("cannot send VRRP advert to " + destination.to_string());
   return {};
 }
 
-Status VrrpSocket::accept_only_vrid(std::uint8_t vrid) {
+Status VrrpSocket::accept_only_vrids(std::span<const std::uint8_t> vrids) {
   // IPv4 raw sockets see the IP header: X = its length, then the VRID is at X + 1. IPv6 raw
-  // sockets see the VRRP message itself: the VRID is at offset 1.
+  // sockets see the VRRP message itself: the VRID is at offset 1. Then one comparison per VRID,
+  // each jumping to "accept" (the last instruction) on a match.
   std::vector<sock_filter> code;
   if (source_.is_v4()) {
     code.push_back(BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0));
@@ -147,9 +142,12 @@ Status VrrpSocket::accept_only_vrid(std::uint8_t vrid) {
   } else {
     code.push_back(BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 1));
   }
-  code.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, vrid, 0, 1));
-  code.push_back(BPF_STMT(BPF_RET | BPF_K, 0xffff));
+  const std::size_t n = std::min<std::size_t>(vrids.size(), 255);
+  for (std::size_t i = 0; i < n; ++i) {
+    code.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, vrids[i], static_cast<std::uint8_t>(n - i), 0));
+  }
   code.push_back(BPF_STMT(BPF_RET | BPF_K, 0));
+  code.push_back(BPF_STMT(BPF_RET | BPF_K, 0xffff));
   sock_fprog prog{static_cast<unsigned short>(code.size()), code.data()};
   if (::setsockopt(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0) {
     return Error::from_errno("cannot attach the VRID filter to the VRRP socket");
@@ -157,45 +155,50 @@ Status VrrpSocket::accept_only_vrid(std::uint8_t vrid) {
   return {};
 }
 
-std::vector<std::uint8_t> VrrpSocket::receive(vrrp::PacketContext& context) {
-  std::vector<std::uint8_t> buf(2048);
-  context = {};
-  if (!source_.is_v6()) {
-    const ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
-    if (n <= 0) return {};
-    buf.resize(static_cast<std::size_t>(n));
-    return buf;
-  }
-  sockaddr_in6 from{};
-  alignas(cmsghdr) char control[256];
-  iovec iov{buf.data(), buf.size()};
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  const ssize_t n = ::recvmsg(fd_.get(), &msg, 0);
-  if (n <= 0) return {};
-  buf.resize(static_cast<std::size_t>(n));
-  context.source = vrrp::IpAddress::from_octets(
-      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(&from.sin6_addr), 16));
-  context.checksum_checked = true;  // IPV6_CHECKSUM: the kernel dropped bad ones
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != IPPROTO_IPV6) continue;
-    if (c->cmsg_type == IPV6_HOPLIMIT) {
-      int hops = 0;
-      std::memcpy(&hops, CMSG_DATA(c), sizeof hops);
-      context.hop_limit = hops;
-    } else if (c->cmsg_type == IPV6_PKTINFO) {
-      in6_pktinfo info{};
-      std::memcpy(&info, CMSG_DATA(c), sizeof info);
-      context.destination = vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(
-          reinterpret_cast<const std::uint8_t*>(&info.ipi6_addr), 16));
+void VrrpSocket::receive(Batch& batch) {
+  constexpr std::size_t kControl = 128;
+  std::array<mmsghdr, Batch::kPackets> msgs{};
+  std::array<iovec, Batch::kPackets> iovs{};
+  std::array<sockaddr_in6, Batch::kPackets> from{};
+  alignas(cmsghdr) std::array<std::array<char, kControl>, Batch::kPackets> control;
+  const bool v6 = source_.is_v6();
+  for (std::size_t i = 0; i < Batch::kPackets; ++i) {
+    iovs[i] = {batch.data[i].data(), Batch::kBytes};
+    msghdr& m = msgs[i].msg_hdr;
+    m.msg_iov = &iovs[i];
+    m.msg_iovlen = 1;
+    if (v6) {
+      m.msg_name = &from[i];
+      m.msg_namelen = sizeof from[i];
+      m.msg_control = control[i].data();
+      m.msg_controllen = kControl;
     }
   }
-  return buf;
+  const int n = ::recvmmsg(fd_.get(), msgs.data(), Batch::kPackets, MSG_DONTWAIT, nullptr);
+  batch.count = n > 0 ? static_cast<std::size_t>(n) : 0;
+  for (std::size_t i = 0; i < batch.count; ++i) {
+    batch.length[i] = msgs[i].msg_len;
+    vrrp::PacketContext& context = batch.context[i];
+    context = {};
+    if (!v6) continue;
+    msghdr& m = msgs[i].msg_hdr;
+    context.source = vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(
+        reinterpret_cast<const std::uint8_t*>(&from[i].sin6_addr), 16));
+    context.checksum_checked = true;  // IPV6_CHECKSUM: the kernel dropped bad ones
+    for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
+      if (c->cmsg_level != IPPROTO_IPV6) continue;
+      if (c->cmsg_type == IPV6_HOPLIMIT) {
+        int hops = 0;
+        std::memcpy(&hops, CMSG_DATA(c), sizeof hops);
+        context.hop_limit = hops;
+      } else if (c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        context.destination = vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(&info.ipi6_addr), 16));
+      }
+    }
+  }
 }
 
 }  // namespace lvsctl::director

@@ -1,12 +1,14 @@
 #pragma once
-// VrrpSocket: the wire of one VRRP instance (IP protocol 112): a raw socket bound to the
-// instance's interface that joined 224.0.0.18 / ff02::12 there (or talks to unicast peers), sends
-// adverts with TOS/traffic class 0xc0 and TTL/hop limit 255, and hands received packets to the
-// codec. The family is the source address's. IPv4: IP_HDRINCL, our own header. IPv6: the kernel
+// VrrpSocket: a raw socket for IP protocol 112 bound to one interface that joined 224.0.0.18 /
+// ff02::12 there (or talks to unicast peers), sends encoded adverts with TOS/traffic class 0xc0
+// and TTL/hop limit 255, and reads received packets in batches (recvmmsg) for the codec. One
+// socket serves every instance of an interface and family (see VrrpWire). The family is the source address's. IPv4: IP_HDRINCL, our own header. IPv6: the kernel
 // builds the header and computes/verifies the checksum (IPV6_CHECKSUM at offset 6); the source
 // is the interface's link-local address. An adapter: the state machine decides, this only moves
 // bytes.
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,19 +24,34 @@ class VrrpSocket {
   static Result<VrrpSocket> open(const std::string& ifname, const vrrp::IpAddress& source,
                                  const std::vector<vrrp::IpAddress>& peers);
 
+  // Packets read by one receive() call.
+  struct Batch {
+    static constexpr std::size_t kPackets = 16;
+    static constexpr std::size_t kBytes = 2048;
+    std::array<std::array<std::uint8_t, kBytes>, kPackets> data;
+    std::array<std::size_t, kPackets> length{};
+    std::array<vrrp::PacketContext, kPackets> context{};
+    std::size_t count = 0;
+    std::span<const std::uint8_t> packet(std::size_t i) const { return {data[i].data(), length[i]}; }
+  };
+
   int fd() const { return fd_.get(); }
+  bool is_v6() const { return source_.is_v6(); }
+  // Where adverts go: the multicast group of the family, or the unicast peers.
+  std::vector<vrrp::IpAddress> destinations() const;
 
-  // Lets only adverts of `vrid` reach this socket (a socket filter in the kernel), so N
-  // instances on one interface do not each receive and decode everyone's adverts.
-  Status accept_only_vrid(std::uint8_t vrid);
+  // Lets only adverts of these VRIDs reach this socket (a socket filter in the kernel; none: no
+  // packet at all), so adverts of other routers cost nothing in user space.
+  Status accept_only_vrids(std::span<const std::uint8_t> vrids);
 
-  // Encodes and sends `advert` to the group (or to every unicast peer).
-  Status send(const vrrp::Advert& advert);
+  // Sends one encoded packet (VrrpSocket::destinations() order: encode_ip_packet for IPv4,
+  // encode for IPv6) to `destination`.
+  Status send(std::span<const std::uint8_t> packet, const vrrp::IpAddress& destination);
 
-  // Reads one pending packet: IPv4, the whole packet, header included; IPv6, the bare VRRP
-  // message, with its envelope (source, destination, hop limit) in `context`. Empty when none
-  // is waiting.
-  std::vector<std::uint8_t> receive(vrrp::PacketContext& context);
+  // Reads the packets waiting, up to Batch::kPackets: IPv4, whole packets, header included;
+  // IPv6, bare VRRP messages with their envelope (source, destination, hop limit) in context.
+  // batch.count == 0 when none is waiting.
+  void receive(Batch& batch);
 
  private:
   static Result<VrrpSocket> open_v6(const std::string& ifname, int ifindex,
@@ -46,7 +63,6 @@ class VrrpSocket {
   vrrp::IpAddress source_;
   std::vector<vrrp::IpAddress> peers_;
   int ifindex_ = 0;
-  std::uint16_t ip_id_ = 0;
 };
 
 }  // namespace lvsctl::director

@@ -149,6 +149,7 @@ std::optional<Rejection> check_expectation(const Advert& a, const Expectation& x
           fmt::format("advert_int {} s, ours {} s", a.interval_cs / 100, x.interval_cs / 100));
     }
   }
+  if (a.addresses == x.addresses) return std::nullopt;  // the usual case: same order
   auto theirs = a.addresses;
   auto ours = x.addresses;
   std::sort(theirs.begin(), theirs.end());
@@ -327,6 +328,7 @@ DecodeResult decode(std::span<const uint8_t> bytes, const DecodeOptions& options
     return reject(Reject::length_mismatch, fmt::format("{} bytes for {} address(es), expected {}",
                                                        msg.size(), count, expected));
   }
+  a.addresses.reserve(count);
   for (std::size_t i = 0; i < count; ++i) {
     a.addresses.push_back(address_at(msg, kHeaderSize + i * addr_size, addr_size));
   }

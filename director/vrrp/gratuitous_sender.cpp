@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cstring>
 
@@ -13,14 +14,32 @@
 #include "shared/fd.hpp"
 
 namespace lvsctl::director::vrrp {
+namespace {
+
+// One send-only packet socket per network namespace, kept open: closing a packet socket waits
+// for an RCU grace period (about 20 ms here), which stalled the loop at every takeover.
+Result<const Fd*> packet_socket() {
+  static Fd fd;
+  static ino_t namespace_of_fd = 0;
+  struct stat ns {};
+  if (::stat("/proc/self/ns/net", &ns) != 0) return Error::from_errno("/proc/self/ns/net");
+  if (fd && ns.st_ino == namespace_of_fd) return &fd;
+  // Protocol 0: this socket only sends, it must not queue every frame of the link.
+  fd.reset(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+  if (!fd) return Error::from_errno("cannot open a packet socket for gratuitous ARP/NA");
+  namespace_of_fd = ns.st_ino;
+  return &fd;
+}
+
+}  // namespace
 
 Status send_gratuitous(const std::string& ifname, std::span<const IpAddress> vips, unsigned count) {
   if (ifname.size() >= IFNAMSIZ) return Error{"interface name too long: " + ifname};
   const unsigned index = if_nametoindex(ifname.c_str());
   if (index == 0) return Error::from_errno("no such interface: " + ifname);
-  // Protocol 0: this socket only sends, it must not queue every frame of the link.
-  Fd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
-  if (!fd) return Error::from_errno("cannot open a packet socket for gratuitous ARP/NA");
+  auto sock = packet_socket();
+  if (!sock) return sock.error();
+  const Fd& fd = **sock;
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, ifname.c_str(), ifname.size());
   if (::ioctl(fd.get(), SIOCGIFHWADDR, &ifr) != 0) {

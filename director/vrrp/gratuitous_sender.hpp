@@ -1,7 +1,8 @@
 #pragma once
 // Sends the gratuitous ARPs (IPv4 VIPs) and unsolicited Neighbour Advertisements (IPv6 VIPs) a
 // new master owes its neighbours, built by gratuitous.hpp, out of one interface from its MAC.
-// Adapter: opens an AF_PACKET socket per call (takeovers are rare), no decisions.
+// Adapter, no decisions: one AF_PACKET socket per network namespace, opened on first use and
+// kept (closing one stalls for an RCU grace period).
 #include <span>
 #include <string>
 

@@ -250,7 +250,10 @@ Step StateMachine::on_timer(TimePoint now) {
     }
     if (deadline_ && *deadline_ <= now) {
       step.actions.push_back(advert(effective_priority()));
-      deadline_ = now + master_adver_interval_;
+      // From the last deadline, so a timer that fires late does not stretch the period; after a
+      // stall longer than an interval, from now (no burst of catch-up adverts).
+      const TimePoint next = *deadline_ + master_adver_interval_;
+      deadline_ = next > now ? next : now + master_adver_interval_;
     }
   } else if (state_ == State::backup && deadline_ && *deadline_ <= now) {
     if (in_sync_group_) {

@@ -1,5 +1,6 @@
 #include "shared/netlink/interface_address.hpp"
 
+#include <linux/if_addr.h>
 #include <net/if.h>
 #include <netlink/addr.h>
 #include <netlink/cache.h>
@@ -91,9 +92,10 @@ Result<std::vector<InterfaceAddress>> list_addresses(RouteSocket& sock, int ifin
   return out;
 }
 
-Status add_address(RouteSocket& sock, const InterfaceAddress& addr) {
+Status add_address(RouteSocket& sock, const InterfaceAddress& addr, AddOptions options) {
   auto obj = to_rtnl(addr, /*with_label=*/true);
   if (!obj) return obj.error();
+  if (options.no_dad && !addr.address.is_v4()) rtnl_addr_set_flags(obj->get(), IFA_F_NODAD);
   if (const int err = rtnl_addr_add(sock.get(), obj->get(), NLM_F_EXCL); err < 0) {
     return netlink_error("adding " + describe(addr), err);
   }

@@ -32,9 +32,15 @@ Result<int> interface_index(std::string_view name);
 // Every address on interface `ifindex` (0 = on all interfaces), both families, in kernel order.
 Result<std::vector<InterfaceAddress>> list_addresses(RouteSocket& sock, int ifindex = 0);
 
+struct AddOptions {
+  // IPv6: no duplicate address detection (IFA_F_NODAD), so the address is usable at once instead
+  // of "tentative" for a second or more; keepalived adds its VIPs so. Ignored for IPv4.
+  bool no_dad = false;
+};
+
 // Adds the address (scope global). Errors carry the errno: EEXIST when it is already there,
 // EPERM without CAP_NET_ADMIN, ENODEV for a bad ifindex, EINVAL for a bad label or prefix.
-Status add_address(RouteSocket& sock, const InterfaceAddress& addr);
+Status add_address(RouteSocket& sock, const InterfaceAddress& addr, AddOptions options = {});
 
 // Deletes the address (matched by ifindex, address and prefix length; the label is not
 // compared). Errors: EADDRNOTAVAIL when it is not there, EPERM without CAP_NET_ADMIN.

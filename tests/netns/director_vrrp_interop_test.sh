@@ -9,40 +9,13 @@ lab_require python3 keepalived
 
 dir_lab
 
-# run_pair VERSION MASTER_IMPL BACKUP_IMPL: impl is lvsctl or keepalived.
-start_impl() {  # start_impl IMPL NS CONF -> sets started_pid
-  if [ "$1" = lvsctl ]; then dir_lvsctl "$2" "$3"; else lab_keepalived "$2" "$3" >>"$LAB_TMP/$2.log" 2>&1; fi
-  started_pid=$LAB_LAST_PID
-}
-
-run_pair() {
-  local version=$1 m_impl=$2 b_impl=$3 advert=1
+run_pair() {  # run_pair VERSION MASTER_IMPL BACKUP_IMPL: impl is lvsctl or keepalived
+  local version=$1 advert=1
   [ "$version" = 3 ] && advert=0.1
-  lab_log "--- v$version: $m_impl master (d1) + $b_impl backup (d2)"
+  lab_log "--- v$version: $2 master (d1) + $3 backup (d2)"
   dir_conf "$LAB_TMP/m.conf" 100 MASTER "$version" 12345 "$advert"
   dir_conf "$LAB_TMP/b.conf" 50 BACKUP "$version" 12345 "$advert"
-  start_impl "$m_impl" d1 "$LAB_TMP/m.conf"; local m=$started_pid
-  start_impl "$b_impl" d2 "$LAB_TMP/b.conf"; local b=$started_pid
-  lab_wait 10 "dir_vip_on d1" || lab_fail "v$version: VIP not on the $m_impl master"
-  sleep 2
-  dir_vip_on d2 && lab_fail "v$version: $b_impl backup also holds the VIP: it does not accept $m_impl's adverts"
-  if [ "$b_impl" = lvsctl ]; then
-    [ "$(dir_state d2)" = BACKUP ] || lab_fail "lvsctl backup not BACKUP"
-    dir_status d2 | python3 -c 'import json,sys; s=json.load(sys.stdin)["vrrp_instances"][0]; assert s["adverts_received"]>0 and s["adverts_rejected"]==0, s' \
-      || lab_fail "lvsctl backup did not accept keepalived's adverts"
-  fi
-  kill -KILL "$m"
-  lab_wait 10 "dir_vip_on d2" || lab_fail "v$version: $b_impl backup did not take over from $m_impl"
-  # kill -9 leaves the VIP on the dead master (keepalived too); remove it as a restart would.
-  ip -n "${LAB}-d1" addr del "$VIP/32" dev eth0 2>/dev/null || true
-  start_impl "$m_impl" d1 "$LAB_TMP/m.conf"; m=$started_pid
-  lab_wait 10 "dir_vip_on d1 && ! dir_vip_on d2" || lab_fail "v$version: $m_impl did not preempt $b_impl"
-  kill -TERM "$m" "$b"
-  lab_wait 10 "! kill -0 $m 2>/dev/null && ! kill -0 $b 2>/dev/null" || true
-  kill -KILL "$m" "$b" 2>/dev/null || true
-  ip -n "${LAB}-d1" addr del "$VIP/32" dev eth0 2>/dev/null || true
-  ip -n "${LAB}-d2" addr del "$VIP/32" dev eth0 2>/dev/null || true
-  sleep 0.5
+  dir_pair_round "$2" "$3" "$VIP/32" 2
 }
 
 for v in 2 3; do

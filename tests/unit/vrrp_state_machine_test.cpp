@@ -134,6 +134,21 @@ TEST(VrrpStateMachine, MasterAdvertisesEveryIntervalAndRepeatsGarpAfterDelay) {
   EXPECT_EQ(m.on_timer(became + 6s).actions, std::vector<Action>{sent(100)});
 }
 
+TEST(VrrpStateMachine, LateAdvertTimerKeepsThePeriodAndAStallDoesNotBurst) {
+  TimePoint t = T0;
+  StateMachine m = master_at(config_v3(100), t);
+  const TimePoint became = t;
+  // The runtime fires the timer 3 ms late: the next advert is still due one interval after the
+  // previous deadline, not after the late firing.
+  const Step late = m.on_timer(became + 103ms);
+  EXPECT_EQ(late.actions, std::vector<Action>{sent(100)});
+  EXPECT_EQ(late.wake_at, became + 200ms);
+  // Stalled for 3.5 intervals: one advert, then the next an interval from now.
+  const Step stalled = m.on_timer(became + 550ms);
+  EXPECT_EQ(stalled.actions, std::vector<Action>{sent(100)});
+  EXPECT_EQ(stalled.wake_at, became + 650ms);
+}
+
 TEST(VrrpStateMachine, GarpRefreshWhileMaster) {
   InstanceConfig c = config(100);
   c.garp_master_delay = 0s;

@@ -1,0 +1,56 @@
+#pragma once
+// ScriptSecurity: who a configured script runs as, and whether it may run at all, decided as
+// keepalived 2.2.7 decides it (global_defs script_user / enable_script_security):
+//  - the user: the script's own `user [group]`, else global_defs `script_user [group]`, else the
+//    user keepalived_script when it exists, else root (with a warning, once per process);
+//  - a script that runs as root (uid or gid 0) is unsafe when any part of its path (every
+//    directory from / and the file, as written and with symlinks resolved) is not owned by root
+//    or is writable by a non-root group or by everyone (directories with the sticky bit, such as
+//    /tmp, excepted). With enable_script_security an unsafe script is refused; without it, it
+//    runs and a warning says so (keepalived's "SECURITY VIOLATION").
+// Scripts run as another user are not checked (that user can only do what it may do anyway).
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "director/config/model.hpp"
+#include "shared/process.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl::director {
+
+// One part of a script's path as lstat() saw it.
+struct PathEntry {
+  std::string path;  // "/", "/usr", "/usr/bin/x"
+  bool last = false;  // the script itself (else a directory on the way)
+  mode_t mode = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Why `entry` makes a script run as root unsafe; nullopt when it is fine. Pure.
+std::optional<std::string> unsafe_reason(const PathEntry& entry);
+
+// The program of a command line: its first word (keepalived runs that file), searched in PATH
+// when it has no '/'. Empty when there is none.
+std::string script_program(const std::string& command);
+
+class ScriptSecurity {
+ public:
+  explicit ScriptSecurity(const config::GlobalDefs& global);
+
+  // Who `script` runs as; an error saying why when it must not run (its user or group does not
+  // exist, or it is unsafe and enable_script_security is set). `what` names it in log lines.
+  Result<Credentials> vet(const config::ScriptCommand& script, const std::string& what) const;
+
+ private:
+  Result<Credentials> identity(const config::ScriptCommand& script) const;
+
+  bool enforce_ = false;
+  std::optional<std::string> user_;
+  std::optional<std::string> group_;
+};
+
+}  // namespace lvsctl::director
