@@ -1,5 +1,7 @@
 #include "director/daemon_commands.hpp"
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 
 #include "director/daemon/control_socket.hpp"
@@ -21,15 +23,23 @@ void add_run_command(CLI::App& director, int& exit_code) {
 void add_status_command(CLI::App& director, int& exit_code) {
   auto run_dir = std::make_shared<std::string>("/run/lvsctl");
   auto json = std::make_shared<bool>(false);
+  // The daemon dumps the kernel's IPVS table for the answer: seconds for a big table.
+  auto timeout = std::make_shared<double>(60);
   auto* status = director.add_subcommand("status", "Show the running director's state");
   status->add_option("--run-dir", *run_dir, "run directory of the daemon")->capture_default_str();
   status->add_flag("--json", *json, "machine-readable output");
-  status->callback([run_dir, json, &exit_code] {
+  status->add_option("--timeout", *timeout, "seconds to wait for the answer")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  status->callback([run_dir, json, timeout, &exit_code] {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::duration<double>(*timeout));
     auto answer = query_control_socket(control_socket_path(*run_dir),
-                                       *json ? "status" : "status text");
+                                       *json ? "status" : "status text", wait);
     if (!answer) {
       std::fprintf(stderr, "lvsctl: %s\n", answer.error().message.c_str());
-      exit_code = 3;
+      const int err = answer.error().code;
+      exit_code = err == ENOENT || err == ECONNREFUSED ? 3 : 1;
       return;
     }
     std::fputs(answer->c_str(), stdout);

@@ -150,6 +150,34 @@ void vs_sched(BuildContext& ctx, S s, V& v) {
   v.server.scheduler = std::string(kNames[*i]);
   v.scheduler_set = true;
 }
+void vs_one_packet(BuildContext& ctx, S s, V& v) {
+  if (ctx.arg_count(s, 0, 0)) v.server.one_packet = true;
+}
+// flag-1, flag-2, flag-3; sh-fallback / mh-fallback (= flag-1) and sh-port / mh-port (= flag-2).
+// keepalived takes the sh-/mh- names only after 'lvs_sched sh'/'mh' in the same block and
+// ignores them elsewhere; lvsctl does the same (so both program one table) and says so.
+void vs_scheduler_flag(BuildContext& ctx, S s, V& v) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  const std::string_view word = s.keyword.text;
+  if (word.starts_with("flag-")) {
+    v.server.scheduler_flags |= static_cast<std::uint8_t>(1U << (word.back() - '1'));
+    return;
+  }
+  const std::string_view sched = word.substr(0, 2);
+  if (!v.scheduler_set || v.server.scheduler != sched) {
+    ctx.warning(s.keyword.where,
+                fmt::format("'{}' ignored: it applies only after 'lvs_sched {}' in the same "
+                            "virtual_server (keepalived ignores it here too)",
+                            word, sched));
+    return;
+  }
+  v.server.scheduler_flags |= static_cast<std::uint8_t>(word.ends_with("fallback") ? 1U : 2U);
+}
+void vs_hashed(BuildContext& ctx, S s, V& /*v*/) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  ctx.warning(s.keyword.where,
+              "'hashed' has no effect (IPVS hashes every service): delete the line");
+}
 void vs_persistence_timeout(BuildContext& ctx, S s, V& v) {
   if (!ctx.arg_count(s, 0, 1)) return;
   if (s.args.empty()) {
@@ -192,7 +220,10 @@ void vs_sorry_server(BuildContext& ctx, S s, V& v) {
   bool port_given = false;
   if (!read_server_address(ctx, s, ss.address, ss.port, port_given)) return;
   ss.where = s.keyword.where;
-  if (v.server.sorry_server) ss.inhibit = v.server.sorry_server->inhibit;
+  if (v.server.sorry_server) {
+    ss.inhibit = v.server.sorry_server->inhibit;
+    ss.method = v.server.sorry_server->method;
+  }
   v.server.sorry_server = ss;
 }
 void vs_sorry_inhibit(BuildContext& ctx, S s, V& v) {
@@ -202,6 +233,15 @@ void vs_sorry_inhibit(BuildContext& ctx, S s, V& v) {
     return;
   }
   v.server.sorry_server->inhibit = true;
+}
+void vs_sorry_method(BuildContext& ctx, S s, V& v) {
+  auto m = read_method(ctx, s);
+  if (!m) return;
+  if (!v.server.sorry_server) {
+    ctx.error(s.keyword.where, "'sorry_server_lvs_method' needs a 'sorry_server' before it");
+    return;
+  }
+  v.server.sorry_server->method = *m;
 }
 void vs_quorum(BuildContext& ctx, S s, V& v) {
   if (!ctx.arg_count(s, 1, 1)) return;
@@ -242,6 +282,15 @@ constexpr Keyword<V> kVirtualServerKeywords[] = {
     {"delay_loop", vs_delay_loop},
     {"lvs_sched", vs_sched},
     {"lb_algo", vs_sched, BlockUse::None, "lvs_sched"},
+    {"ops", vs_one_packet},
+    {"flag-1", vs_scheduler_flag},
+    {"flag-2", vs_scheduler_flag},
+    {"flag-3", vs_scheduler_flag},
+    {"sh-port", vs_scheduler_flag},
+    {"sh-fallback", vs_scheduler_flag},
+    {"mh-port", vs_scheduler_flag},
+    {"mh-fallback", vs_scheduler_flag},
+    {"hashed", vs_hashed},
     {"lvs_method", set_method<V>},
     {"lb_kind", set_method<V>, BlockUse::None, "lvs_method"},
     {"persistence_timeout", vs_persistence_timeout},
@@ -249,6 +298,7 @@ constexpr Keyword<V> kVirtualServerKeywords[] = {
     {"protocol", vs_protocol},
     {"sorry_server", vs_sorry_server},
     {"sorry_server_inhibit", vs_sorry_inhibit},
+    {"sorry_server_lvs_method", vs_sorry_method},
     {"inhibit_on_failure", set_inhibit<V>},
     {"quorum", vs_quorum},
     {"hysteresis", vs_hysteresis},
@@ -267,13 +317,8 @@ constexpr Keyword<V> kVirtualServerKeywords[] = {
     {"nat_mask", vs_nat_mask},
     {"real_server", vs_real_server, BlockUse::Optional},
 };
-constexpr std::string_view kVirtualServerUnsupported[] = {"hashed",      "ops",
-                                                          "flag-1",      "flag-2",
-                                                          "flag-3",      "sh-port",
-                                                          "sh-fallback", "mh-port",
-                                                          "mh-fallback", "persistence_engine",
-                                                          "ha_suspend",  "smtp_alert",
-                                                          "snmp_name",   "sorry_server_lvs_method"};
+constexpr std::string_view kVirtualServerUnsupported[] = {"persistence_engine", "ha_suspend",
+                                                          "smtp_alert", "snmp_name"};
 
 // ---- virtual_server_group ------------------------------------------------------------------
 

@@ -55,31 +55,39 @@ Checker resolve_checker(CheckerDraft&& d, const RealServer& rs, const RealServer
 
 VirtualServer finish_virtual_server(BuildContext& ctx, VirtualServerDraft&& d) {
   VirtualServer& vs = d.server;
-  const std::string name = vs.display_name();
+  // Formatted only for a message: 10,000 services must not pay for it.
+  const auto name = [&vs] { return vs.display_name(); };
 
   if (!d.scheduler_set) {
     ctx.warning(vs.where, fmt::format("virtual_server {} has no lvs_sched; using wlc "
                                       "(keepalived's default)",
-                                      name));
+                                      name()));
   }
   const bool by_address = vs.kind == VirtualServerKind::Address;
   if (vs.kind == VirtualServerKind::Fwmark) {
     if (d.protocol_set) {
       ctx.warning(vs.where, fmt::format("virtual_server {}: 'protocol' is ignored for fwmark "
                                         "services",
-                                        name));
+                                        name()));
     }
     vs.protocol.reset();
   } else if (!d.protocol_set) {
     ctx.warning(vs.where, fmt::format("virtual_server {} has no 'protocol'; using UDP as "
                                       "keepalived 2.2.7 does (add 'protocol TCP' for TCP)",
-                                      name));
+                                      name()));
     vs.protocol = Protocol::Udp;
+  }
+  if (vs.one_packet && vs.kind != VirtualServerKind::Fwmark && vs.protocol != Protocol::Udp) {
+    ctx.warning(vs.where, fmt::format("virtual_server {}: 'ops' (one-packet scheduling) needs "
+                                      "protocol UDP or a fwmark service; ignored, as keepalived "
+                                      "does",
+                                      name()));
+    vs.one_packet = false;
   }
   if (by_address && vs.port == 0 && vs.persistence_timeout == 0) {
     ctx.warning(vs.where, fmt::format("virtual_server {}: port 0 (any port) only works for "
                                       "persistent services; setting persistence_timeout 360",
-                                      name));
+                                      name()));
     vs.persistence_timeout = 360;
   }
 
@@ -88,7 +96,7 @@ VirtualServer finish_virtual_server(BuildContext& ctx, VirtualServerDraft&& d) {
   if (!d.method && need_method && !d.real_servers.empty()) {
     ctx.warning(vs.where, fmt::format("virtual_server {} has no lvs_method; using NAT "
                                       "(keepalived's default)",
-                                      name));
+                                      name()));
   }
   vs.method = d.method.value_or(ForwardingMethod::Nat);
   vs.alpha = d.defaults.alpha.value_or(false);

@@ -211,6 +211,12 @@ void virtual_server(JsonWriter& w, const VirtualServer& vs) {
     w.null();
   }
   w.key("lvs_sched").value(vs.scheduler);
+  w.key("lvs_sched_flags").begin_array();
+  for (unsigned bit = 0; bit < 3; ++bit) {
+    if (vs.scheduler_flags & (1U << bit)) w.value(scheduler_flag_name(vs.scheduler, bit));
+  }
+  w.end_array();
+  w.key("ops").value(vs.one_packet);
   w.key("lvs_method").value(to_string(vs.method));
   w.key("persistence_timeout").value(vs.persistence_timeout);
   optional_string(w, "persistence_granularity", vs.persistence_granularity);

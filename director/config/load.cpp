@@ -19,15 +19,23 @@ ParsedConfig parse_config(std::string_view text, const std::string& file,
 
 ParsedConfig load_config_file(const std::string& path) {
   conf::SourceFiles files;
-  auto text = files.read(path);
-  if (!text) {
-    ParsedConfig out;
+  conf::RecordingReader reader(files);
+  auto text = reader.read(path);
+  ParsedConfig out;
+  if (text) {
+    out = parse_config(*text, path, reader);
+  } else {
     out.diags.push_back({conf::Severity::Error,
                          {path, 0, 0},
                          fmt::format("cannot read the configuration: {}", text.error().message)});
-    return out;
   }
-  return parse_config(*text, path, files);
+  out.sources = reader.take();
+  return out;
+}
+
+bool config_files_changed(const conf::SourceManifest& sources) {
+  conf::SourceFiles files;
+  return sources.changed(files);
 }
 
 }  // namespace lvsctl::director::config

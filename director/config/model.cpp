@@ -4,6 +4,13 @@
 
 namespace lvsctl::director::config {
 
+std::string scheduler_flag_name(std::string_view scheduler, unsigned bit) {
+  if ((scheduler == "sh" || scheduler == "mh") && bit < 2) {
+    return std::string(scheduler) + (bit == 0 ? "-fallback" : "-port");
+  }
+  return "flag-" + std::to_string(bit + 1);
+}
+
 std::string VirtualServer::display_name() const {
   switch (kind) {
     case VirtualServerKind::Fwmark:

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -225,6 +226,7 @@ struct SorryServer {
   IpAddress address;
   std::uint16_t port = 0;
   bool inhibit = false;
+  std::optional<ForwardingMethod> method;  // sorry_server_lvs_method; unset: the service's
   Location where;
 };
 
@@ -240,6 +242,10 @@ struct VirtualServer {
 
   Duration delay_loop = std::chrono::seconds(60);
   std::string scheduler = "wlc";
+  // Scheduler flags flag-1..flag-3 as bits 0..2; for sh and mh, flag-1 is sh-/mh-fallback and
+  // flag-2 is sh-/mh-port (ipvsadm -b).
+  std::uint8_t scheduler_flags = 0;
+  bool one_packet = false;  // 'ops': one-packet scheduling (UDP and fwmark services; ipvsadm -o)
   ForwardingMethod method = ForwardingMethod::Nat;
   std::uint32_t persistence_timeout = 0;               // seconds; 0 = not persistent
   std::optional<std::string> persistence_granularity;  // IPv4 netmask or IPv6 prefix length
@@ -264,6 +270,10 @@ struct VirtualServer {
   // "203.0.113.100:80", "fwmark 7" or "group NAME".
   std::string display_name() const;
 };
+
+// The keyword of scheduler flag `bit` (0..2) for `scheduler`: "sh-fallback", "mh-port",
+// "flag-3"...
+std::string scheduler_flag_name(std::string_view scheduler, unsigned bit);
 
 struct VirtualServerGroupRange {  // ADDR [PORT] or ADDR-LAST [PORT] or ADDR/LEN [PORT]
   IpAddress first;

@@ -61,8 +61,15 @@ std::string summarize(const Config& c) {
   }
   out += fmt::format("Virtual servers: {}\n", c.virtual_servers.size());
   for (const auto& vs : c.virtual_servers) {
+    std::string scheduler = vs.scheduler;
+    for (unsigned bit = 0; bit < 3; ++bit) {
+      if (vs.scheduler_flags & (1U << bit)) {
+        scheduler += " " + scheduler_flag_name(vs.scheduler, bit);
+      }
+    }
+    if (vs.one_packet) scheduler += " ops";
     out += fmt::format("  {} {} {} {}", vs.display_name(),
-                       vs.protocol ? to_string(*vs.protocol) : "fwmark", vs.scheduler,
+                       vs.protocol ? to_string(*vs.protocol) : "fwmark", scheduler,
                        to_string(vs.method));
     if (vs.persistence_timeout != 0) {
       out += fmt::format(", persistence_timeout {}s", vs.persistence_timeout);

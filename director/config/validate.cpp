@@ -247,14 +247,15 @@ void check_real_server_ports(Report& r, const VirtualServer& vs, const RealServe
 }
 
 void check_virtual_server(Report& r, const VirtualServer& vs, const VirtualServerGroup* group) {
-  const std::string name = vs.display_name();
+  // Formatted only for a message: 10,000 services must not pay for it.
+  const auto name = [&vs] { return vs.display_name(); };
   if (vs.real_servers.empty()) {
     if (vs.sorry_server) {
       r.warning(vs.where, fmt::format("virtual_server {} has no real_server; only its "
                                       "sorry_server will serve",
-                                      name));
+                                      name()));
     } else {
-      r.error(vs.where, fmt::format("virtual_server {} has no real_server", name));
+      r.error(vs.where, fmt::format("virtual_server {} has no real_server", name()));
     }
   }
   std::optional<AddressFamily> family = vs.ip_family;
@@ -263,14 +264,14 @@ void check_virtual_server(Report& r, const VirtualServer& vs, const VirtualServe
       vs.persistence_granularity->find('.') != std::string::npos) {
     r.error(vs.where, fmt::format("virtual_server {}: persistence_granularity {} is an IPv4 "
                                   "netmask on an IPv6 service",
-                                  name, *vs.persistence_granularity));
+                                  name(), *vs.persistence_granularity));
   }
   if (vs.sorry_server && family && vs.sorry_server->address.family() != *family &&
       vs.method != ForwardingMethod::Tun) {
     r.error(vs.sorry_server->where,
             fmt::format("virtual_server {}: sorry_server {} is not of the service's address "
                         "family",
-                        name, vs.sorry_server->address.to_string()));
+                        name(), vs.sorry_server->address.to_string()));
   }
 
   std::set<std::pair<IpAddress, std::uint16_t>> seen;
@@ -278,13 +279,13 @@ void check_virtual_server(Report& r, const VirtualServer& vs, const VirtualServe
   for (const auto& rs : vs.real_servers) {
     total_weight += rs.weight;
     if (!seen.emplace(rs.address, rs.port).second) {
-      r.error(rs.where, fmt::format("virtual_server {}: real_server {} is listed twice", name,
+      r.error(rs.where, fmt::format("virtual_server {}: real_server {} is listed twice", name(),
                                     address_port(rs.address, rs.port)));
     }
     if (family && rs.address.family() != *family && rs.method != ForwardingMethod::Tun) {
       r.error(rs.where, fmt::format("virtual_server {}: real_server {} is not of the service's "
                                     "address family (only TUN may mix families)",
-                                    name, rs.address.to_string()));
+                                    name(), rs.address.to_string()));
     }
     check_real_server_ports(r, vs, rs, group);
     for (const auto& c : rs.checkers) {
@@ -304,11 +305,11 @@ void check_virtual_server(Report& r, const VirtualServer& vs, const VirtualServe
   if (!vs.real_servers.empty() && vs.quorum > total_weight) {
     r.warning(vs.where, fmt::format("virtual_server {}: quorum {} exceeds the total weight {} of "
                                     "its real servers, so it can never be reached",
-                                    name, vs.quorum, total_weight));
+                                    name(), vs.quorum, total_weight));
   }
   if (vs.hysteresis >= vs.quorum) {
     r.warning(vs.where, fmt::format("virtual_server {}: hysteresis {} should be below quorum {}",
-                                    name, vs.hysteresis, vs.quorum));
+                                    name(), vs.hysteresis, vs.quorum));
   }
 }
 
@@ -323,7 +324,13 @@ std::string service_key(const VirtualServer& vs) {
     case VirtualServerKind::Address:
       break;
   }
-  return fmt::format("{} {}", vs.display_name(), proto);
+  // Address, port and protocol as raw bytes: cheap for 10,000 services, unique all the same.
+  const auto bytes = vs.address.bytes();
+  std::string key(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  key += vs.address.is_v4() ? '4' : '6';
+  key += static_cast<char>(vs.port >> 8);
+  key += static_cast<char>(vs.port & 0xff);
+  return key + proto;
 }
 
 void check_lvs(Report& r, const Config& c) {

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace lvsctl::director {
 namespace {
 
@@ -21,16 +23,21 @@ Result<sockaddr_un> unix_address(const std::string& path) {
   return addr;
 }
 
-void set_timeout(int fd, int option, long usec) {
-  timeval tv{usec / 1000000, usec % 1000000};
+void set_timeout(int fd, int option, std::chrono::microseconds timeout) {
+  const auto usec = timeout.count();
+  timeval tv{static_cast<time_t>(usec / 1000000), static_cast<suseconds_t>(usec % 1000000)};
   ::setsockopt(fd, SOL_SOCKET, option, &tv, sizeof tv);
 }
 
-std::string read_all(int fd, bool until_newline) {
+// Reads until end of file (or the first newline when `until_newline`). `timed_out`: the receive
+// timeout expired first.
+std::string read_all(int fd, bool until_newline, bool* timed_out = nullptr) {
   std::string out;
   char buf[4096];
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && timed_out) *timed_out = errno == EAGAIN || errno == EWOULDBLOCK;
     if (n <= 0) break;
     out.append(buf, static_cast<size_t>(n));
     if (until_newline && out.find('\n') != std::string::npos) break;
@@ -49,6 +56,11 @@ bool write_all(int fd, const std::string& data) {
 }
 
 }  // namespace
+
+void ControlReply::send(const std::string& response) && {
+  if (client_) write_all(client_.get(), response);
+  client_.reset();
+}
 
 Result<ControlSocket> ControlSocket::listen(const std::string& path) {
   auto addr = unix_address(path);
@@ -91,33 +103,36 @@ ControlSocket::~ControlSocket() {
 
 void ControlSocket::serve(const Handler& handler) {
   for (;;) {
-    const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) return;  // EAGAIN: nobody else waiting
-    set_timeout(client, SO_RCVTIMEO, 200000);
-    set_timeout(client, SO_SNDTIMEO, 1000000);
-    std::string request = read_all(client, true);
+    Fd client(::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC));
+    if (!client) return;  // EAGAIN: nobody else waiting
+    set_timeout(client.get(), SO_RCVTIMEO, std::chrono::milliseconds(200));
+    set_timeout(client.get(), SO_SNDTIMEO, std::chrono::seconds(1));
+    std::string request = read_all(client.get(), true);
     if (auto nl = request.find('\n'); nl != std::string::npos) request.resize(nl);
-    write_all(client, handler(request));
-    ::close(client);
+    handler(request, ControlReply(std::move(client)));
   }
 }
 
-Result<std::string> query_control_socket(const std::string& path, const std::string& request) {
+Result<std::string> query_control_socket(const std::string& path, const std::string& request,
+                                         std::chrono::milliseconds timeout) {
   auto addr = unix_address(path);
   if (!addr) return addr.error();
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Error::from_errno("cannot create socket");
-  set_timeout(fd, SO_RCVTIMEO, 5000000);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&*addr), sizeof(sockaddr_un)) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return Error::from_errno("no running lvsctl director answers at " + path, err);
+  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return Error::from_errno("cannot create socket");
+  set_timeout(fd.get(), SO_RCVTIMEO, timeout);
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&*addr), sizeof(sockaddr_un)) != 0) {
+    return Error::from_errno("no running lvsctl director answers at " + path);
   }
-  const bool sent = write_all(fd, request + "\n");
-  ::shutdown(fd, SHUT_WR);
-  std::string response = sent ? read_all(fd, false) : std::string();
-  ::close(fd);
-  if (!sent) return Error{"cannot send request to " + path};
+  if (!write_all(fd.get(), request + "\n")) return Error{"cannot send request to " + path};
+  ::shutdown(fd.get(), SHUT_WR);
+  bool timed_out = false;
+  std::string response = read_all(fd.get(), false, &timed_out);
+  if (timed_out) {
+    return Error{fmt::format("the director at {} did not answer within {} s", path,
+                             std::chrono::duration<double>(timeout).count()),
+                 ETIMEDOUT};
+  }
+  if (response.empty()) return Error{"the director at " + path + " closed without answering"};
   return response;
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <utility>
 
 namespace lvsctl::director {
 namespace {
@@ -21,49 +22,80 @@ IpvsSync::IpvsSync(EventLoop& loop) : loop_(loop) {
 
 IpvsSync::~IpvsSync() { loop_.cancel_timer(retry_); }
 
-void IpvsSync::apply(ipvs::Table desired, bool flush) {
+IpvsSync::Outcome IpvsSync::apply(ipvs::Table desired, bool flush) {
   desired_ = std::move(desired);
   flush_ = flush;
-  sync();
+  const std::uint64_t before = requests_sent();
+  Outcome out = sync();
+  out.requests = requests_sent() - before;
+  return out;
 }
 
-void IpvsSync::sync() {
-  if (!client_) return;
-  const auto started = std::chrono::steady_clock::now();
-  auto actual = client_->table();
-  if (!actual) {
-    spdlog::error("IPVS: cannot read the table: {}", actual.error().message);
-    schedule_retry();
-    return;
+std::string IpvsSync::Outcome::to_string() const {
+  if (!available) return "IPVS off";
+  std::string out = "IPVS ";
+  if (kernel_read) out += fmt::format("table read {:.3f} s, ", read.count());
+  return out + fmt::format("plan {:.3f} s, {} ops applied in {:.3f} s{}, {} netlink requests",
+                           plan.count(), ops, apply.count(), ok ? "" : " (some failed)", requests);
+}
+
+IpvsSync::Outcome IpvsSync::sync() {
+  Outcome out;
+  out.available = client_.has_value();
+  if (!client_) return out;
+  using Clock = std::chrono::steady_clock;
+  auto mark = Clock::now();
+  auto lap = [&mark] {
+    const auto now = Clock::now();
+    return std::chrono::duration<double>(now - std::exchange(mark, now));
+  };
+  if (!known_) {
+    auto actual = client_->table();
+    out.read = lap();
+    out.kernel_read = true;
+    if (!actual) {
+      spdlog::error("IPVS: cannot read the table: {}", actual.error().message);
+      out.ok = false;
+      schedule_retry();
+      return out;
+    }
+    known_ = std::move(*actual);
   }
   ipvs::PlanOptions options;
   options.flush = flush_;
   options.owned = owned_;
-  const auto ops = ipvs::plan(desired_, *actual, options);
+  const auto ops = ipvs::plan(desired_, *known_, options);
+  out.ops = ops.size();
+  out.plan = lap();
   flush_ = false;  // lvs_flush applies once, at start
   owned_.clear();
   for (const auto& s : desired_) owned_.push_back(s.key);
   if (ops.empty()) {
-    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - started);
-    spdlog::info("IPVS: no change ({} services in sync, checked in {:.1f} ms)", desired_.size(),
-                 static_cast<double>(took.count()) / 1000.0);
-    return;
+    spdlog::info("IPVS: no change ({} services in sync, {}planned in {:.1f} ms)", desired_.size(),
+                 out.kernel_read ? "kernel read and " : "", (out.read + out.plan).count() * 1e3);
+    return out;
   }
   spdlog::info("IPVS: {}", ipvs::summarize(ops).to_string());
   auto report = client_->apply(ops);
+  out.apply = lap();
+  out.ok = report && report->ok();
+  if (out.ok) {
+    known_ = ipvs::table_after(desired_, *known_, options);
+    return out;
+  }
+  known_.reset();  // some ops failed: the kernel's table is unknown; read it before the next plan
   if (!report) {
     spdlog::error("IPVS: {}", report.error().message);
-    schedule_retry();
-    return;
-  }
-  if (report->ok()) return;
-  for (const auto& e : report->errors) {
-    std::string hint;
-    if (e.code == EINVAL) hint = " (is lo down in this namespace? IPVS rejects destinations then)";
-    spdlog::error("IPVS: {}{}; retrying in {} s", e.message, hint, kRetryAfter.count());
+  } else {
+    for (const auto& e : report->errors) {
+      std::string hint;
+      if (e.code == EINVAL)
+        hint = " (is lo down in this namespace? IPVS rejects destinations then)";
+      spdlog::error("IPVS: {}{}; retrying in {} s", e.message, hint, kRetryAfter.count());
+    }
   }
   schedule_retry();
+  return out;
 }
 
 void IpvsSync::schedule_retry() {
@@ -74,11 +106,8 @@ void IpvsSync::schedule_retry() {
   });
 }
 
-Result<ipvs::Table> IpvsSync::table() {
-  if (!client_) return ipvs::Table{};
-  return client_->table();
+std::uint64_t IpvsSync::requests_sent() const {
+  return client_ ? client_->requests_sent() : 0;
 }
-
-std::uint64_t IpvsSync::requests_sent() const { return client_ ? client_->requests_sent() : 0; }
 
 }  // namespace lvsctl::director

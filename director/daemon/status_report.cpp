@@ -47,9 +47,14 @@ void write_service(JsonWriter& j, const ipvs::Service& s) {
 
 }  // namespace
 
-std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs,
-                        const HealthMonitor* health) {
-  JsonWriter j;
+IpvsSummary summarize(const IpvsSync& ipvs) {
+  return {ipvs.available(), ipvs.unavailable_reason(), ipvs.requests_sent()};
+}
+
+StatusAnswer StatusAnswer::json(const std::vector<const VrrpRunner*>& vrrp,
+                                const IpvsSummary& ipvs, const HealthMonitor* health) {
+  StatusAnswer answer(true, ipvs.available);
+  JsonWriter& j = answer.writer_;
   j.begin_object();
   j.key("vrrp_instances").begin_array();
   for (const VrrpRunner* r : vrrp) {
@@ -79,17 +84,11 @@ std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ip
     j.key("virtual_servers").begin_array().end_array();
   }
   j.key("ipvs").begin_object();
-  j.key("available").value(ipvs.available());
-  if (!ipvs.available()) j.key("reason").value(ipvs.unavailable_reason());
-  j.key("requests_sent").value(ipvs.requests_sent());
+  j.key("available").value(ipvs.available);
+  if (!ipvs.available) j.key("reason").value(ipvs.unavailable_reason);
+  j.key("requests_sent").value(ipvs.requests_sent);
   j.key("services").begin_array();
-  if (auto table = ipvs.table()) {
-    for (const auto& s : *table) write_service(j, s);
-  }
-  j.end_array();
-  j.end_object();
-  j.end_object();
-  return j.str();
+  return answer;
 }
 
 std::string ipvsadm_listing(const ipvs::Table& table) {
@@ -117,8 +116,10 @@ std::string ipvsadm_listing(const ipvs::Table& table) {
   return out;
 }
 
-std::string status_text(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs) {
-  std::string out;
+StatusAnswer StatusAnswer::text(const std::vector<const VrrpRunner*>& vrrp,
+                                const IpvsSummary& ipvs) {
+  StatusAnswer answer(false, ipvs.available);
+  std::string& out = answer.text_;
   for (const VrrpRunner* r : vrrp) {
     const auto& in = r->instance();
     std::string vips;
@@ -127,13 +128,24 @@ std::string status_text(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ip
                        in.name, in.vrid, in.interface, vrrp::to_string(r->machine().state()),
                        in.priority, r->machine().effective_priority(), master_of(*r), vips);
   }
-  if (!ipvs.available()) {
-    out += "IPVS: off (" + ipvs.unavailable_reason() + ")\n";
-    return out;
+  if (!ipvs.available) out += "IPVS: off (" + ipvs.unavailable_reason + ")\n";
+  return answer;
+}
+
+std::string StatusAnswer::finish(const Result<ipvs::Table>& table) && {
+  if (!json_) {
+    if (!needs_table_) return std::move(text_);
+    if (!table) return std::move(text_) + "IPVS: " + table.error().message + "\n";
+    return std::move(text_) + ipvsadm_listing(*table);
   }
-  auto table = ipvs.table();
-  if (!table) return out + "IPVS: " + table.error().message + "\n";
-  return out + ipvsadm_listing(*table);
+  if (table) {
+    for (const auto& s : *table) write_service(writer_, s);
+  }
+  writer_.end_array();
+  if (!table) writer_.key("error").value(table.error().message);
+  writer_.end_object();
+  writer_.end_object();
+  return writer_.str();
 }
 
 }  // namespace lvsctl::director

@@ -2,22 +2,52 @@
 // What `lvsctl director status` shows, built inside the daemon from its live state:
 // - JSON: `vrrp_instances[]` (name, state, priority, effective_priority, master_address, vips,
 //   counters), `virtual_servers[]` (real-server health, see HealthMonitor) and `ipvs`
-//   (available, reason, services[] with destinations[] and counters);
+//   (available, reason, requests_sent, services[] with destinations[] and counters, error when
+//   the kernel table could not be read);
 // - text: one line per VRRP instance, then the IPVS table as `ipvsadm -Ln` prints it.
+// An answer is built in two steps: begin (the loop thread, from the daemon's live state), then
+// finish with the kernel's table, which may be read on another thread (see StatusWorker).
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_sync.hpp"
 #include "director/daemon/vrrp_runner.hpp"
+#include "director/ipvs/model.hpp"
+#include "shared/json_writer.hpp"
+#include "shared/result.hpp"
 
 namespace lvsctl::director {
 
-std::string status_json(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs,
-                        const HealthMonitor* health);
-std::string status_text(const std::vector<const VrrpRunner*>& vrrp, IpvsSync& ipvs);
+// What the daemon knows of IPVS without asking the kernel.
+struct IpvsSummary {
+  bool available = false;
+  std::string unavailable_reason;
+  std::uint64_t requests_sent = 0;  // programming requests (IpvsSync::requests_sent)
+};
+IpvsSummary summarize(const IpvsSync& ipvs);
 
-// `ipvsadm -Ln` layout of a table (used by status_text; pure).
+class StatusAnswer {
+ public:
+  static StatusAnswer json(const std::vector<const VrrpRunner*>& vrrp, const IpvsSummary& ipvs,
+                           const HealthMonitor* health);
+  static StatusAnswer text(const std::vector<const VrrpRunner*>& vrrp, const IpvsSummary& ipvs);
+
+  // IPVS is available: finish() wants the kernel's table. Otherwise pass an empty one.
+  bool needs_table() const { return needs_table_; }
+  // The whole answer. A failed read shows as `ipvs.error` (JSON) or an `IPVS: ...` line.
+  std::string finish(const Result<ipvs::Table>& table) &&;
+
+ private:
+  StatusAnswer(bool json, bool needs_table) : json_(json), needs_table_(needs_table) {}
+  bool json_;
+  bool needs_table_;
+  JsonWriter writer_;  // json: open inside ipvs.services[]
+  std::string text_;   // text: the lines before the table
+};
+
+// `ipvsadm -Ln` layout of a table (the text answer's; pure).
 std::string ipvsadm_listing(const ipvs::Table& table);
 
 }  // namespace lvsctl::director

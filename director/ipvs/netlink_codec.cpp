@@ -11,6 +11,14 @@
 #include <cstring>
 
 namespace lvsctl::director::ipvs::codec {
+
+static_assert(service_flag::persistent == IP_VS_SVC_F_PERSISTENT);
+static_assert(service_flag::one_packet == IP_VS_SVC_F_ONEPACKET);
+// The userspace header names sh's uses of flag-1/2 only; mh uses the same bits (kernel).
+static_assert(service_flag::sched1 == IP_VS_SVC_F_SCHED_SH_FALLBACK);
+static_assert(service_flag::sched2 == IP_VS_SVC_F_SCHED_SH_PORT);
+static_assert(service_flag::sched3 == IP_VS_SVC_F_SCHED3);
+
 namespace {
 
 std::uint16_t af_of(Family f) { return f == Family::V4 ? AF_INET : AF_INET6; }

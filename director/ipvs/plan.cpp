@@ -1,18 +1,41 @@
 #include "director/ipvs/plan.hpp"
 
 #include <algorithm>
-#include <map>
-#include <set>
+#include <cstdint>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace lvsctl::director::ipvs {
 namespace {
 
+// Hash sets and maps of service keys: a plan of 10,000 services looks each up a few times.
+struct KeyHash {
+  std::size_t operator()(const ServiceKey& k) const noexcept {
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+    mix(k.fwmark);
+    mix(static_cast<std::uint64_t>(k.protocol) << 17 | static_cast<std::uint64_t>(k.port) << 1 |
+        (k.family == Family::V6 ? 1U : 0U));
+    for (std::uint8_t b : k.address.bytes) mix(b);
+    return static_cast<std::size_t>(h);
+  }
+};
+using KeySet = std::unordered_set<ServiceKey, KeyHash>;
+
+// The service's own settings (those same_settings() compares), without destinations/counters.
 Service settings_only(const Service& s) {
-  Service copy = s;
-  copy.destinations.clear();
-  copy.counters = {};
+  Service copy;
+  copy.key = s.key;
+  copy.scheduler = s.scheduler;
+  copy.flags = s.flags;
+  copy.timeout = s.timeout;
+  copy.netmask = s.netmask;
+  copy.persistence_engine = s.persistence_engine;
   return copy;
 }
+
+// Duplicate endpoints in a desired service: the first occurrence wins.
+bool is_first(const Service& s, const Destination& d) { return s.find(d.address, d.port) == &d; }
 
 Op service_op(OpKind kind, const Service& s) {
   Op op;
@@ -21,14 +44,19 @@ Op service_op(OpKind kind, const Service& s) {
   return op;
 }
 
+// The destination without the kernel's read-only state (connections, counters).
+Destination settings_only(const Destination& d) {
+  Destination copy = d;
+  copy.active_connections = copy.inactive_connections = copy.persistent_connections = 0;
+  copy.counters = {};
+  return copy;
+}
+
 Op destination_op(OpKind kind, const Service& s, const Destination& d) {
   Op op;
   op.kind = kind;
   op.service = settings_only(s);
-  op.destination = d;
-  op.destination.active_connections = op.destination.inactive_connections = 0;
-  op.destination.persistent_connections = 0;
-  op.destination.counters = {};
+  op.destination = settings_only(d);
   return op;
 }
 
@@ -37,9 +65,8 @@ void plan_destinations(const Service& want, const Service& have, std::vector<Op>
     if (!want.find(d.address, d.port)) ops.push_back(destination_op(OpKind::DeleteDestination, want, d));
   }
   std::vector<Op> additions;
-  std::set<std::pair<Address, std::uint16_t>> seen;
   for (const Destination& d : want.destinations) {
-    if (!seen.insert({d.address, d.port}).second) continue;  // duplicate: first wins
+    if (!is_first(want, d)) continue;
     const Destination* current = have.find(d.address, d.port);
     if (!current) {
       additions.push_back(destination_op(OpKind::AddDestination, want, d));
@@ -58,18 +85,18 @@ void add_with_destinations(const Service& want, std::vector<Op>& ops) {
 }  // namespace
 
 std::vector<Op> plan(const Table& desired, const Table& actual, const PlanOptions& options) {
-  std::map<ServiceKey, const Service*> have;
+  std::unordered_map<ServiceKey, const Service*, KeyHash> have(actual.size());
   for (const Service& s : actual) have.emplace(s.key, &s);
-  std::set<ServiceKey> wanted;
+  KeySet wanted(desired.size());
   for (const Service& s : desired) wanted.insert(s.key);
-  const std::set<ServiceKey> owned(options.owned.begin(), options.owned.end());
+  const KeySet owned(options.owned.begin(), options.owned.end());
 
   std::vector<Op> ops;
   const bool any_kept = std::any_of(actual.begin(), actual.end(),
                                     [&](const Service& s) { return wanted.count(s.key) != 0; });
   if (options.flush && !any_kept && !actual.empty()) {
     ops.push_back(Op{});  // Flush
-    std::set<ServiceKey> done;
+    KeySet done(desired.size());
     for (const Service& s : desired) {
       if (done.insert(s.key).second) add_with_destinations(s, ops);
     }
@@ -80,7 +107,7 @@ std::vector<Op> plan(const Table& desired, const Table& actual, const PlanOption
     if (wanted.count(s.key)) continue;
     if (options.flush || owned.count(s.key)) ops.push_back(service_op(OpKind::DeleteService, s));
   }
-  std::set<ServiceKey> done;
+  KeySet done(desired.size());
   for (const Service& want : desired) {
     if (!done.insert(want.key).second) continue;
     auto it = have.find(want.key);
@@ -94,6 +121,29 @@ std::vector<Op> plan(const Table& desired, const Table& actual, const PlanOption
   return ops;
 }
 
+Table table_after(const Table& desired, const Table& actual, const PlanOptions& options) {
+  KeySet wanted(desired.size());
+  for (const Service& s : desired) wanted.insert(s.key);
+  const KeySet owned(options.owned.begin(), options.owned.end());
+  Table out;
+  out.reserve(desired.size());
+  for (const Service& s : actual) {
+    if (wanted.count(s.key) || options.flush || owned.count(s.key)) continue;
+    out.push_back(s);  // someone else's service: the plan leaves it alone
+  }
+  KeySet done(desired.size());
+  for (const Service& want : desired) {
+    if (!done.insert(want.key).second) continue;
+    Service s = settings_only(want);
+    s.destinations.reserve(want.destinations.size());
+    for (const Destination& d : want.destinations) {
+      if (is_first(want, d)) s.destinations.push_back(settings_only(d));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 namespace {
 std::string service_details(const Service& s) {
   std::string out = s.scheduler;
@@ -102,6 +152,11 @@ std::string service_details(const Service& s) {
     if (s.netmask) out += ", netmask " + std::to_string(*s.netmask);
   }
   if (s.flags & service_flag::one_packet) out += ", one-packet";
+  // sh and mh name their flag-1 and flag-2 (ipvsadm -b).
+  const bool named = s.scheduler == "sh" || s.scheduler == "mh";
+  if (s.flags & service_flag::sched1) out += named ? ", " + s.scheduler + "-fallback" : ", flag-1";
+  if (s.flags & service_flag::sched2) out += named ? ", " + s.scheduler + "-port" : ", flag-2";
+  if (s.flags & service_flag::sched3) out += ", flag-3";
   if (!s.persistence_engine.empty()) out += ", pe " + s.persistence_engine;
   return out;
 }

@@ -54,6 +54,12 @@ struct PlanOptions {
 
 std::vector<Op> plan(const Table& desired, const Table& actual, const PlanOptions& options = {});
 
+// The kernel's table once every op of plan(desired, actual, options) has succeeded: the desired
+// services (first of duplicate keys / endpoints, counters zero) plus the services of `actual`
+// the plan leaves alone. Planning against it again yields no ops, so a caller can keep it as
+// its view of the kernel instead of dumping the kernel before each plan.
+Table table_after(const Table& desired, const Table& actual, const PlanOptions& options = {});
+
 // Counts per kind, e.g. for "reload: 1 edit" log lines and tests.
 struct PlanSummary {
   std::size_t services_added = 0, services_edited = 0, services_deleted = 0;

@@ -473,7 +473,7 @@ static_routes {
 }
 virtual_server 203.0.113.1 80 {
     protocol TCP
-    ops
+    ha_suspend
     real_server 203.0.113.2 80 {
         SMTP_CHECK {
         }
@@ -482,7 +482,7 @@ virtual_server 203.0.113.1 80 {
   const std::string d = all(p.diags);
   EXPECT_THAT(d, HasSubstr("test.conf:4:5: error: not supported yet: use_vmac"));
   EXPECT_THAT(d, HasSubstr("test.conf:7:1: error: not supported yet: static_routes"));
-  EXPECT_THAT(d, HasSubstr("test.conf:12:5: error: not supported yet: ops"));
+  EXPECT_THAT(d, HasSubstr("test.conf:12:5: error: not supported yet: ha_suspend"));
   EXPECT_THAT(d, HasSubstr("test.conf:14:9: error: not supported yet: SMTP_CHECK"));
 }
 

@@ -1,6 +1,8 @@
 // IpvsPlan as values: desired vs actual table -> ops.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "director/ipvs/plan.hpp"
 
 namespace ipvs = lvsctl::director::ipvs;
@@ -237,4 +239,86 @@ TEST(IpvsPlan, OpsDescribeThemselves) {
   del.kind = OpKind::DeleteService;
   del.service.key = ipvs::ServiceKey::inet(ipvs::Protocol::Udp, addr("2001:db8::1"), 53);
   EXPECT_EQ(del.to_string(), "delete service UDP [2001:db8::1]:53");
+}
+
+namespace {
+
+// What the kernel holds after executing `ops` on `table`: a small model of IPVS for the test.
+ipvs::Table kernel_after(ipvs::Table table, const std::vector<ipvs::Op>& ops) {
+  auto find = [&](const ipvs::ServiceKey& key) {
+    return std::find_if(table.begin(), table.end(), [&](const auto& s) { return s.key == key; });
+  };
+  for (const auto& op : ops) {
+    auto svc = find(op.service.key);
+    switch (op.kind) {
+      case OpKind::Flush: table.clear(); break;
+      case OpKind::AddService: table.push_back(op.service); break;
+      case OpKind::EditService: {
+        auto dests = svc->destinations;
+        *svc = op.service;
+        svc->destinations = dests;
+        break;
+      }
+      case OpKind::DeleteService: table.erase(svc); break;
+      case OpKind::AddDestination: svc->destinations.push_back(op.destination); break;
+      case OpKind::EditDestination:
+        for (auto& d : svc->destinations) {
+          if (d.same_endpoint(op.destination)) d = op.destination;
+        }
+        break;
+      case OpKind::DeleteDestination:
+        std::erase_if(svc->destinations,
+                      [&](const auto& d) { return d.same_endpoint(op.destination); });
+        break;
+    }
+  }
+  return table;
+}
+
+// Same services with the same settings and destinations, in any order.
+bool same_tables(const ipvs::Table& a, const ipvs::Table& b) {
+  return a.size() == b.size() && ipvs::plan(a, b).empty() && ipvs::plan(b, a).empty();
+}
+
+}  // namespace
+
+TEST(IpvsTableAfter, EqualsWhatTheKernelHoldsAfterThePlan) {
+  ipvs::Table actual = scenario();
+  actual.push_back(service("198.51.100.7", 53, {dest("198.51.100.8", 53)}));  // someone else's
+  actual[0].destinations[0].active_connections = 4;
+  ipvs::Table desired = scenario();
+  desired.erase(desired.begin() + 2);  // owned, no longer wanted: deleted
+  desired[0].scheduler = "wrr";
+  desired[1].destinations[1].weight = 7;
+  desired[1].destinations.push_back(dest("203.0.113.103", 10020));
+  desired.push_back(
+      service("203.0.113.200", 80, {dest("203.0.113.201", 80), dest("203.0.113.201", 80, 9)}));
+  ipvs::PlanOptions options;
+  for (const auto& s : scenario()) options.owned.push_back(s.key);
+
+  const auto after = ipvs::table_after(desired, actual, options);
+  const auto ops = ipvs::plan(desired, actual, options);
+  EXPECT_TRUE(same_tables(after, kernel_after(actual, ops)));
+  EXPECT_EQ(after.size(), 4u);  // 2 kept + 1 new + the foreign one
+  EXPECT_TRUE(ipvs::plan(desired, after, options).empty());
+  // The duplicate destination: the first wins, as in the plan.
+  const auto& added =
+      *std::find_if(after.begin(), after.end(), [](const auto& s) { return s.key.port == 80; });
+  ASSERT_EQ(added.destinations.size(), 1u);
+  EXPECT_EQ(added.destinations[0].weight, 1);
+  // Kernel counters are not carried over.
+  for (const auto& s : after) {
+    for (const auto& d : s.destinations) EXPECT_EQ(d.active_connections, 0u);
+  }
+}
+
+TEST(IpvsTableAfter, FlushDropsForeignServices) {
+  ipvs::Table actual{service("198.51.100.7", 53, {dest("198.51.100.8", 53)})};
+  ipvs::PlanOptions options;
+  options.flush = true;
+  const auto after = ipvs::table_after(scenario(), actual, options);
+  EXPECT_TRUE(same_tables(after, scenario()));
+  EXPECT_TRUE(same_tables(after, kernel_after(actual, ipvs::plan(scenario(), actual, options))));
+  // Without flush the foreign service stays.
+  EXPECT_EQ(ipvs::table_after(scenario(), actual).size(), 4u);
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm tier: for the user's scenario config and four more, the IPVS table `lvsctl director run`
+# vm tier: for the user's scenario config and five more, the IPVS table `lvsctl director run`
 # programs (ipvsadm -S -n) equals the one keepalived 2.2.7 programs from the same file.
 # Health checkers are left out (keepalived would remove the unreachable real servers; the
 # lvsctl daemon does not run checkers yet), and so is the vrrp_instance (its interface does not
@@ -113,8 +113,7 @@ virtual_server 198.51.100.22 514 {
 }
 EOF
 
-# 5. More schedulers (sed, nq, dh, lblc) and a persistent fwmark service. (sh-port, sh-fallback
-# and ops are not supported by lvsctl's parser yet, so they are not compared.)
+# 5. More schedulers (sed, nq, dh, lblc) and a persistent fwmark service.
 cat >"$conf_dir/more.conf" <<'EOF'
 virtual_server 198.51.100.30 80 {
     lb_algo dh
@@ -151,6 +150,74 @@ virtual_server fwmark 9 {
 }
 EOF
 
+# 6. Service flags: sh-port/sh-fallback, mh-port/mh-fallback, flag-N, ops (one-packet
+# scheduling) with lb_algo and lvs_sched, with persistence; and the cases keepalived 2.2.7 drops
+# (a sh flag before 'lb_algo sh', ops on TCP), which lvsctl must drop the same way.
+cat >"$conf_dir/flags.conf" <<'EOF'
+virtual_server 198.51.100.40 80 {
+    lb_algo sh
+    sh-port
+    sh-fallback
+    lb_kind DR
+    protocol TCP
+    real_server 203.0.113.61 80 {
+        weight 1
+    }
+    real_server 203.0.113.62 80 {
+        weight 2
+    }
+}
+virtual_server 198.51.100.41 80 {
+    lvs_sched mh
+    mh-fallback
+    mh-port
+    lvs_method DR
+    protocol TCP
+    persistence_timeout 100
+    real_server 203.0.113.63 80 {
+        weight 1
+    }
+}
+virtual_server 198.51.100.42 53 {
+    lvs_sched rr
+    ops
+    lvs_method NAT
+    protocol UDP
+    real_server 203.0.113.64 53 {
+        weight 1
+    }
+}
+virtual_server fwmark 11 {
+    lvs_sched sh
+    sh-fallback
+    ops
+    flag-3
+    lvs_method DR
+    real_server 203.0.113.65 0 {
+        weight 1
+    }
+}
+virtual_server 198.51.100.43 80 {
+    sh-port
+    lb_algo sh
+    ops
+    lb_kind DR
+    protocol TCP
+    real_server 203.0.113.66 80 {
+        weight 1
+    }
+}
+virtual_server 198.51.100.44 8080 {
+    lvs_sched wrr
+    flag-1
+    lvs_method DR
+    protocol TCP
+    real_server 203.0.113.67 8080 {
+        weight 3
+    }
+}
+EOF
+
 table() { lab_exec d ipvsadm -S -n | sort; }
 
 # wait_stable FILE: wait (up to 60 s) until the table is non-empty and unchanged for 1 s.
@@ -175,7 +242,8 @@ stop() {  # stop PID: SIGTERM, then SIGKILL after 5 s
 }
 
 failures=0
-for conf in seed fwmark nat sched more; do
+configs="seed fwmark nat sched more flags"
+for conf in $configs; do
   file="$conf_dir/$conf.conf"
   lab_exec d ipvsadm -C
 
@@ -206,5 +274,18 @@ for conf in seed fwmark nat sched more; do
     lab_log "lvsctl log:"; tail -n 20 "$LAB_TMP/lvsctl-$conf.log" >&2
   fi
 done
-[ "$failures" -eq 0 ] || lab_fail "$failures of 5 configs differ from keepalived"
-lab_log "all 5 configs: lvsctl's table equals keepalived's"
+# The flags must really be in the kernel, not merely equally absent from both tables.
+# Each entry: the service's rule line (-A) must hold every word after the colon.
+for want in "198.51.100.40:80:sh-port sh-fallback" "198.51.100.41:80:mh-port mh-fallback" \
+            "198.51.100.42:53:-o" "-f 11:-o sh-fallback" "198.51.100.44:8080:flag-1"; do
+  line=$(grep -- "^-A .*${want%%:[!0-9]*} " "$LAB_TMP/lvsctl-flags.table")
+  for word in ${want##*:}; do
+    case " ${line//,/ } " in
+      *" $word "*) ;;
+      *) failures=$((failures + 1)); lab_log "flags: no '$word' in lvsctl's rule '${line:-<none> for $want}'" ;;
+    esac
+  done
+done
+n=$(echo $configs | wc -w)
+[ "$failures" -eq 0 ] || lab_fail "$failures checks of $n configs failed (tables differ from keepalived's or flags missing)"
+lab_log "all $n configs: lvsctl's table equals keepalived's"

@@ -1,9 +1,12 @@
 #!/bin/bash
 # vm tier: reload by difference. A DR lab (client, director, two real servers in namespaces);
-# a long-lived TCP connection goes through the VIP, then one real server's weight changes in the
-# file and the daemon gets SIGHUP: it must log exactly one destination edit ("IPVS: 1
-# destination edited"), the table must differ in exactly that weight, and the connection must
-# still carry data after the reload.
+# a long-lived TCP connection goes through the VIP. An unchanged reload sends no netlink request
+# at all. Then one real server's weight changes in the file and the daemon gets SIGHUP: it must
+# log exactly one destination edit ("IPVS: 1 destination edited") and send exactly one netlink
+# request (status --json ipvs.requests_sent), the table must differ in exactly that weight, and
+# the connection must still carry data after the reload. Last, a service deleted behind the
+# daemon's back (ipvsadm -D) makes the next reload's edit fail; the daemon must then re-read the
+# kernel and put the service back.
 . "${LVSCTL_SOURCE_DIR:?}/tests/lib/netns.sh"
 lab_require_root
 lab_require ipvsadm python3
@@ -62,7 +65,7 @@ print("echo:" + line, flush=True)
 sys.exit(0 if line == "after-reload" else 1)
 PYEOF
 
-write_conf() {  # write_conf WEIGHT_OF_RS2
+write_conf() {  # write_conf WEIGHT_OF_RS2 [WEIGHT_OF_RS1_ON_8001]
   cat >"$LAB_TMP/dr.conf" <<EOF
 virtual_server $VIP $PORT {
     lb_algo wrr
@@ -80,7 +83,7 @@ virtual_server $VIP 8001 {
     lb_kind DR
     protocol TCP
     real_server 203.0.113.11 8001 {
-        weight 1
+        weight ${2:-1}
     }
 }
 EOF
@@ -103,12 +106,39 @@ lab_wait 20 "grep -q greeting: '$LAB_TMP/long.out'" ||
 lab_log "long-lived connection: $(cat "$LAB_TMP/long.out")"
 lab_exec dir ipvsadm -S -n | sort >"$LAB_TMP/before"
 lab_exec dir ipvsadm -Lnc >&2
-summaries_before=$(grep -c 'IPVS: ' "$LAB_TMP/lvsctl.log" || true)
 
+requests() {  # netlink requests the daemon sent to program IPVS so far
+  "$LVSCTL" director status --run-dir "$LAB_TMP/run" --json |
+    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["ipvs"]["requests_sent"])'
+}
+reload() {  # SIGHUP and wait for the daemon's result line: $1, default "Reloaded in"
+  local pattern=${1:-Reloaded in} before
+  before=$(grep -c "$pattern" "$LAB_TMP/lvsctl.log" || true)
+  kill -HUP "$director"
+  lab_wait 30 "[ \$(grep -c '$pattern' '$LAB_TMP/lvsctl.log') -gt $before ]" ||
+    { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "no '$pattern' line after SIGHUP"; }
+  grep "$pattern" "$LAB_TMP/lvsctl.log" | tail -n1 >&2
+}
+
+# Unchanged file: nothing sent to the kernel.
+req0=$(requests)
+reload 'configuration unchanged'
+echo '# same configuration, other bytes: the full reload path' >>"$LAB_TMP/dr.conf"
+reload
+req1=$(requests)
+[ "$req1" -eq "$req0" ] || lab_fail "an unchanged reload sent $((req1 - req0)) netlink requests, expected 0"
+lab_exec dir ipvsadm -S -n | sort | diff "$LAB_TMP/before" - >&2 ||
+  lab_fail "an unchanged reload changed the table"
+lab_log "unchanged reload: 0 netlink requests, table unchanged"
+
+summaries_before=$(grep -c 'IPVS: ' "$LAB_TMP/lvsctl.log" || true)
 write_conf 3
-kill -HUP "$director"
+reload
 lab_wait 30 "grep -q 'IPVS: 1 destination edited' '$LAB_TMP/lvsctl.log'" ||
   { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "no 'IPVS: 1 destination edited' after SIGHUP"; }
+req2=$(requests)
+[ "$((req2 - req1))" -eq 1 ] || lab_fail "the weight change sent $((req2 - req1)) netlink requests, expected exactly 1"
+lab_log "weight change: exactly 1 netlink request"
 sleep 1  # anything else the reload did would be logged by now
 lab_exec dir ipvsadm -S -n | sort >"$LAB_TMP/after"
 grep 'IPVS: ' "$LAB_TMP/lvsctl.log" >&2
@@ -128,3 +158,18 @@ cat "$LAB_TMP/long.out" >&2
 [ "$rc" -eq 0 ] || lab_fail "the established connection did not survive the reload (exit $rc)"
 grep -q 'echo:after-reload' "$LAB_TMP/long.out" || lab_fail "no echo after the reload"
 lab_log "reload: one destination edited, the established connection carried data afterwards"
+
+# Someone deletes our service behind the daemon's back; the next reload's edit of it fails, and
+# the daemon must re-read the kernel (not trust its last applied table) and add it again.
+lab_exec dir ipvsadm -D -t "$VIP:8001"
+write_conf 3 2
+reload
+lab_wait 30 "lab_exec dir ipvsadm -S -n | grep -q -- '-r 203.0.113.11:8001 -g -w 2'" ||
+  { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "the deleted service did not come back after the failed edit"; }
+grep -q 'IPVS: .*8001.*does not exist' "$LAB_TMP/lvsctl.log" ||
+  { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "the failed edit was not logged with its reason"; }
+grep 'IPVS: ' "$LAB_TMP/lvsctl.log" | tail -n 3 >&2
+sed 's/8001 -g -w 1/8001 -g -w 2/' "$LAB_TMP/after" >"$LAB_TMP/repaired"
+lab_exec dir ipvsadm -S -n | sort | diff "$LAB_TMP/repaired" - >&2 ||
+  lab_fail "after the repair the table is not the configured one"
+lab_log "failed apply: kernel re-read, the deleted service was added again"

@@ -1,0 +1,71 @@
+#include "director/daemon/status_worker.hpp"
+
+#include <signal.h>
+
+#include <fmt/format.h>
+
+#include "director/ipvs/client.hpp"
+
+namespace lvsctl::director {
+
+Result<ipvs::Table> read_kernel_table() {
+  auto client = ipvs::IpvsClient::open();
+  if (!client) return client.error();
+  return client->table();
+}
+
+StatusWorker::~StatusWorker() {
+  std::deque<Job> abandoned;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    abandoned.swap(waiting_);
+  }
+  wake_.notify_all();
+  for (auto& job : abandoned) {
+    std::move(job.reply).send(std::move(job.answer).finish(Error{"the director is stopping"}));
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void StatusWorker::answer(ControlReply reply, StatusAnswer answer) {
+  if (!answer.needs_table()) {
+    std::move(reply).send(std::move(answer).finish(ipvs::Table{}));
+    return;
+  }
+  std::unique_lock lock(mutex_);
+  if (waiting_.size() >= kMaxWaiting) {
+    lock.unlock();
+    std::move(reply).send(std::move(answer).finish(Error{fmt::format(
+        "busy: {} status requests already wait for the IPVS table; try again", kMaxWaiting)}));
+    return;
+  }
+  waiting_.push_back(Job{std::move(reply), std::move(answer)});
+  lock.unlock();
+  if (!thread_.joinable()) start_thread();
+  wake_.notify_one();
+}
+
+// The event loop takes signals through a signalfd, which needs them blocked in every thread:
+// the thread starts with all signals blocked (it inherits the mask of its creator).
+void StatusWorker::start_thread() {
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  thread_ = std::thread([this] { run(); });
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void StatusWorker::run() {
+  for (;;) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+    if (waiting_.empty()) return;  // stopping
+    Job job = std::move(waiting_.front());
+    waiting_.pop_front();
+    lock.unlock();
+    std::move(job.reply).send(std::move(job.answer).finish(source_()));
+  }
+}
+
+}  // namespace lvsctl::director

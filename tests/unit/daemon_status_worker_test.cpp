@@ -1,0 +1,228 @@
+// StatusWorker and the control socket: a status answer that needs the kernel's IPVS table never
+// blocks the caller (the daemon's event loop), however long the table read takes; waiting
+// requests are bounded; stopping answers the waiting ones; the client's timeout is reported.
+#include "director/daemon/status_worker.hpp"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "director/daemon/control_socket.hpp"
+#include "director/daemon/status_report.hpp"
+
+namespace lvsctl::director {
+namespace {
+
+// A table read that blocks until released: stands in for a 20 s kernel dump.
+class SlowTable {
+ public:
+  Result<ipvs::Table> read() {
+    std::unique_lock lock(mutex_);
+    ++started_;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return released_; });
+    ipvs::Service s;
+    s.key = ipvs::ServiceKey::inet(ipvs::Protocol::Tcp, *ipvs::Address::parse("203.0.113.100"), 80);
+    s.scheduler = "wrr";
+    return ipvs::Table{s};
+  }
+  void wait_started(int n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return started_ >= n; });
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int started_ = 0;
+  bool released_ = false;
+};
+
+// One client connection: the daemon's end becomes a ControlReply, the test reads the other.
+struct Client {
+  Fd daemon_end, client_end;
+  Client() {
+    int sv[2];
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    daemon_end.reset(sv[0]);
+    client_end.reset(sv[1]);
+  }
+  ControlReply reply() { return ControlReply(std::move(daemon_end)); }
+  bool answered_within(std::chrono::milliseconds ms) {
+    pollfd p{client_end.get(), POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(ms.count())) == 1;
+  }
+  std::string read_answer() {  // until the daemon closes the connection
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(client_end.get(), buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    return out;
+  }
+};
+
+IpvsSummary ipvs_on() { return {true, "", 7}; }
+
+TEST(StatusWorker, AnswerReturnsAtOnceWhileTheTableIsRead) {
+  SlowTable slow;
+  StatusWorker worker([&] { return slow.read(); });
+  Client json, text;
+  const auto before = std::chrono::steady_clock::now();
+  worker.answer(json.reply(), StatusAnswer::json({}, ipvs_on(), nullptr));
+  worker.answer(text.reply(), StatusAnswer::text({}, ipvs_on()));
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(1));
+  slow.wait_started(1);
+  EXPECT_FALSE(json.answered_within(std::chrono::milliseconds(100)));  // still reading
+  slow.release();
+  const std::string j = json.read_answer();
+  EXPECT_NE(j.find("\"address\": \"203.0.113.100\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"scheduler\": \"wrr\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"requests_sent\": 7"), std::string::npos) << j;
+  EXPECT_EQ(j.find("\"error\""), std::string::npos) << j;
+  EXPECT_EQ(j.back(), '\n');
+  EXPECT_NE(text.read_answer().find("TCP  203.0.113.100:80 wrr\n"), std::string::npos);
+}
+
+TEST(StatusWorker, WithoutIpvsAnswersOnTheCallersThread) {
+  StatusWorker worker([]() -> Result<ipvs::Table> { ADD_FAILURE() << "table read"; return ipvs::Table{}; });
+  Client json, text;
+  worker.answer(json.reply(), StatusAnswer::json({}, {false, "no ip_vs module", 0}, nullptr));
+  worker.answer(text.reply(), StatusAnswer::text({}, {false, "no ip_vs module", 0}));
+  ASSERT_TRUE(json.answered_within(std::chrono::milliseconds(0)));
+  const std::string j = json.read_answer();
+  EXPECT_NE(j.find("\"available\": false"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"reason\": \"no ip_vs module\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"services\": []"), std::string::npos) << j;
+  EXPECT_EQ(text.read_answer(), "IPVS: off (no ip_vs module)\n");
+}
+
+TEST(StatusWorker, ReadErrorIsShownInTheAnswer) {
+  StatusWorker worker([]() -> Result<ipvs::Table> { return Error{"netlink: Permission denied"}; });
+  Client json, text;
+  worker.answer(json.reply(), StatusAnswer::json({}, ipvs_on(), nullptr));
+  worker.answer(text.reply(), StatusAnswer::text({}, ipvs_on()));
+  EXPECT_NE(json.read_answer().find("\"error\": \"netlink: Permission denied\""), std::string::npos);
+  EXPECT_EQ(text.read_answer(), "IPVS: netlink: Permission denied\n");
+}
+
+TEST(StatusWorker, TooManyWaitingRequestsGetBusyAtOnce) {
+  SlowTable slow;
+  StatusWorker worker([&] { return slow.read(); });
+  std::vector<Client> clients(StatusWorker::kMaxWaiting + 2);
+  worker.answer(clients[0].reply(), StatusAnswer::text({}, ipvs_on()));
+  slow.wait_started(1);  // the first is being read; the next kMaxWaiting wait
+  for (size_t i = 1; i < clients.size(); ++i) {
+    worker.answer(clients[i].reply(), StatusAnswer::text({}, ipvs_on()));
+  }
+  Client& extra = clients.back();
+  ASSERT_TRUE(extra.answered_within(std::chrono::milliseconds(0)));
+  EXPECT_NE(extra.read_answer().find("IPVS: busy: 4 status requests"), std::string::npos);
+  EXPECT_FALSE(clients[StatusWorker::kMaxWaiting].answered_within(std::chrono::milliseconds(0)));
+  slow.release();
+  for (size_t i = 0; i + 1 < clients.size(); ++i) {
+    EXPECT_NE(clients[i].read_answer().find("203.0.113.100:80"), std::string::npos) << i;
+  }
+}
+
+TEST(StatusWorker, StoppingAnswersWaitingRequestsAndFinishesTheReadInProgress) {
+  SlowTable slow;
+  Client reading, waiting;
+  std::thread releaser;
+  {
+    StatusWorker worker([&] { return slow.read(); });
+    worker.answer(reading.reply(), StatusAnswer::text({}, ipvs_on()));
+    slow.wait_started(1);
+    worker.answer(waiting.reply(), StatusAnswer::text({}, ipvs_on()));
+    // Release the read only once the destructor has answered the waiting request.
+    releaser = std::thread([&] {
+      waiting.answered_within(std::chrono::seconds(10));
+      slow.release();
+    });
+  }  // ~StatusWorker joins its thread
+  releaser.join();
+  EXPECT_EQ(waiting.read_answer(), "IPVS: the director is stopping\n");
+  EXPECT_NE(reading.read_answer().find("203.0.113.100:80"), std::string::npos);
+}
+
+class ControlSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/lvsctl-control-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    path_ = dir_ + "/control.sock";
+  }
+  void TearDown() override {
+    socket_.reset();
+    ::rmdir(dir_.c_str());
+  }
+  // Runs query_control_socket on another thread while this one serves the requests.
+  Result<std::string> query(const ControlSocket::Handler& handler, std::chrono::milliseconds timeout) {
+    std::optional<Result<std::string>> answer;
+    std::thread client([&] { answer.emplace(query_control_socket(path_, "status", timeout)); });
+    pollfd p{socket_->fd(), POLLIN, 0};
+    if (::poll(&p, 1, 5000) == 1) socket_->serve(handler);
+    client.join();
+    return std::move(*answer);
+  }
+  std::string dir_, path_;
+  std::optional<ControlSocket> socket_;
+};
+
+TEST_F(ControlSocketTest, ReplySentLaterFromAnotherThreadReachesTheClient) {
+  auto listening = ControlSocket::listen(path_);
+  ASSERT_TRUE(listening) << listening.error().message;
+  socket_.emplace(std::move(*listening));
+  std::thread later;
+  std::string request;
+  auto answer = query(
+      [&](const std::string& r, ControlReply reply) {
+        request = r;
+        later = std::thread([reply = std::move(reply)]() mutable {
+          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          std::move(reply).send("late answer\n");
+        });
+      },
+      std::chrono::seconds(5));
+  later.join();
+  EXPECT_EQ(request, "status");
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(*answer, "late answer\n");
+}
+
+TEST_F(ControlSocketTest, ClientReportsTimeoutAndUnansweredRequests) {
+  auto listening = ControlSocket::listen(path_);
+  ASSERT_TRUE(listening) << listening.error().message;
+  socket_.emplace(std::move(*listening));
+  std::optional<ControlReply> held;
+  auto answer = query([&](const std::string&, ControlReply reply) { held.emplace(std::move(reply)); },
+                      std::chrono::milliseconds(300));
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, ETIMEDOUT);
+  EXPECT_NE(answer.error().message.find("did not answer within 0.3 s"), std::string::npos)
+      << answer.error().message;
+  held.reset();
+
+  answer = query([](const std::string&, ControlReply) {}, std::chrono::seconds(5));  // dropped
+  ASSERT_FALSE(answer);
+  EXPECT_NE(answer.error().message.find("closed without answering"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lvsctl::director
