@@ -28,6 +28,7 @@ std::string to_string(const Endpoint& e);  // "203.0.113.10:80", "[2001:db8::1]:
 struct StatusRange {
   int low = 200;
   int high = 299;
+  bool operator==(const StatusRange&) const = default;
 };
 
 struct UrlSpec {
@@ -35,6 +36,7 @@ struct UrlSpec {
   std::optional<std::string> digest;     // MD5 of the body, hex (case-insensitive)
   std::vector<StatusRange> status_codes;  // empty: 200-299
   std::optional<std::string> virtualhost;  // Host header / SNI; empty: the connect address
+  bool operator==(const UrlSpec&) const = default;
 };
 
 struct CheckerConfig {
@@ -63,12 +65,15 @@ struct CheckerConfig {
   std::string misc_path;  // run with /bin/sh -c, so it may carry arguments
   Duration misc_timeout = std::chrono::seconds(60);
   bool misc_dynamic = false;  // exit 2..255 = up with weight (code - 2)
+
+  bool operator==(const CheckerConfig&) const = default;
 };
 
 struct RealServerConfig {
   Endpoint address;
   int weight = 1;
   std::vector<CheckerConfig> checkers;
+  bool operator==(const RealServerConfig&) const = default;
 };
 
 // Sensible keepalived defaults for a checker of `kind`, for callers that build configs by hand.

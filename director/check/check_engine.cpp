@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "director/check/check_schedule.hpp"
+
 namespace lvsctl::director::check {
 
 Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::vector<RealServerConfig> servers,
@@ -38,6 +40,22 @@ CheckEngine::CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers,
 
 CheckEngine::~CheckEngine() { stop(); }
 
+std::size_t CheckEngine::first_slot(std::size_t server) const {
+  auto it = std::lower_bound(slots_.begin(), slots_.end(), server,
+                             [](const auto& slot, std::size_t s) { return slot->server < s; });
+  return static_cast<std::size_t>(it - slots_.begin());
+}
+
+void CheckEngine::carry_over(std::size_t to, const CheckEngine& previous, std::size_t from) {
+  health_.at(to) = previous.health_.at(from);
+  const std::size_t mine = first_slot(to);
+  const std::size_t theirs = previous.first_slot(from);
+  for (std::size_t c = 0; c < servers_[to].checkers.size(); ++c) {
+    const Slot& old = *previous.slots_.at(theirs + c);
+    slots_.at(mine + c)->resume = old.timer != 0 ? old.due : loop_.now();
+  }
+}
+
 void CheckEngine::start(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   for (auto& slot_ptr : slots_) {
@@ -49,11 +67,17 @@ void CheckEngine::start(std::uint64_t seed) {
       first = Duration(pick(rng));
     }
     if (slot.timer != 0) loop_.cancel_timer(slot.timer);
-    slot.timer = loop_.after(first, [this, &slot] {
-      slot.timer = 0;
-      launch(slot);
-    });
+    slot.due = slot.resume ? std::max(*slot.resume, loop_.now()) : loop_.now() + first;
+    slot.resume.reset();
+    arm(slot);
   }
+}
+
+void CheckEngine::arm(Slot& slot) {
+  slot.timer = loop_.add_timer(wake_time(slot.due), [this, &slot] {
+    slot.timer = 0;
+    launch(slot);
+  });
 }
 
 void CheckEngine::stop() {
@@ -70,7 +94,6 @@ void CheckEngine::stop() {
 }
 
 void CheckEngine::launch(Slot& slot) {
-  slot.started = loop_.now();
   slot.probe->start([this, &slot](ProbeResult result) { on_result(slot, std::move(result)); });
 }
 
@@ -79,15 +102,9 @@ void CheckEngine::on_result(Slot& slot, ProbeResult result) {
   const TimePoint now = loop_.now();
   RealServerHealth& health = health_[slot.server];
   const auto outcome = health.record(slot.checker, result, now);
-  TimePoint next = now + outcome.next_delay;
-  if (health.checker(slot.checker).retries_pending() == 0) {
-    // A regular round: keep the period from the start of this probe.
-    next = std::max(slot.started + outcome.next_delay, now);
-  }
-  slot.timer = loop_.add_timer(next, [this, &slot] {
-    slot.timer = 0;
-    launch(slot);
-  });
+  const bool regular = health.checker(slot.checker).retries_pending() == 0;
+  slot.due = next_due(slot.due, now, outcome.next_delay, regular);
+  arm(slot);
   if (outcome.transition && on_transition_) on_transition_(slot.server, *outcome.transition);
 }
 

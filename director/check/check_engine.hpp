@@ -3,12 +3,14 @@
 // server's RealServerHealth. No thread or process per TCP/HTTP check; MISC_CHECK scripts are
 // child processes watched through pidfds.
 // Scheduling: the first probe of each checker starts at a random point in [0, warmup]; after a
-// result the next one starts delay_loop after the previous one STARTED (so the period holds at
-// delay_loop however long a check takes; a check slower than delay_loop is followed at once),
-// or delay_before_retry after a failure that is retried (keepalived's retry semantics).
+// result the next one is due delay_loop after the previous one was DUE (so the period holds at
+// delay_loop however long a check takes; a late checker skips the rounds it missed),
+// or delay_before_retry after a failure that is retried (keepalived's retry semantics); probes
+// start on a 5 ms grid so checks due together share one wake-up (check_schedule.hpp).
 // Every change of a real server's health or weight is passed to the TransitionHandler.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -32,6 +34,10 @@ class CheckEngine {
   CheckEngine(const CheckEngine&) = delete;
   CheckEngine& operator=(const CheckEngine&) = delete;
 
+  // Takes over server `from` of `previous` (same checkers, e.g. after a reload) as server `to`:
+  // its health, and its schedule: start() runs its checkers when they were due in `previous`
+  // (at once for a probe that was running) instead of after a random warmup. Before start().
+  void carry_over(std::size_t to, const CheckEngine& previous, std::size_t from);
   // Schedules the first probe of every checker (random warmup from `seed`).
   void start(std::uint64_t seed = std::random_device{}());
   // Cancels all timers and running probes (scripts are killed); health stays as it was.
@@ -48,10 +54,13 @@ class CheckEngine {
     std::size_t checker = 0;
     std::unique_ptr<Probe> probe;
     TimerId timer = 0;
-    TimePoint started{};
+    TimePoint due{};                 // when `timer` fires (before rounding to the 5 ms grid)
+    std::optional<TimePoint> resume;  // carried over: first probe at this time, not at warmup
   };
+  std::size_t first_slot(std::size_t server) const;  // slots_ are in server order
 
   CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition);
+  void arm(Slot& slot);
   void launch(Slot& slot);
   void on_result(Slot& slot, ProbeResult result);
 

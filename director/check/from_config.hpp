@@ -3,6 +3,8 @@
 // resolved there) onto the engine's input. Pure.
 // Not carried over: MISC_CHECK `user` (scripts run as the daemon's user), bind_if, fwmark.
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "director/check/check_config.hpp"
@@ -23,5 +25,16 @@ struct CheckPlan {
 CheckerConfig to_checker_config(const config::Checker& checker);
 RealServerConfig to_real_server_config(const config::RealServer& real_server);
 CheckPlan check_plan(const config::Config& config);
+
+// Names each virtual server across configurations: its address and port, fwmark or group, and
+// its protocol ("203.0.113.100:80 TCP"), in Config::virtual_servers order.
+std::vector<std::string> virtual_server_keys(const config::Config& config);
+
+// For each server of `next`, the server of `previous` it continues after a reload: same virtual
+// server key, same real server address and port, same weight and checkers (so its health and
+// check schedule stay valid); nullopt for new or changed ones.
+std::vector<std::optional<std::size_t>> continued_servers(
+    const std::vector<std::string>& previous_keys, const CheckPlan& previous,
+    const std::vector<std::string>& next_keys, const CheckPlan& next);
 
 }  // namespace lvsctl::director::check

@@ -43,6 +43,7 @@ RealServerHealth::Outcome RealServerHealth::record(std::size_t index, const Prob
   healthy_ = all_up();
   weight_ = effective_weight();
 
+  if (was_healthy == healthy_ && (!healthy_ || old_weight == weight_)) return out;  // no transition
   const std::string who = to_string(address_);
   if (was_healthy && !healthy_) {
     std::string msg = fmt::format("{} DOWN: {}", who, result.reason);

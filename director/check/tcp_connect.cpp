@@ -10,14 +10,8 @@
 namespace lvsctl::director::check {
 namespace {
 
-struct SockAddr {
-  sockaddr_storage storage{};
-  socklen_t len = 0;
-  int family = AF_UNSPEC;
-};
-
-Result<SockAddr> to_sockaddr(const std::string& ip, std::uint16_t port) {
-  SockAddr a;
+Result<SocketAddress> to_sockaddr(const std::string& ip, std::uint16_t port) {
+  SocketAddress a;
   auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
   auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
   if (::inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
@@ -45,29 +39,45 @@ Endpoint connect_target(const RealServerConfig& server, const CheckerConfig& che
   return e;
 }
 
-Result<Fd> start_connect(const Endpoint& target, const std::optional<std::string>& bindto,
-                         std::optional<std::uint16_t> bind_port) {
+Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<std::string>& bindto,
+                                 std::optional<std::uint16_t> bind_port) {
   auto dst = to_sockaddr(target.ip, target.port);
   if (!dst) return dst.error();
-  Fd fd{::socket(dst->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP)};
-  if (!fd) return Error::from_errno("socket");
+  ConnectSpec spec{target, *dst, std::nullopt, {}};
   if (bindto || bind_port) {
     auto src = to_sockaddr(bindto.value_or(dst->family == AF_INET ? "0.0.0.0" : "::"), bind_port.value_or(0));
     if (!src) return src.error();
     if (src->family != dst->family) {
       return Error{"bindto " + *bindto + " and " + target.ip + " are of different families", EINVAL};
     }
+    spec.source = *src;
+    spec.source_text = bindto.value_or("*") + ":" + std::to_string(bind_port.value_or(0));
+  }
+  return spec;
+}
+
+Result<Fd> start_connect(const ConnectSpec& spec) {
+  const SocketAddress& dst = spec.destination;
+  Fd fd{::socket(dst.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP)};
+  if (!fd) return Error::from_errno("socket");
+  if (spec.source) {
     const int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&src->storage), src->len) != 0) {
-      return Error::from_errno("bind to " + bindto.value_or("*") + ":" + std::to_string(bind_port.value_or(0)));
+    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&spec.source->storage), spec.source->len) != 0) {
+      return Error::from_errno("bind to " + spec.source_text);
     }
   }
-  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&dst->storage), dst->len) != 0 &&
-      errno != EINPROGRESS) {
-    return Error::from_errno("connect to " + to_string(target));
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&dst.storage), dst.len) != 0 && errno != EINPROGRESS) {
+    return Error::from_errno("connect to " + to_string(spec.target));
   }
   return fd;
+}
+
+Result<Fd> start_connect(const Endpoint& target, const std::optional<std::string>& bindto,
+                         std::optional<std::uint16_t> bind_port) {
+  auto spec = connect_spec(target, bindto, bind_port);
+  if (!spec) return spec.error();
+  return start_connect(*spec);
 }
 
 int connect_error(int fd) {

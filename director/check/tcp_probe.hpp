@@ -2,6 +2,7 @@
 // TCP_CHECK: a non-blocking connect to the target within connect_timeout; success once the
 // handshake completes (the socket is then closed).
 #include "director/check/probe.hpp"
+#include "director/check/tcp_connect.hpp"
 #include "shared/fd.hpp"
 
 namespace lvsctl::director::check {
@@ -13,13 +14,13 @@ class TcpProbe final : public Probe {
   void start(Done done) override;
 
  private:
+  void on_connected(std::uint32_t events);
+  void fail_soon(std::string reason);
   void finish(ProbeResult result);
   void finish_io();
 
   EventLoop& loop_;
-  Endpoint target_;
-  std::optional<std::string> bindto_;
-  std::optional<std::uint16_t> bind_port_;
+  Result<ConnectSpec> spec_;  // parsed once; an error fails every check with its message
   Duration timeout_;
   Fd fd_;
   TimerId timer_ = 0;

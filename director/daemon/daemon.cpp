@@ -6,10 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 
 #include "director/config/load.hpp"
+#include "director/config/warning_history.hpp"
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_desired.hpp"
@@ -18,6 +20,7 @@
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/script_runner.hpp"
 #include "director/daemon/status_report.hpp"
+#include "director/daemon/status_worker.hpp"
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "director/daemon/vrrp_signature.hpp"
@@ -28,14 +31,17 @@
 namespace lvsctl::director {
 namespace {
 
-// Logs every diagnostic; true when the config may be used.
-bool report(const config::ParsedConfig& parsed) {
+// Logs every error and the warnings `history` has not seen at the last load (the others as one
+// count, so a reload does not repeat every deprecation); true when the config may be used.
+bool report(const config::ParsedConfig& parsed, config::WarningHistory& history) {
   for (const auto& d : parsed.diags) {
-    if (d.severity == conf::Severity::Error) {
-      spdlog::error("{}", conf::format(d));
-    } else {
-      spdlog::warn("{}", conf::format(d));
-    }
+    if (d.severity == conf::Severity::Error) spdlog::error("{}", conf::format(d));
+  }
+  const auto warnings = history.update(parsed.diags);
+  for (const auto* d : warnings.fresh) spdlog::warn("{}", conf::format(*d));
+  if (warnings.repeated > 0) {
+    spdlog::info("{} warning{} (unchanged since the last load, not repeated)", warnings.repeated,
+                 warnings.repeated == 1 ? "" : "s");
   }
   return !conf::has_errors(parsed.diags);
 }
@@ -43,11 +49,13 @@ bool report(const config::ParsedConfig& parsed) {
 class Daemon {
  public:
   Daemon(RunOptions options, std::unique_ptr<EventLoop> loop, netlink::RouteSocket rtnl,
-         config::Config config)
+         config::Config config, config::WarningHistory warnings, conf::SourceManifest sources)
       : options_(std::move(options)),
         loop_(std::move(loop)),
         rtnl_(std::move(rtnl)),
         config_(std::move(config)),
+        warnings_(std::move(warnings)),
+        sources_(std::move(sources)),
         ipvs_(*loop_),
         scripts_(*loop_) {}
 
@@ -56,9 +64,12 @@ class Daemon {
     if (!control) return control.error();
     control_.emplace(std::move(*control));
     if (auto st = loop_->watch(control_->fd(), io::kReadable,
-                               [this](uint32_t) { control_->serve([this](const auto& r) {
-                                 return answer(r);
-                               }); });
+                               [this](uint32_t) {
+                                 control_->serve([this](const std::string& request,
+                                                        ControlReply reply) {
+                                   answer(request, std::move(reply));
+                                 });
+                               });
         !st) {
       return st.error();
     }
@@ -76,13 +87,16 @@ class Daemon {
 
   Status run() { return loop_->run(); }
 
-  // Health checks drive the IPVS table: every change re-plans it against the kernel.
+  // Health checks drive the IPVS table: every change re-plans it against the kernel. On a
+  // reload the running monitor hands the state of unchanged real servers to the new one.
   Status start_health() {
-    health_.reset();
     auto health = HealthMonitor::start(
         *loop_, config_, [this] { ipvs_.apply(desired_table(config_, health_->lookup())); },
-        scripts_.runner());
-    if (!health) return health.error();
+        scripts_.runner(), health_.get());
+    if (!health) {
+      health_.reset();
+      return health.error();
+    }
     health_ = std::move(*health);
     return {};
   }
@@ -128,17 +142,38 @@ class Daemon {
   void stop(int signo) {
     spdlog::info("Stopping on signal {}", signo);
     for (auto& [name, runner] : vrrp_) runner->shutdown();
-    loop_->stop();
+    if (health_) health_->shutdown();
+    stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
+  }
+
+  // Scripts started on the way out (notify, omega) get up to a second, as keepalived gives them.
+  void stop_when_scripts_done(Clock::time_point deadline) {
+    if (scripts_.running() == 0 || loop_->now() >= deadline) {
+      loop_->stop();
+      return;
+    }
+    loop_->after(std::chrono::milliseconds(20), [this, deadline] { stop_when_scripts_done(deadline); });
   }
 
   void reload() {
     spdlog::info("Reloading {}", options_.config_path);
+    const auto started = std::chrono::steady_clock::now();
+    // The same bytes in the same files: loading them again would give the running config.
+    if (!config::config_files_changed(sources_)) {
+      const std::chrono::duration<double> checked = std::chrono::steady_clock::now() - started;
+      spdlog::info("Reload: configuration unchanged ({} file{}, same content); nothing to do "
+                   "(checked in {:.3f} s)",
+                   sources_.files.size(), sources_.files.size() == 1 ? "" : "s", checked.count());
+      return;
+    }
     auto parsed = config::load_config_file(options_.config_path);
-    if (!report(parsed)) {
+    const std::chrono::duration<double> parse_time = std::chrono::steady_clock::now() - started;
+    if (!report(parsed, warnings_)) {
       spdlog::error("Reload rejected: {} has errors; the running configuration stays",
                     options_.config_path);
       return;
     }
+    sources_ = std::move(parsed.sources);
     // VRRP: instances whose settings did not change keep running untouched.
     std::map<std::string, bool> keep;
     for (const auto& instance : parsed.config.vrrp_instances) {
@@ -157,33 +192,51 @@ class Daemon {
       it->second->shutdown();
       it = vrrp_.erase(it);
     }
-    health_.reset();  // it refers to the old config
-    config_ = std::move(parsed.config);
+    config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
     if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
     if (auto st = start_vrrp(config_, keep); !st) spdlog::error("Reload: {}", st.error().message);
-    ipvs_.apply(desired_table(config_, health_ ? health_->lookup() : all_healthy(config_)));
+    const auto desired_start = std::chrono::steady_clock::now();
+    auto desired = desired_table(config_, health_ ? health_->lookup() : all_healthy(config_));
+    const std::chrono::duration<double> desired_time =
+        std::chrono::steady_clock::now() - desired_start;
+    const auto ipvs = ipvs_.apply(std::move(desired));
+    const std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
+    spdlog::info("Reloaded in {:.3f} s (parse {:.3f} s, VRRP and health checks {:.3f} s, desired "
+                 "table {:.3f} s, {})",
+                 total.count(), parse_time.count(),
+                 (std::chrono::duration<double>(desired_start - started) - parse_time).count(),
+                 desired_time.count(), ipvs.to_string());
   }
 
-  // Control socket requests: "status" (JSON) and "status text".
-  std::string answer(const std::string& request) {
+  // Control socket requests: "status" (JSON) and "status text". The daemon's state is read
+  // here; the kernel's IPVS table by status_worker_, off the loop (a big dump takes seconds).
+  void answer(const std::string& request, ControlReply reply) {
     std::vector<const VrrpRunner*> runners;
     for (const auto& instance : config_.vrrp_instances) {
       if (auto it = vrrp_.find(instance.name); it != vrrp_.end()) {
         runners.push_back(it->second.get());
       }
     }
-    if (request == "status") return status_json(runners, ipvs_, health_.get());
-    if (request == "status text") return status_text(runners, ipvs_);
-    return "{\"error\": \"unknown request\"}\n";
+    if (request == "status") {
+      status_worker_.answer(std::move(reply),
+                            StatusAnswer::json(runners, summarize(ipvs_), health_.get()));
+    } else if (request == "status text") {
+      status_worker_.answer(std::move(reply), StatusAnswer::text(runners, summarize(ipvs_)));
+    } else {
+      std::move(reply).send("{\"error\": \"unknown request\"}\n");
+    }
   }
 
   RunOptions options_;
   std::unique_ptr<EventLoop> loop_;
   netlink::RouteSocket rtnl_;
   config::Config config_;
+  config::WarningHistory warnings_;  // of the last load, so a reload logs only new ones
+  conf::SourceManifest sources_;     // the files of the running configuration
   IpvsSync ipvs_;
   ScriptRunnerPool scripts_;
   std::optional<ControlSocket> control_;
+  StatusWorker status_worker_;  // owns only its jobs: safe to destroy in any order
   std::unique_ptr<LinkMonitor> links_;
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
@@ -211,7 +264,8 @@ std::string control_socket_path(const std::string& run_dir) { return run_dir + "
 
 int run_director(const RunOptions& options) {
   auto parsed = config::load_config_file(options.config_path);
-  if (!report(parsed)) {
+  config::WarningHistory warnings;
+  if (!report(parsed, warnings)) {
     spdlog::error("{} has errors; not starting", options.config_path);
     return 1;
   }
@@ -232,7 +286,8 @@ int run_director(const RunOptions& options) {
     spdlog::error("{}", rtnl.error().message);
     return 1;
   }
-  Daemon daemon(options, std::move(*loop), std::move(*rtnl), std::move(parsed.config));
+  Daemon daemon(options, std::move(*loop), std::move(*rtnl), std::move(parsed.config),
+                std::move(warnings), std::move(parsed.sources));
   if (auto st = daemon.start(); !st) {
     spdlog::error("Cannot start: {}", st.error().message);
     return 1;

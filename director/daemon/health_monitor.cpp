@@ -3,6 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "director/daemon/script_security.hpp"
 
 namespace lvsctl::director {
 
@@ -12,7 +17,8 @@ HealthMonitor::HealthMonitor(EventLoop& loop, const config::Config& config,
       config_(config),
       on_change_(std::move(on_change)),
       run_script_(std::move(run_script)),
-      plan_(check::check_plan(config)) {
+      plan_(check::check_plan(config)),
+      keys_(check::virtual_server_keys(config)) {
   index_.resize(config.virtual_servers.size());
   for (std::size_t v = 0; v < config.virtual_servers.size(); ++v) {
     index_[v].assign(config.virtual_servers[v].real_servers.size(), SIZE_MAX);
@@ -25,7 +31,8 @@ HealthMonitor::HealthMonitor(EventLoop& loop, const config::Config& config,
 Result<std::unique_ptr<HealthMonitor>> HealthMonitor::start(EventLoop& loop,
                                                             const config::Config& config,
                                                             std::function<void()> on_change,
-                                                            ScriptRunner run_script) {
+                                                            ScriptRunner run_script,
+                                                            const HealthMonitor* previous) {
   std::unique_ptr<HealthMonitor> monitor(
       new HealthMonitor(loop, config, std::move(on_change), std::move(run_script)));
   auto engine = check::CheckEngine::create(
@@ -35,6 +42,19 @@ Result<std::unique_ptr<HealthMonitor>> HealthMonitor::start(EventLoop& loop,
       });
   if (!engine) return engine.error();
   monitor->engine_ = std::move(*engine);
+  if (previous && previous->engine_) {
+    const auto continued = check::continued_servers(previous->keys_, previous->plan_,
+                                                    monitor->keys_, monitor->plan_);
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < continued.size(); ++i) {
+      if (!continued[i]) continue;
+      monitor->engine_->carry_over(i, *previous->engine_, *continued[i]);
+      ++kept;
+    }
+    spdlog::info("Health checks: {} real servers keep their state, {} start fresh", kept,
+                 continued.size() - kept);
+  }
+  monitor->start_quorum(previous);
   monitor->engine_->start();
   return monitor;
 }
@@ -44,15 +64,88 @@ HealthMonitor::~HealthMonitor() {
   loop_.cancel_timer(pending_);
 }
 
+DestinationHealth HealthMonitor::real_server(std::size_t vs, std::size_t rs) const {
+  const std::size_t i = index_[vs][rs];
+  if (i == SIZE_MAX || !engine_) {
+    return DestinationHealth{true, config_.virtual_servers[vs].real_servers[rs].weight};
+  }
+  const auto& h = engine_->health(i);
+  return DestinationHealth{h.healthy(), h.weight()};
+}
+
+long HealthMonitor::live_weight(std::size_t vs) const {
+  return director::live_weight(config_, vs,
+                               [this](std::size_t v, std::size_t r) { return real_server(v, r); });
+}
+
 HealthLookup HealthMonitor::lookup() const {
-  return [this](std::size_t vs, std::size_t rs) {
-    const std::size_t i = index_[vs][rs];
-    if (i == SIZE_MAX || !engine_) {
-      return DestinationHealth{true, config_.virtual_servers[vs].real_servers[rs].weight};
+  HealthLookup lookup;
+  lookup.real_server = [this](std::size_t vs, std::size_t rs) { return real_server(vs, rs); };
+  lookup.quorum_up = [this](std::size_t vs) { return quorum_[vs].up(); };
+  return lookup;
+}
+
+void HealthMonitor::run(const std::optional<config::ScriptCommand>& script) {
+  if (!script || !run_script_) return;
+  auto as = ScriptSecurity(config_.global).vet(*script, "notify script");
+  if (!as) {
+    spdlog::error("notify script '{}' disabled: {}", script->command, as.error().message);
+    return;
+  }
+  run_script_(script->command, {}, *as);
+}
+
+// keepalived: a virtual server starts without quorum and gains it (quorum_up runs) when its
+// live weight reaches quorum + hysteresis; one that starts without it runs quorum_down only
+// when it has a sorry server. Across a reload an unchanged virtual server keeps its state.
+void HealthMonitor::start_quorum(const HealthMonitor* previous) {
+  // The previous state of virtual server `v`: looked for at the same index first (most reloads
+  // keep the order); the map of all previous keys is built only when it is not there.
+  std::map<std::string_view, const check::QuorumState*> before;
+  auto previous_state = [&](std::size_t v) -> const check::QuorumState* {
+    if (!previous) return nullptr;
+    if (v < previous->keys_.size() && previous->keys_[v] == keys_[v]) return &previous->quorum_[v];
+    if (before.empty()) {
+      for (std::size_t p = 0; p < previous->keys_.size(); ++p) {
+        before.emplace(previous->keys_[p], &previous->quorum_[p]);
+      }
     }
-    const auto& h = engine_->health(i);
-    return DestinationHealth{h.healthy(), h.weight()};
+    auto it = before.find(keys_[v]);
+    return it == before.end() ? nullptr : it->second;
   };
+  quorum_.reserve(config_.virtual_servers.size());
+  for (std::size_t v = 0; v < config_.virtual_servers.size(); ++v) {
+    const auto& vs = config_.virtual_servers[v];
+    quorum_.emplace_back(vs.quorum, vs.hysteresis);
+    const check::QuorumState* kept = previous_state(v);
+    if (kept && kept->same_settings(quorum_.back())) {
+      quorum_.back() = *kept;
+      update_quorum(v);
+      continue;
+    }
+    const auto change = quorum_.back().update(live_weight(v));
+    if (change) {
+      spdlog::debug("{} {}", vs.display_name(), change->message);
+      run(vs.quorum_up);
+    } else if (vs.sorry_server) {
+      spdlog::info("{} starting with quorum down ({} needed): sorry server in use",
+                   vs.display_name(), quorum_.back().threshold());
+      run(vs.quorum_down);
+    }
+  }
+}
+
+void HealthMonitor::update_quorum(std::size_t v) {
+  const auto& vs = config_.virtual_servers[v];
+  const auto change = quorum_[v].update(live_weight(v));
+  if (!change) return;
+  const char* sorry = !vs.sorry_server ? "" : change->up ? ": sorry server out" : ": sorry server in";
+  if (change->up) {
+    spdlog::info("{} {}{}", vs.display_name(), change->message, sorry);
+  } else {
+    spdlog::warn("{} {}{}", vs.display_name(), change->message, sorry);
+  }
+  run(change->up ? vs.quorum_up : vs.quorum_down);
 }
 
 void HealthMonitor::on_transition(std::size_t server, const check::HealthTransition& change) {
@@ -64,14 +157,28 @@ void HealthMonitor::on_transition(std::size_t server, const check::HealthTransit
   } else {
     spdlog::warn("{} {}", vs.display_name(), change.message);
   }
-  const auto& script = change.healthy ? rs.notify_up : rs.notify_down;
-  if (script && run_script_) run_script_(script->command, {});
+  run(change.healthy ? rs.notify_up : rs.notify_down);
+  update_quorum(origin.virtual_server);
   // Coalesce: one table update for all transitions of this loop round.
   if (pending_ == 0) {
     pending_ = loop_.after(std::chrono::milliseconds(0), [this] {
       pending_ = 0;
       on_change_();
     });
+  }
+}
+
+void HealthMonitor::shutdown() {
+  if (engine_) engine_->stop();
+  loop_.cancel_timer(pending_);
+  pending_ = 0;
+  for (std::size_t v = 0; v < config_.virtual_servers.size(); ++v) {
+    const auto& vs = config_.virtual_servers[v];
+    if (!vs.omega) continue;
+    for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
+      if (real_server(v, r).up) run(vs.real_servers[r].notify_down);
+    }
+    run(vs.quorum_down);
   }
 }
 
@@ -89,6 +196,7 @@ void HealthMonitor::write_json(JsonWriter& j) const {
       j.key("group").value(vs.group);
     }
     j.key("protocol").value(config::to_string(vs.protocol.value_or(config::Protocol::Tcp)));
+    j.key("quorum_up").value(quorum_[v].up());
     j.key("real_servers").begin_array();
     for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
       const auto& rs = vs.real_servers[r];

@@ -1,14 +1,16 @@
 #pragma once
 // HealthMonitor: the daemon's view of real-server health. It runs the check engine over every
 // real server of the config, logs each transition once with its reason, runs notify_up /
-// notify_down, and tells the daemon that the IPVS table should follow (coalesced: many
-// transitions in one loop round give one callback).
+// notify_down, keeps each virtual server's quorum (QuorumState, quorum_up / quorum_down scripts,
+// the sorry server through HealthLookup::quorum_up), and tells the daemon that the IPVS table
+// should follow (coalesced: many transitions in one loop round give one callback).
 #include <functional>
 #include <memory>
 #include <vector>
 
 #include "director/check/check_engine.hpp"
 #include "director/check/from_config.hpp"
+#include "director/check/quorum_state.hpp"
 #include "director/config/model.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/vrrp_runner.hpp"
@@ -19,32 +21,48 @@ namespace lvsctl::director {
 
 class HealthMonitor {
  public:
-  // `config` must outlive the monitor (the daemon replaces both together on reload).
+  // `config` must outlive the monitor (the daemon replaces both together on reload); `previous`
+  // may already refer to a replaced config: only its own copies are read.
+  // `previous`: the still running monitor of the configuration being replaced (SIGHUP). Real
+  // servers whose checks did not change (check::continued_servers) keep their health and check
+  // schedule, and virtual servers keep their quorum state; the rest start fresh.
   static Result<std::unique_ptr<HealthMonitor>> start(EventLoop& loop,
                                                       const config::Config& config,
                                                       std::function<void()> on_change,
-                                                      ScriptRunner run_script);
+                                                      ScriptRunner run_script,
+                                                      const HealthMonitor* previous = nullptr);
   ~HealthMonitor();
 
-  // Health as the IPVS table needs it. Real servers without checkers are always up.
+  // Health and quorum as the IPVS table needs them. Real servers without checkers are always up.
   HealthLookup lookup() const;
 
-  // `virtual_servers[]` for `director status --json`: address, port, protocol, and each real
-  // server's address, port, healthy, weight and last_check {result, reason}.
+  // On daemon shutdown, for virtual servers with `omega` (keepalived): notify_down of every live
+  // real server, then quorum_down. Checks stop.
+  void shutdown();
+
+  // `virtual_servers[]` for `director status --json`: address, port, protocol, quorum, and each
+  // real server's address, port, healthy, weight and last_check {result, reason}.
   void write_json(JsonWriter& json) const;
 
  private:
   HealthMonitor(EventLoop& loop, const config::Config& config, std::function<void()> on_change,
                 ScriptRunner run_script);
+  DestinationHealth real_server(std::size_t vs, std::size_t rs) const;
+  long live_weight(std::size_t vs) const;
+  void start_quorum(const HealthMonitor* previous);
+  void update_quorum(std::size_t vs);
   void on_transition(std::size_t server, const check::HealthTransition& change);
+  void run(const std::optional<config::ScriptCommand>& script);
 
   EventLoop& loop_;
   const config::Config& config_;
   std::function<void()> on_change_;
   ScriptRunner run_script_;
   check::CheckPlan plan_;
+  std::vector<std::string> keys_;  // check::virtual_server_keys(config_): read by the next monitor
   // index_[vs][rs] -> engine server index
   std::vector<std::vector<std::size_t>> index_;
+  std::vector<check::QuorumState> quorum_;  // per virtual server
   std::unique_ptr<check::CheckEngine> engine_;
   TimerId pending_ = 0;
 };

@@ -47,6 +47,11 @@ std::optional<std::uint32_t> netmask_of(const VirtualServer& vs, ipvs::Family fa
 ipvs::Service service_settings(const VirtualServer& vs, ipvs::Family family) {
   ipvs::Service s;
   s.scheduler = vs.scheduler;
+  // flag-1..flag-3 are the kernel's IP_VS_SVC_F_SCHED1..3 (sh/mh: fallback, port).
+  if (vs.scheduler_flags & 1U) s.flags |= ipvs::service_flag::sched1;
+  if (vs.scheduler_flags & 2U) s.flags |= ipvs::service_flag::sched2;
+  if (vs.scheduler_flags & 4U) s.flags |= ipvs::service_flag::sched3;
+  if (vs.one_packet) s.flags |= ipvs::service_flag::one_packet;
   if (vs.persistence_timeout > 0) {
     s.flags |= ipvs::service_flag::persistent;
     s.timeout = vs.persistence_timeout;
@@ -102,37 +107,52 @@ ipvs::Address to_ipvs(const config::IpAddress& address) {
   return out;
 }
 
+long live_weight(const config::Config& config, std::size_t vs,
+                 const std::function<DestinationHealth(std::size_t vs, std::size_t rs)>& health) {
+  long sum = 0;
+  for (std::size_t r = 0; r < config.virtual_servers[vs].real_servers.size(); ++r) {
+    const DestinationHealth h = health(vs, r);
+    if (h.up) sum += h.weight;
+  }
+  return sum;
+}
+
 HealthLookup all_healthy(const config::Config& config) {
-  return [&config](std::size_t vs, std::size_t rs) {
+  HealthLookup lookup;
+  lookup.real_server = [&config](std::size_t vs, std::size_t rs) {
     return DestinationHealth{true, config.virtual_servers[vs].real_servers[rs].weight};
   };
+  lookup.quorum_up = [&config, health = lookup.real_server](std::size_t vs) {
+    return live_weight(config, vs, health) >= static_cast<long>(config.virtual_servers[vs].quorum);
+  };
+  return lookup;
 }
 
 ipvs::Table desired_table(const config::Config& config, const HealthLookup& health) {
   ipvs::Table table;
   for (std::size_t v = 0; v < config.virtual_servers.size(); ++v) {
     const VirtualServer& vs = config.virtual_servers[v];
+    // Without quorum the sorry server stands in for the real servers (keepalived).
+    const bool sorry = vs.sorry_server && !health.quorum_up(v);
     std::vector<ipvs::Destination> dests;
-    long live_weight = 0;
     for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
       const config::RealServer& rs = vs.real_servers[r];
-      const DestinationHealth h = health(v, r);
-      if (!h.up && !rs.inhibit_on_failure) continue;
+      const DestinationHealth h = health.real_server(v, r);
+      const bool serving = h.up && !sorry;
+      if (!serving && !rs.inhibit_on_failure) continue;
       ipvs::Destination d;
       d.address = to_ipvs(rs.address);
       d.port = rs.port;
       d.forwarding = forwarding_of(rs.method);
-      d.weight = h.up ? h.weight : 0;
-      live_weight += d.weight;
+      d.weight = serving ? h.weight : 0;
       dests.push_back(d);
     }
-    const long quorum = static_cast<long>(vs.quorum) - static_cast<long>(vs.hysteresis);
-    if (vs.sorry_server && live_weight < std::max(1L, quorum)) {
+    if (vs.sorry_server && (sorry || vs.sorry_server->inhibit)) {
       ipvs::Destination d;
       d.address = to_ipvs(vs.sorry_server->address);
       d.port = vs.sorry_server->port ? vs.sorry_server->port : vs.port;
-      d.forwarding = forwarding_of(vs.method);
-      d.weight = 1;
+      d.forwarding = forwarding_of(vs.sorry_server->method.value_or(vs.method));
+      d.weight = sorry ? 1 : 0;
       dests.push_back(d);
     }
     for (const auto& key : keys_of(config, vs)) {

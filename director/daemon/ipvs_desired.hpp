@@ -6,8 +6,10 @@
 //   fwmark of the group); its real servers are destinations with the configured weight;
 // - a real server the checkers hold DOWN leaves the table, or stays with weight 0 when
 //   inhibit_on_failure is set;
-// - when the weight of the live real servers falls below quorum (minus hysteresis), the
-//   sorry_server is added (weight 1); it leaves again once quorum is back.
+// - while a virtual server has lost its quorum (QuorumState: live weight against quorum and
+//   hysteresis) and has a sorry_server, the sorry server (weight 1) replaces the live real
+//   servers: they leave the table (with inhibit_on_failure they stay with weight 0); with quorum
+//   the sorry server is absent (sorry_server_inhibit: present with weight 0).
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -24,12 +26,20 @@ struct DestinationHealth {
   int weight = 1;
 };
 
-// Health of real server `rs` of virtual server `vs` (indexes into Config::virtual_servers and
-// VirtualServer::real_servers).
-using HealthLookup = std::function<DestinationHealth(std::size_t vs, std::size_t rs)>;
+// Health of the real servers and quorum of the virtual servers (indexes into
+// Config::virtual_servers and VirtualServer::real_servers).
+struct HealthLookup {
+  std::function<DestinationHealth(std::size_t vs, std::size_t rs)> real_server;
+  std::function<bool(std::size_t vs)> quorum_up;
+};
 
-// Every real server up with its configured weight (no checkers ran yet, or none configured).
+// Every real server up with its configured weight (no checkers ran yet, or none configured);
+// quorum held when the total weight reaches it.
 HealthLookup all_healthy(const config::Config& config);
+
+// Sum of the weights of the live real servers of virtual server `vs` (what quorum is judged on).
+long live_weight(const config::Config& config, std::size_t vs,
+                 const std::function<DestinationHealth(std::size_t vs, std::size_t rs)>& health);
 
 ipvs::Address to_ipvs(const config::IpAddress& address);
 

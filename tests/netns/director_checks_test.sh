@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Health checks inside `lvsctl director run` on the host kernel (no IPVS here: the daemon says so
 # and keeps checking): status --json shows each real server's health and last check; a real
-# server whose listener stops goes DOWN with the reason logged once, and comes back UP.
+# server whose listener stops goes DOWN with the reason logged once, and comes back UP; quorum_up
+# / quorum_down run as the live weight crosses quorum; SIGHUP keeps the health of real servers
+# whose checks did not change (a DOWN one stays DOWN, no UP line) and starts changed ones fresh.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -28,6 +30,9 @@ virtual_server 203.0.113.100 10010 {
     lb_algo rr
     lb_kind DR
     protocol TCP
+    quorum 4
+    quorum_up "/bin/sh -c 'echo up >> QUORUM_FILE'"
+    quorum_down "/bin/sh -c 'echo down >> QUORUM_FILE'"
     real_server 203.0.113.101 10010 {
         weight 1
         TCP_CHECK {
@@ -47,8 +52,8 @@ virtual_server 203.0.113.100 10010 {
     }
 }
 CONF
-sed -i "s|NOTIFY_FILE|$LAB_TMP/notified|" "$LAB_TMP/checks.conf"
-dir_lvsctl d1 "$LAB_TMP/checks.conf"
+sed -i "s|NOTIFY_FILE|$LAB_TMP/notified|; s|QUORUM_FILE|$LAB_TMP/quorum|" "$LAB_TMP/checks.conf"
+dir_lvsctl d1 "$LAB_TMP/checks.conf"; daemon=$LAB_LAST_PID
 
 rs_field() {  # rs_field INDEX FIELD: a real server's field from status --json
   dir_status d1 | python3 -c "
@@ -68,7 +73,9 @@ assert vs["address"] == "203.0.113.100" and vs["port"] == 10010 and vs["protocol
 assert [r["healthy"] for r in vs["real_servers"]] == [True, True], vs
 assert [r["weight"] for r in vs["real_servers"]] == [1, 3], vs
 assert s["ipvs"]["available"] is False and s["ipvs"]["reason"], s["ipvs"]
+assert vs["quorum_up"] is True, vs
 ' || lab_fail "status --json before the failure: $(dir_status d1)"
+[ "$(cat "$LAB_TMP/quorum")" = up ] || lab_fail "quorum_up did not run once at start: $(cat "$LAB_TMP/quorum")"
 lab_log "both real servers healthy"
 
 kill -KILL "$r2"
@@ -78,9 +85,28 @@ grep -q "203.0.113.102:10010 DOWN" "$LAB_TMP/d1.log" || lab_fail "no DOWN log li
 [ "$(grep -c '203.0.113.102:10010 DOWN' "$LAB_TMP/d1.log")" = 1 ] || lab_fail "the DOWN transition was logged more than once"
 lab_wait 5 "[ -s $LAB_TMP/notified ]" || lab_fail "notify_down did not run"
 lab_log "203.0.113.102 DOWN: $(grep '203.0.113.102:10010 DOWN' "$LAB_TMP/d1.log" | tail -1)"
+lab_wait 5 '[ "$(tr "\n" " " <"$LAB_TMP/quorum")" = "up down " ]' ||
+  lab_fail "quorum_down did not run after live weight 1 < quorum 4: $(cat "$LAB_TMP/quorum")"
+grep -q "Lost quorum 4-0=4 > 1" "$LAB_TMP/d1.log" || lab_fail "no 'Lost quorum' line"
+
+# SIGHUP with 203.0.113.101's check changed: .102 keeps its DOWN state (no UP line, no second
+# DOWN, no quorum script), .101 starts fresh.
+sed -i '0,/connect_timeout 1/s//connect_timeout 2/' "$LAB_TMP/checks.conf"
+kill -HUP "$daemon"
+lab_wait 10 'grep -q "Health checks: 1 real servers keep their state, 1 start fresh" "$LAB_TMP/d1.log"' ||
+  lab_fail "reload did not keep the unchanged real server: $(tail -5 "$LAB_TMP/d1.log")"
+sleep 3  # three delay_loops
+[ "$(rs_field 1 healthy)" = false ] || lab_fail "203.0.113.102 came back UP across SIGHUP while down"
+! grep -q "203.0.113.102:10010 UP" "$LAB_TMP/d1.log" || lab_fail "an UP line for the down server after SIGHUP"
+[ "$(grep -c '203.0.113.102:10010 DOWN' "$LAB_TMP/d1.log")" = 1 ] || lab_fail "DOWN logged again after SIGHUP"
+[ "$(tr "\n" " " <"$LAB_TMP/quorum")" = "up down " ] || lab_fail "quorum scripts ran on reload: $(cat "$LAB_TMP/quorum")"
+[ "$(rs_field 0 healthy)" = true ] || lab_fail "203.0.113.101 not healthy after reload"
+lab_log "SIGHUP: the down real server stayed down"
 
 lab_spawn r2 python3 "$LAB_TMP/listen.py"
 lab_wait 15 '[ "$(rs_field 1 healthy)" = true ]' || lab_fail "203.0.113.102 did not come back UP"
 grep -q "203.0.113.102:10010 UP" "$LAB_TMP/d1.log" || lab_fail "no UP log line"
+lab_wait 5 '[ "$(tr "\n" " " <"$LAB_TMP/quorum")" = "up down up " ]' ||
+  lab_fail "quorum_up did not run when the weight came back: $(cat "$LAB_TMP/quorum")"
 grep -q "IPVS is off" "$LAB_TMP/d1.log" || lab_fail "the daemon did not say why IPVS is off"
 lab_log "PASS"
