@@ -44,12 +44,22 @@ std::string_view nearest_keyword(std::string_view word,
   return best;
 }
 
+// Unsupported keywords that only feed alerting/monitoring (e-mail, SNMP): ignoring them changes
+// nothing on the wire or in IPVS, so they are warnings in every block, not errors.
+constexpr std::string_view kAlertingOnly[] = {"smtp_alert", "snmp_name"};
+
 void report_unhandled(BuildContext& ctx, const conf::Statement& s, const BlockRules& rules,
                       const std::vector<std::string_view>& known) {
   const std::string& kw = s.keyword.text;
   if (std::find(rules.unsupported.begin(), rules.unsupported.end(), kw) !=
       rules.unsupported.end()) {
-    if (rules.unsupported_is_warning) {
+    if (std::find(std::begin(kAlertingOnly), std::end(kAlertingOnly), kw) !=
+        std::end(kAlertingOnly)) {
+      ctx.warning(s.keyword.where,
+                  fmt::format("'{}' in {} is ignored: lvsctl sends no e-mail or SNMP alerts (use "
+                              "notify scripts)",
+                              kw, rules.block));
+    } else if (rules.unsupported_is_warning) {
       ctx.warning(
           s.keyword.where,
           fmt::format("'{}' in {} is not supported by lvsctl yet and is ignored", kw, rules.block));

@@ -486,6 +486,37 @@ virtual_server 203.0.113.1 80 {
   EXPECT_THAT(d, HasSubstr("test.conf:14:9: error: not supported yet: SMTP_CHECK"));
 }
 
+TEST(ConfigBuild, AlertingOnlyKeywordsAreWarningsInEveryBlock) {
+  // smtp_alert / snmp_name change nothing on the wire or in IPVS: a keepalived.conf that has
+  // them (as Debian's samples do) still loads, with a warning naming each place.
+  auto p = parse(R"(vrrp_instance A {
+    interface eth0
+    virtual_router_id 51
+    smtp_alert
+    virtual_ipaddress {
+        203.0.113.10
+    }
+}
+virtual_server 203.0.113.1 80 {
+    protocol TCP
+    lvs_sched rr
+    lvs_method DR
+    smtp_alert
+    real_server 203.0.113.2 80 {
+        smtp_alert
+        snmp_name web2
+    }
+})");
+  const std::string d = all(p.diags);
+  EXPECT_FALSE(conf::has_errors(p.diags)) << d;
+  EXPECT_EQ(count(p.diags, conf::Severity::Warning), 4U) << d;
+  EXPECT_THAT(d, HasSubstr("test.conf:4:5: warning: 'smtp_alert' in vrrp_instance is ignored: "
+                           "lvsctl sends no e-mail or SNMP alerts"));
+  EXPECT_THAT(d, HasSubstr("test.conf:13:5: warning: 'smtp_alert' in virtual_server is ignored"));
+  EXPECT_THAT(d, HasSubstr("test.conf:15:9: warning: 'smtp_alert' in real_server is ignored"));
+  EXPECT_THAT(d, HasSubstr("test.conf:16:9: warning: 'snmp_name' in real_server is ignored"));
+}
+
 TEST(ConfigBuild, BadValuesNameTheValueAndItsPosition) {
   auto p = parse(R"(vrrp_instance A {
     interface eth0
