@@ -40,6 +40,9 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // Running as ourselves needs no fork: posix_spawn (vfork-like) is cheaper for a large daemon
+  // and needs no privilege (setgroups fails without CAP_SETGID).
+  if (as && *as == Credentials{::geteuid(), ::getegid()}) as.reset();
   if (as) {
     auto pid = fork_exec(args, *as);
     if (!pid) return Error{"spawn " + argv[0] + ": " + pid.error().message, pid.error().code};

@@ -140,6 +140,8 @@ class Daemon {
   }
 
   void stop(int signo) {
+    if (stopping_) return;  // a second signal while scripts finish changes nothing
+    stopping_ = true;
     spdlog::info("Stopping on signal {}", signo);
     for (auto& [name, runner] : vrrp_) runner->shutdown();
     if (health_) health_->shutdown();
@@ -156,10 +158,12 @@ class Daemon {
   }
 
   void reload() {
+    if (stopping_) return;
     spdlog::info("Reloading {}", options_.config_path);
     const auto started = std::chrono::steady_clock::now();
     // The same bytes in the same files: loading them again would give the running config.
-    if (!config::config_files_changed(sources_)) {
+    // (Unless health checks failed to start at the last load: then a reload retries them.)
+    if (health_ && !config::config_files_changed(sources_)) {
       const std::chrono::duration<double> checked = std::chrono::steady_clock::now() - started;
       spdlog::info("Reload: configuration unchanged ({} file{}, same content); nothing to do "
                    "(checked in {:.3f} s)",
@@ -232,6 +236,7 @@ class Daemon {
   netlink::RouteSocket rtnl_;
   config::Config config_;
   config::WarningHistory warnings_;  // of the last load, so a reload logs only new ones
+  bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown
   conf::SourceManifest sources_;     // the files of the running configuration
   IpvsSync ipvs_;
   ScriptRunnerPool scripts_;

@@ -79,12 +79,18 @@ IpvsSync::Outcome IpvsSync::sync() {
   auto report = client_->apply(ops);
   out.apply = lap();
   out.ok = report && report->ok();
-  if (out.ok) {
+  if (out.ok && report->recovered == 0) {
     known_ = ipvs::table_after(desired_, *known_, options);
     return out;
   }
-  known_.reset();  // some ops failed: the kernel's table is unknown; read it before the next plan
-  if (!report) {
+  // Some ops failed (or only succeeded through a fallback): the kernel's table is not what we
+  // believed; read it again and re-plan.
+  known_.reset();
+  if (out.ok) {
+    spdlog::warn("IPVS: the kernel's table differed from the last applied one ({} ops needed a "
+                 "fallback); reading it again in {} s",
+                 report->recovered, kRetryAfter.count());
+  } else if (!report) {
     spdlog::error("IPVS: {}", report.error().message);
   } else {
     for (const auto& e : report->errors) {

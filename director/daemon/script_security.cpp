@@ -27,7 +27,7 @@ std::optional<gid_t> group_named(const std::string& name) {
   return gr->gr_gid;
 }
 
-// lstat() of every part of `path` ("/", "/a", "/a/b"); the first one that cannot be read ends it
+// lstat() of every part of `path` ("/a", "/a/b"); the first one that cannot be read ends it
 // with an error.
 Result<std::vector<PathEntry>> path_entries(const std::string& path) {
   std::vector<PathEntry> out;
@@ -74,7 +74,9 @@ std::string search_path(const std::string& name) {
 
 std::optional<std::string> unsafe_reason(const PathEntry& e) {
   const bool dir = S_ISDIR(e.mode);
-  if (!e.last && !dir) return e.path + " is not a directory";
+  // A symlinked directory on the way (merged /usr: /bin -> usr/bin) is judged by its owner here
+  // and by its target in the realpath walk.
+  if (!e.last && !dir && !S_ISLNK(e.mode)) return e.path + " is not a directory";
   if (e.last && !S_ISREG(e.mode) && !S_ISLNK(e.mode)) return e.path + " is not a regular file";
   if (e.uid != 0) return fmt::format("{} is owned by uid {}, not root", e.path, e.uid);
   const bool mode_matters = (dir && (e.mode & S_ISVTX) == 0) || S_ISREG(e.mode);

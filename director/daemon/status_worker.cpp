@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <string>
+#include <system_error>
+
 #include <fmt/format.h>
 
 #include "director/ipvs/client.hpp"
@@ -42,18 +45,34 @@ void StatusWorker::answer(ControlReply reply, StatusAnswer answer) {
   }
   waiting_.push_back(Job{std::move(reply), std::move(answer)});
   lock.unlock();
-  if (!thread_.joinable()) start_thread();
+  if (!thread_.joinable() && !start_thread()) return;
   wake_.notify_one();
 }
 
 // The event loop takes signals through a signalfd, which needs them blocked in every thread:
 // the thread starts with all signals blocked (it inherits the mask of its creator).
-void StatusWorker::start_thread() {
+// When no thread can be created (EAGAIN), the waiting requests are answered with the error.
+bool StatusWorker::start_thread() {
   sigset_t all, old;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
-  thread_ = std::thread([this] { run(); });
+  std::string failure;
+  try {
+    thread_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {
+    failure = e.what();
+  }
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (failure.empty()) return true;
+  std::unique_lock lock(mutex_);
+  std::deque<Job> jobs = std::move(waiting_);
+  waiting_.clear();
+  lock.unlock();
+  for (auto& job : jobs) {
+    std::move(job.reply).send(
+        std::move(job.answer).finish(Error{"cannot start the status thread: " + failure}));
+  }
+  return false;
 }
 
 void StatusWorker::run() {

@@ -44,7 +44,7 @@ class StatusWorker {
     ControlReply reply;
     StatusAnswer answer;
   };
-  void start_thread();
+  bool start_thread();
   void run();
 
   TableSource source_;

@@ -7,9 +7,10 @@
 namespace lvsctl::director {
 namespace {
 
-std::string script(const std::optional<config::ScriptCommand>& s) {
-  return s ? s->command + "|" + s->user.value_or("") : "-";
+std::string script(const config::ScriptCommand& s) {
+  return s.command + "|" + s.user.value_or("") + "|" + s.group.value_or("");
 }
+std::string script(const std::optional<config::ScriptCommand>& s) { return s ? script(*s) : "-"; }
 
 }  // namespace
 
@@ -25,6 +26,12 @@ std::string vrrp_signature(const config::Config& config, const config::VrrpInsta
   for (const auto& t : m.track_interfaces) sig += fmt::format("|ti:{}:{}", t.name, t.weight);
   for (const auto& t : m.track_scripts) {
     sig += fmt::format("|ts:{}:{}:{}:{}", t.name, t.weight, t.rise, t.fall);
+    // The vrrp_script block itself: a kept runner keeps running the script it started with.
+    for (const auto& vs : config.vrrp_scripts) {
+      if (vs.name != t.name) continue;
+      sig += fmt::format(":{}:{}:{}:{}:{}", script(vs.script), vs.interval.count(),
+                         vs.timeout ? vs.timeout->count() : -1, vs.weight_reverse, vs.init_fail);
+    }
   }
   // ... plus what the runner itself uses: VIP details, addresses, peers, scripts.
   for (const auto& v : in.virtual_ipaddress) {
@@ -32,6 +39,10 @@ std::string vrrp_signature(const config::Config& config, const config::VrrpInsta
   }
   if (in.unicast_src_ip) sig += "|src:" + in.unicast_src_ip->to_string();
   for (const auto& p : in.unicast_peers) sig += "|peer:" + p.address.to_string();
+  // Who scripts run as (checked when the runner starts).
+  const auto& g = config.global;
+  sig += fmt::format("|sec:{}:{}:{}", g.enable_script_security, g.script_user.value_or(""),
+                     g.script_group.value_or(""));
   sig += "|n:" + script(in.notify.master) + script(in.notify.backup) + script(in.notify.fault) +
          script(in.notify.stop) + script(in.notify.any);
   return sig;

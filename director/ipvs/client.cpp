@@ -168,6 +168,7 @@ Result<ApplyReport> IpvsClient::apply(std::span<const Op> ops) {
     Status st = f.done ? Status{} : run_one(f.retry ? *f.retry : ops[i]);
     if (st) {
       ++report.applied;
+      ++report.recovered;
     } else {
       report.errors.push_back(st.error());
     }

@@ -37,6 +37,9 @@ struct Timeouts {
 // Outcome of applying a list of ops: how many succeeded and one error per failed op.
 struct ApplyReport {
   std::size_t applied = 0;
+  // Ops that failed at first and then succeeded through their idempotent fallback or a retry:
+  // the kernel's table was not what the plan assumed.
+  std::size_t recovered = 0;
   std::vector<Error> errors;
   bool ok() const { return errors.empty(); }
 };

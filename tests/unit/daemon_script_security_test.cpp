@@ -48,6 +48,13 @@ TEST(ScriptSecurity, SymlinkModeIgnoredOwnerChecked) {
   EXPECT_NE(unsafe_reason(theirs), std::nullopt);
 }
 
+TEST(ScriptSecurity, SymlinkedDirectoryOnTheWayIsJudgedByOwner) {
+  // Debian 12's merged /usr: /bin -> usr/bin, owned by root (its target is walked separately).
+  EXPECT_EQ(unsafe_reason(PathEntry{"/bin", false, S_IFLNK | 0777, 0, 0}), std::nullopt);
+  EXPECT_EQ(unsafe_reason(PathEntry{"/opt/x", false, S_IFLNK | 0777, 1000, 0}),
+            "/opt/x is owned by uid 1000, not root");
+}
+
 TEST(ScriptSecurity, WrongFileTypesAreUnsafe) {
   EXPECT_EQ(unsafe_reason(PathEntry{"/a", false, S_IFREG | 0755, 0, 0}), "/a is not a directory");
   EXPECT_EQ(unsafe_reason(PathEntry{"/d", true, S_IFDIR | 0755, 0, 0}), "/d is not a regular file");
