@@ -87,12 +87,15 @@ HealthLookup HealthMonitor::lookup() const {
 
 void HealthMonitor::run(const std::optional<config::ScriptCommand>& script) {
   if (!script || !run_script_) return;
-  auto as = ScriptSecurity(config_.global).vet(*script, "notify script");
-  if (!as) {
-    spdlog::error("notify script '{}' disabled: {}", script->command, as.error().message);
-    return;
+  const std::string key =
+      script->command + '\0' + script->user.value_or("") + '\0' + script->group.value_or("");
+  auto it = vetted_.find(key);
+  if (it == vetted_.end()) {
+    auto as = ScriptSecurity(config_.global).vet(*script, "notify script");
+    if (!as) spdlog::error("notify script '{}' disabled: {}", script->command, as.error().message);
+    it = vetted_.emplace(key, as ? std::optional<Credentials>(*as) : std::nullopt).first;
   }
-  run_script_(script->command, {}, *as);
+  if (it->second) run_script_(script->command, {}, *it->second);
 }
 
 // keepalived: a virtual server starts without quorum and gains it (quorum_up runs) when its

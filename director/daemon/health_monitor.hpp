@@ -5,6 +5,7 @@
 // the sorry server through HealthLookup::quorum_up), and tells the daemon that the IPVS table
 // should follow (coalesced: many transitions in one loop round give one callback).
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "director/daemon/vrrp_runner.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/json_writer.hpp"
+#include "shared/process.hpp"
 
 namespace lvsctl::director {
 
@@ -65,6 +67,8 @@ class HealthMonitor {
   std::vector<check::QuorumState> quorum_;  // per virtual server
   std::unique_ptr<check::CheckEngine> engine_;
   TimerId pending_ = 0;
+  // notify/quorum scripts vetted once (command, user, group -> who runs it; nullopt: refused).
+  std::map<std::string, std::optional<Credentials>> vetted_;
 };
 
 }  // namespace lvsctl::director
