@@ -61,7 +61,7 @@ void VrrpScriptTracker::launch(Script& script) {
   auto st = loop_.watch(script.child->pidfd(), io::kReadable, [this, s](uint32_t) { finish(*s); });
   if (!st) spdlog::error("VRRP_Script({}) cannot watch: {}", script.config.name, st.error().message);
   const auto timeout = script.config.timeout.value_or(script.config.interval);
-  script.deadline = loop_.after(std::chrono::duration_cast<Clock::duration>(timeout), [this, s] {
+  script.deadline = loop_.after(std::chrono::duration_cast<Clock::duration>(timeout), [s] {
     s->deadline = 0;
     s->timed_out = true;
     if (s->child) s->child->kill_group(SIGKILL);
