@@ -8,46 +8,14 @@
 # daemon's back (ipvsadm -D) makes the next reload's edit fail; the daemon must then re-read the
 # kernel and put the service back.
 . "${LVSCTL_SOURCE_DIR:?}/tests/lib/netns.sh"
+. "$LVSCTL_SOURCE_DIR/tests/lib/dr_lab.sh"
 lab_require_root
 lab_require ipvsadm python3
 [ "${LVSCTL_IN_VM:-0}" = 1 ] || lab_skip "needs real IPVS: runs in the vm tier only"
 [ -x "${LVSCTL:-}" ] || lab_skip "LVSCTL does not point at the built lvsctl"
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)
 
-VIP=203.0.113.100 PORT=8000
-lab_ns client; lab_ns dir; lab_ns rs1; lab_ns rs2
-lab_link client eth0 203.0.113.10/24
-lab_link dir eth0 203.0.113.2/24 "$VIP/24"
-for i in 1 2; do
-  lab_link "rs$i" eth0 "203.0.113.1$i/24"
-  for k in all eth0; do
-    lab_exec "rs$i" sysctl -qw "net.ipv4.conf.$k.arp_ignore=1" "net.ipv4.conf.$k.arp_announce=2"
-  done
-  lab_exec "rs$i" ip addr add "$VIP/32" dev lo
-done
-
-cat >"$LAB_TMP/server.py" <<'PYEOF'
-import socket, sys, threading
-name, port = sys.argv[1], int(sys.argv[2])
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", port))
-s.listen(16)
-def serve(c):
-    with c:
-        c.sendall((name + "\n").encode())
-        for line in c.makefile("rb"):
-            c.sendall(line)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=serve, args=(c,), daemon=True).start()
-PYEOF
-cat >"$LAB_TMP/hello.py" <<'PYEOF'
-import socket, sys
-with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) as c:
-    print(c.makefile("rb").readline().decode().strip())
-PYEOF
-for i in 1 2; do lab_spawn "rs$i" "$PY" "$LAB_TMP/server.py" "rs$i" "$PORT"; done
+PORT=8000 VIP=$DR_VIP PY=$DR_PY
+dr_lab "$PORT"
 cat >"$LAB_TMP/long.py" <<'PYEOF'
 import os, socket, sys, time
 vip, port, go = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -89,15 +57,10 @@ virtual_server $VIP 8001 {
 EOF
 }
 write_conf 1
-mkdir -p "$LAB_TMP/run"
-lab_spawn dir "$LVSCTL" director run -f "$LAB_TMP/dr.conf" --run-dir "$LAB_TMP/run" >"$LAB_TMP/lvsctl.log" 2>&1
-director=$LAB_LAST_PID
+dr_lvsctl_run "$LAB_TMP/dr.conf"
+director=$DR_LVSCTL_PID
 lab_wait 30 "[ \$(lab_exec dir ipvsadm -S -n | grep -c -- '-r 203.0.113.1[12]:') -eq 3 ]" ||
   { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "the director did not program the table"; }
-for i in 1 2; do
-  lab_wait 30 "[ -n \"\$(lab_exec rs$i ss -Hltn 'sport = :$PORT')\" ]" ||
-    lab_fail "rs$i's server did not start"
-done
 
 lab_spawn client "$PY" "$LAB_TMP/long.py" "$VIP" "$PORT" "$LAB_TMP/go" >"$LAB_TMP/long.out" 2>&1
 long=$LAB_LAST_PID
