@@ -3,7 +3,6 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,7 +39,7 @@ bool later(const auto& a, const auto& b) {
   return a.id > b.id;
 }
 
-// Internal descriptors (timerfd, signalfd) use generation 0, which no user watch gets.
+// The internal descriptor (signalfd) uses generation 0, which no user watch gets.
 constexpr std::uint32_t kInternalGeneration = 0;
 
 }  // namespace
@@ -48,19 +47,10 @@ constexpr std::uint32_t kInternalGeneration = 0;
 Result<std::unique_ptr<EventLoop>> EventLoop::create(const Clock& clock) {
   Fd ep{::epoll_create1(EPOLL_CLOEXEC)};
   if (!ep) return Error::from_errno("epoll_create1");
-  Fd tfd{::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)};
-  if (!tfd) return Error::from_errno("timerfd_create");
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = pack(kInternalGeneration, tfd.get());
-  if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, tfd.get(), &ev) != 0) {
-    return Error::from_errno("epoll_ctl(ADD timerfd)");
-  }
-  return std::unique_ptr<EventLoop>(new EventLoop(clock, std::move(ep), std::move(tfd)));
+  return std::unique_ptr<EventLoop>(new EventLoop(clock, std::move(ep)));
 }
 
-EventLoop::EventLoop(const Clock& clock, Fd epoll, Fd timer)
-    : clock_(clock), epoll_(std::move(epoll)), timerfd_(std::move(timer)) {}
+EventLoop::EventLoop(const Clock& clock, Fd epoll) : clock_(clock), epoll_(std::move(epoll)) {}
 
 EventLoop::~EventLoop() {
   if (!signals_we_blocked_.empty()) {
@@ -155,30 +145,13 @@ void EventLoop::drop_cancelled_top() {
   }
 }
 
-void EventLoop::rearm_timerfd() {
+std::optional<Clock::duration> EventLoop::until_next_timer() {
   drop_cancelled_top();
-  itimerspec spec{};
-  if (heap_.empty()) {
-    if (!timerfd_armed_) return;
-    timerfd_armed_ = false;
-  } else {
-    const auto deadline = heap_.front().deadline;
-    if (timerfd_armed_ && deadline == armed_deadline_) return;
-    auto delta = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - clock_.now());
-    if (delta.count() <= 0) delta = std::chrono::nanoseconds(1);  // due: fire at once
-    spec.it_value.tv_sec = static_cast<time_t>(delta.count() / 1'000'000'000);
-    spec.it_value.tv_nsec = static_cast<long>(delta.count() % 1'000'000'000);
-    timerfd_armed_ = true;
-    armed_deadline_ = deadline;
-  }
-  ::timerfd_settime(timerfd_.get(), 0, &spec, nullptr);
+  if (heap_.empty()) return std::nullopt;
+  return std::max(heap_.front().deadline - clock_.now(), Clock::duration::zero());
 }
 
 void EventLoop::dispatch_timers() {
-  std::uint64_t expirations = 0;
-  while (::read(timerfd_.get(), &expirations, sizeof expirations) > 0) {
-  }
-  timerfd_armed_ = false;
   // Timers added while we dispatch (ids >= limit) wait for the next round, so a callback that
   // re-adds itself with a past deadline cannot starve descriptors.
   const TimerId limit = next_timer_id_;
@@ -250,24 +223,45 @@ void EventLoop::dispatch_signals() {
 // ---------------------------------------------------------------------------------------------
 // running
 
-Status EventLoop::wait_and_dispatch(int timeout_ms) {
-  rearm_timerfd();
+HookId EventLoop::before_wait(TimerCallback callback) {
+  const HookId id = next_hook_id_++;
+  hooks_.emplace_back(id, std::move(callback));
+  return id;
+}
+
+void EventLoop::cancel_before_wait(HookId id) {
+  std::erase_if(hooks_, [id](const auto& h) { return h.first == id; });
+}
+
+Status EventLoop::wait_and_dispatch(std::optional<Clock::duration> max_wait) {
+  // By index, each a copy: a hook may add or cancel hooks, itself included.
+  for (std::size_t i = 0; i < hooks_.size(); ++i) {
+    const TimerCallback hook = hooks_[i].second;
+    hook();
+  }
+  // The earliest timer bounds the wait (epoll_pwait2 takes it in nanoseconds), so timers cost no
+  // descriptor and no syscall of their own.
+  auto wait = until_next_timer();
+  if (max_wait && (!wait || *max_wait < *wait)) wait = max_wait;
+  timespec ts{};
+  if (wait) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(*wait).count();
+    ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+    ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
+  }
   std::array<epoll_event, 256> events{};
-  int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), timeout_ms);
+  int n = ::epoll_pwait2(epoll_.get(), events.data(), static_cast<int>(events.size()),
+                         wait ? &ts : nullptr, nullptr);
   if (n < 0) {
     if (errno == EINTR) return {};
-    return Error::from_errno("epoll_wait");
+    return Error::from_errno("epoll_pwait2");
   }
   for (int i = 0; i < n && !stopping_; ++i) {
     const auto& ev = events[static_cast<std::size_t>(i)];
     const int fd = static_cast<int>(ev.data.u64 & 0xffffffffu);
     const auto gen = static_cast<std::uint32_t>(ev.data.u64 >> 32);
     if (gen == kInternalGeneration) {
-      if (fd == timerfd_.get()) {
-        dispatch_timers();
-      } else if (fd == signalfd_.get()) {
-        dispatch_signals();
-      }
+      if (fd == signalfd_.get()) dispatch_signals();
       continue;
     }
     auto it = watches_.find(fd);
@@ -276,22 +270,21 @@ Status EventLoop::wait_and_dispatch(int timeout_ms) {
     const std::uint32_t happened = from_epoll(ev.events);
     if (happened != 0) w->callback(happened);
   }
+  dispatch_timers();
   return {};
 }
 
 Status EventLoop::run() {
   stopping_ = false;
   while (!stopping_) {
-    if (auto st = wait_and_dispatch(-1); !st) return st;
+    if (auto st = wait_and_dispatch(std::nullopt); !st) return st;
   }
   return {};
 }
 
 Status EventLoop::run_once(Clock::duration max_wait) {
   stopping_ = false;
-  auto ms = std::chrono::ceil<std::chrono::milliseconds>(max_wait).count();
-  if (ms < 0) ms = 0;
-  return wait_and_dispatch(static_cast<int>(std::min<decltype(ms)>(ms, 1 << 30)));
+  return wait_and_dispatch(std::max(max_wait, Clock::duration::zero()));
 }
 
 }  // namespace lvsctl

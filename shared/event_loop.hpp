@@ -1,8 +1,8 @@
 #pragma once
 // EventLoop: the one single-threaded epoll loop of a daemon. It multiplexes
 //   - file descriptors (readable / writable callbacks),
-//   - one-shot timers (a binary heap behind a single timerfd: adding or cancelling one of 10,000+
-//     timers is O(log n) and costs no syscall unless the earliest deadline moves),
+//   - one-shot timers (a binary heap whose earliest deadline is the wait's timeout: adding or
+//     cancelling one of 10,000+ timers is O(log n) and costs no syscall),
 //   - signals (blocked and read from one signalfd, so handlers run as ordinary callbacks).
 // Everything runs on the thread that calls run(); no method is thread-safe.
 //
@@ -10,7 +10,9 @@
 // call stop() while they run. An event for a descriptor that was unwatched earlier in the same
 // dispatch round is dropped, even if the number was reused meanwhile.
 //
-// Time: deadlines are in the injected Clock's time. The timerfd is armed with the distance from
+//   - hooks run before every wait (to flush work batched during a round, e.g. packets to send).
+//
+// Time: deadlines are in the injected Clock's time. The loop waits for the distance from
 // clock.now() to the earliest deadline, so a loop runs on SteadyClock in production; pure code
 // that only needs "now" takes the Clock, not the loop.
 #include <sys/types.h>
@@ -19,6 +21,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +49,7 @@ struct SignalInfo {
 };
 
 using TimerId = std::uint64_t;  // 0 is never a valid id
+using HookId = std::uint64_t;   // 0 is never a valid id
 
 class EventLoop {
  public:
@@ -52,7 +57,7 @@ class EventLoop {
   using TimerCallback = std::function<void()>;
   using SignalCallback = std::function<void(const SignalInfo&)>;
 
-  // Creates the epoll instance and the timerfd. The clock must outlive the loop.
+  // Creates the epoll instance. The clock must outlive the loop.
   static Result<std::unique_ptr<EventLoop>> create(const Clock& clock = SteadyClock::instance());
 
   EventLoop(const EventLoop&) = delete;
@@ -85,6 +90,11 @@ class EventLoop {
   bool cancel_timer(TimerId id);
   std::size_t timer_count() const { return timers_.size(); }
 
+  // --- hooks ----------------------------------------------------------------------------------
+  // `callback` runs before every wait for events (after each dispatch round), until cancelled.
+  HookId before_wait(TimerCallback callback);
+  void cancel_before_wait(HookId id);
+
   // --- signals --------------------------------------------------------------------------------
   // Blocks `signo` for this thread and delivers it through a signalfd to `callback` (replacing an
   // earlier callback for the same signal). Use before starting threads, as blocking is per thread.
@@ -109,17 +119,17 @@ class EventLoop {
     TimerId id;  // ids grow monotonically, so they also order equal deadlines
   };
 
-  EventLoop(const Clock& clock, Fd epoll, Fd timer);
-  Status wait_and_dispatch(int timeout_ms);
+  EventLoop(const Clock& clock, Fd epoll);
+  // Waits at most `max_wait` (nullopt: no limit but the timers), then dispatches.
+  Status wait_and_dispatch(std::optional<Clock::duration> max_wait);
   void dispatch_timers();
   void dispatch_signals();
-  void rearm_timerfd();
+  std::optional<Clock::duration> until_next_timer();  // nullopt: no timer
   void drop_cancelled_top();
   void compact_heap();
 
   const Clock& clock_;
   Fd epoll_;
-  Fd timerfd_;
   Fd signalfd_;
   std::unordered_map<int, std::shared_ptr<Watch>> watches_;
   std::uint32_t next_generation_ = 1;
@@ -127,8 +137,9 @@ class EventLoop {
   std::vector<HeapEntry> heap_;                              // may hold cancelled ids (lazy)
   std::unordered_map<TimerId, TimerCallback> timers_;        // live timers only
   TimerId next_timer_id_ = 1;
-  bool timerfd_armed_ = false;
-  Clock::time_point armed_deadline_{};
+
+  std::vector<std::pair<HookId, TimerCallback>> hooks_;
+  HookId next_hook_id_ = 1;
 
   std::unordered_map<int, SignalCallback> signal_handlers_;
   std::vector<int> signals_we_blocked_;
