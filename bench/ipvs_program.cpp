@@ -38,11 +38,12 @@ ipvs::Table make_table(int services, int dests) {
   t.reserve(static_cast<std::size_t>(services));
   for (int i = 0; i < services; ++i) {
     ipvs::Service s;
-    s.key = ipvs::ServiceKey::inet(ipvs::Protocol::Tcp, *ipvs::Address::parse(vip_of(i)), port_of(i));
+    s.key = ipvs::ServiceKey::inet(ipvs::Protocol::Tcp, *lvsctl::IpAddress::parse(vip_of(i)),
+                                   port_of(i));
     s.scheduler = "wrr";
     for (int j = 0; j < dests; ++j) {
       ipvs::Destination d;
-      d.address = *ipvs::Address::parse(real_of(i, j));
+      d.address = *lvsctl::IpAddress::parse(real_of(i, j));
       d.port = 80;
       d.forwarding = ipvs::Forwarding::DirectRouting;
       d.weight = 1;

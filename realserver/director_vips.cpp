@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <span>
 
 #include "director/config/load.hpp"
 
@@ -27,17 +29,17 @@ bool forwards_directly(const cfg::VirtualServer& vs) {
 
 // The text of first, first+1, ..., last: at most `limit` + 1 of them, so that a range that is
 // too wide shows as more than `limit`.
-std::vector<std::string> expand(const cfg::IpAddress& first, const cfg::IpAddress& last,
-                                unsigned limit) {
-  const std::size_t size = first.is_v4() ? 4 : 16;
-  auto cur = first.bytes();
-  const auto& end = last.bytes();
+std::vector<std::string> expand(const IpAddress& first, const IpAddress& last, unsigned limit) {
+  const std::size_t size = first.bytes().size();
+  std::array<std::uint8_t, 16> cur{};
+  std::copy_n(first.bytes().begin(), size, cur.begin());
+  const std::span<const std::uint8_t> end = last.bytes();
   std::vector<std::string> out;
   while (out.size() <= limit) {
-    out.push_back(netlink::IpAddress::from_bytes({cur.data(), size})->to_string());
+    out.push_back(IpAddress::from_bytes({cur.data(), size})->to_string());
     if (first.family() != last.family() ||
         !std::lexicographical_compare(cur.begin(), cur.begin() + static_cast<long>(size),
-                                      end.begin(), end.begin() + static_cast<long>(size))) {
+                                      end.begin(), end.end())) {
       break;  // reached `last` (or a range that runs backwards: just `first`)
     }
     for (std::size_t i = size; i-- > 0;) {  // increment, big-endian

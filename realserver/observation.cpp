@@ -2,7 +2,7 @@
 
 namespace lvsctl::realserver {
 
-const netlink::InterfaceAddress* Observation::on_lo(const netlink::IpAddress& a) const {
+const netlink::InterfaceAddress* Observation::on_lo(const IpAddress& a) const {
   for (const auto& entry : lo) {
     if (entry.address == a) return &entry;
   }

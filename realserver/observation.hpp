@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "shared/ip_address.hpp"
 #include "shared/netlink/interface_address.hpp"
-#include "shared/netlink/ip_address.hpp"
 
 namespace lvsctl::realserver {
 
@@ -15,7 +15,7 @@ struct Observation {
   std::vector<netlink::InterfaceAddress> lo;        // every address on lo
 
   // The address on lo equal to `a` (any prefix length), or nullptr.
-  const netlink::InterfaceAddress* on_lo(const netlink::IpAddress& a) const;
+  const netlink::InterfaceAddress* on_lo(const IpAddress& a) const;
   // The current value of `key`, or "" when it was not read.
   std::string sysctl(const std::string& key) const;
 };

@@ -34,14 +34,14 @@ class LabelPicker {
   std::set<std::string> used_;
 };
 
-bool wanted(const std::vector<netlink::IpAddress>& vips, const netlink::IpAddress& a) {
+bool wanted(const std::vector<IpAddress>& vips, const IpAddress& a) {
   return std::find(vips.begin(), vips.end(), a) != vips.end();
 }
 
 }  // namespace
 
-StartPlan plan_start(const std::vector<netlink::IpAddress>& vips,
-                     const std::optional<State>& previous, const Observation& now) {
+StartPlan plan_start(const std::vector<IpAddress>& vips, const std::optional<State>& previous,
+                     const Observation& now) {
   StartPlan plan;
   std::vector<Step> sysctl_steps;
   std::vector<Step> remove_steps;

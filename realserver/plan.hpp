@@ -14,7 +14,7 @@
 
 #include "realserver/observation.hpp"
 #include "realserver/state.hpp"
-#include "shared/netlink/ip_address.hpp"
+#include "shared/ip_address.hpp"
 
 namespace lvsctl::realserver {
 
@@ -27,11 +27,11 @@ struct WriteSysctl {
   std::string value;
 };
 struct AddVip {
-  netlink::IpAddress address;
+  IpAddress address;
   std::string label;  // "lo:N" for IPv4, empty for IPv6
 };
 struct RemoveVip {
-  netlink::IpAddress address;
+  IpAddress address;
   std::uint8_t prefix_len = 0;
 };
 using Step = std::variant<SaveState, RemoveState, WriteSysctl, AddVip, RemoveVip>;
@@ -42,8 +42,8 @@ struct StartPlan {
 };
 
 // `vips` must be non-empty and free of duplicates (build_vip_list).
-StartPlan plan_start(const std::vector<netlink::IpAddress>& vips,
-                     const std::optional<State>& previous, const Observation& now);
+StartPlan plan_start(const std::vector<IpAddress>& vips, const std::optional<State>& previous,
+                     const Observation& now);
 
 std::vector<Step> plan_stop(const std::optional<State>& state, const Observation& now);
 

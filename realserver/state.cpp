@@ -11,15 +11,15 @@ const SavedSysctl* State::saved(std::string_view key) const {
   return nullptr;
 }
 
-const HeldVip* State::held(const netlink::IpAddress& address) const {
+const HeldVip* State::held(const IpAddress& address) const {
   for (const auto& v : vips) {
     if (v.address == address) return &v;
   }
   return nullptr;
 }
 
-std::vector<netlink::IpAddress> State::vip_addresses() const {
-  std::vector<netlink::IpAddress> out;
+std::vector<IpAddress> State::vip_addresses() const {
+  std::vector<IpAddress> out;
   for (const auto& v : vips) out.push_back(v.address);
   return out;
 }
@@ -86,7 +86,7 @@ Result<State> parse_state(std::string_view text) {
       state.saved_sysctls.push_back({std::string(f[1]), std::string(f[2])});
     } else if (f[0] == "vip") {
       if (f.size() != 4) return bad("expected 'vip ADDRESS LABEL added|found'");
-      const auto addr = netlink::IpAddress::parse(f[1]);
+      const auto addr = IpAddress::parse(f[1]);
       if (!addr) return bad("'" + std::string(f[1]) + "' is not an address");
       if (state.held(*addr) != nullptr) return bad("vip " + addr->to_string() + " twice");
       if (f[3] != "added" && f[3] != "found") {

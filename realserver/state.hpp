@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "shared/netlink/ip_address.hpp"
+#include "shared/ip_address.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::realserver {
@@ -26,7 +26,7 @@ struct SavedSysctl {
 };
 
 struct HeldVip {
-  netlink::IpAddress address;
+  IpAddress address;
   std::string label;   // empty: none (IPv6, or a found address without one)
   bool added = false;  // true: lvsctl added it and stop removes it
   friend bool operator==(const HeldVip&, const HeldVip&) = default;
@@ -38,8 +38,8 @@ struct State {
   friend bool operator==(const State&, const State&) = default;
 
   const SavedSysctl* saved(std::string_view key) const;
-  const HeldVip* held(const netlink::IpAddress& address) const;
-  std::vector<netlink::IpAddress> vip_addresses() const;
+  const HeldVip* held(const IpAddress& address) const;
+  std::vector<IpAddress> vip_addresses() const;
 };
 
 inline constexpr int kStateFormat = 1;

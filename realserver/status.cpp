@@ -5,7 +5,7 @@
 
 namespace lvsctl::realserver {
 
-StatusReport evaluate_status(const std::vector<netlink::IpAddress>& vips, bool started,
+StatusReport evaluate_status(const std::vector<IpAddress>& vips, bool started,
                              const Observation& now) {
   StatusReport r;
   r.started = started;

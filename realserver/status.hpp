@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "realserver/observation.hpp"
-#include "shared/netlink/ip_address.hpp"
+#include "shared/ip_address.hpp"
 
 namespace lvsctl::realserver {
 
@@ -18,7 +18,7 @@ enum class LsbStatus : int {
 };
 
 struct VipReport {
-  netlink::IpAddress address;
+  IpAddress address;
   bool present = false;
   std::string label;  // label on lo when present (IPv4)
 };
@@ -40,7 +40,7 @@ struct StatusReport {
 };
 
 // `vips`: the VIPs to check (given on the command line, else those in the state file).
-StatusReport evaluate_status(const std::vector<netlink::IpAddress>& vips, bool started,
+StatusReport evaluate_status(const std::vector<IpAddress>& vips, bool started,
                              const Observation& now);
 
 }  // namespace lvsctl::realserver

@@ -5,12 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "shared/netlink/ip_address.hpp"
+#include "shared/ip_address.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::realserver {
-
-using netlink::IpAddress;
 
 // One VIP as the user wrote it and where ("--vip", "/etc/lvsctl/realserver.conf:3").
 struct VipSpec {

@@ -1,5 +1,6 @@
 // virtual_server (with its real_server blocks) and virtual_server_group.
-#include <cstdio>
+#include <algorithm>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -334,16 +335,11 @@ IpAddress last_group_replaced(const IpAddress& first, std::string_view hex, bool
     if (digit < 0) return first;
     value = value * 16 + static_cast<unsigned>(digit);
   }
-  auto bytes = first.bytes();
+  std::array<std::uint8_t, 16> bytes{};
+  std::copy_n(first.bytes().begin(), bytes.size(), bytes.begin());  // `first` is IPv6
   bytes[14] = static_cast<std::uint8_t>(value >> 8);
   bytes[15] = static_cast<std::uint8_t>(value);
-  char text[64];
-  // Rebuild through the text form to keep IpAddress's invariants in one place.
-  std::snprintf(text, sizeof text, "%x:%x:%x:%x:%x:%x:%x:%x", bytes[0] << 8 | bytes[1],
-                bytes[2] << 8 | bytes[3], bytes[4] << 8 | bytes[5], bytes[6] << 8 | bytes[7],
-                bytes[8] << 8 | bytes[9], bytes[10] << 8 | bytes[11], bytes[12] << 8 | bytes[13],
-                bytes[14] << 8 | bytes[15]);
-  auto last = IpAddress::parse(text);
+  auto last = IpAddress::from_bytes(bytes);
   ok = last && first <= *last;
   return last.value_or(first);
 }

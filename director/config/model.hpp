@@ -26,7 +26,7 @@
 #include <variant>
 #include <vector>
 
-#include "director/config/address.hpp"
+#include "director/config/ip_prefix.hpp"
 #include "shared/conf/diagnostic.hpp"
 
 namespace lvsctl::director::config {

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <string>
 
 namespace lvsctl::director {
@@ -10,10 +12,6 @@ namespace {
 
 using config::ForwardingMethod;
 using config::VirtualServer;
-
-ipvs::Family family_of(const config::IpAddress& a) {
-  return a.is_v4() ? ipvs::Family::V4 : ipvs::Family::V6;
-}
 
 ipvs::Protocol protocol_of(const VirtualServer& vs) {
   switch (vs.protocol.value_or(config::Protocol::Tcp)) {
@@ -34,17 +32,17 @@ ipvs::Forwarding forwarding_of(ForwardingMethod m) {
 }
 
 // persistence_granularity: an IPv4 netmask ("255.255.255.0") or an IPv6 prefix length ("64").
-std::optional<std::uint32_t> netmask_of(const VirtualServer& vs, ipvs::Family family) {
+std::optional<std::uint32_t> netmask_of(const VirtualServer& vs, AddressFamily family) {
   if (!vs.persistence_granularity) return std::nullopt;
   const std::string& g = *vs.persistence_granularity;
-  if (family == ipvs::Family::V6) return static_cast<std::uint32_t>(std::stoul(g));
+  if (family == AddressFamily::V6) return static_cast<std::uint32_t>(std::stoul(g));
   in_addr mask{};
   if (::inet_pton(AF_INET, g.c_str(), &mask) != 1) return std::nullopt;  // validated earlier
   return ntohl(mask.s_addr);
 }
 
 // The service settings shared by every key a virtual server expands to.
-ipvs::Service service_settings(const VirtualServer& vs, ipvs::Family family) {
+ipvs::Service service_settings(const VirtualServer& vs, AddressFamily family) {
   ipvs::Service s;
   s.scheduler = vs.scheduler;
   // flag-1..flag-3 are the kernel's IP_VS_SVC_F_SCHED1..3 (sh/mh: fallback, port).
@@ -64,12 +62,10 @@ std::vector<ipvs::ServiceKey> keys_of(const config::Config& cfg, const VirtualSe
   std::vector<ipvs::ServiceKey> keys;
   switch (vs.kind) {
     case config::VirtualServerKind::Address:
-      keys.push_back(ipvs::ServiceKey::inet(protocol_of(vs), to_ipvs(vs.address), vs.port));
+      keys.push_back(ipvs::ServiceKey::inet(protocol_of(vs), vs.address, vs.port));
       break;
     case config::VirtualServerKind::Fwmark:
-      keys.push_back(ipvs::ServiceKey::mark(
-          vs.fwmark, vs.ip_family == config::AddressFamily::V6 ? ipvs::Family::V6
-                                                               : ipvs::Family::V4));
+      keys.push_back(ipvs::ServiceKey::mark(vs.fwmark, vs.ip_family.value_or(AddressFamily::V4)));
       break;
     case config::VirtualServerKind::Group: {
       auto group = std::find_if(cfg.virtual_server_groups.begin(), cfg.virtual_server_groups.end(),
@@ -77,20 +73,22 @@ std::vector<ipvs::ServiceKey> keys_of(const config::Config& cfg, const VirtualSe
       if (group == cfg.virtual_server_groups.end()) break;  // validation reports it
       for (const auto& range : group->ranges) {
         // Ranges vary the last byte of the address (keepalived: "10.0.0.1-10").
-        const auto first = to_ipvs(range.first);
-        const auto last = to_ipvs(range.last);
-        const std::size_t at = first.family == ipvs::Family::V4 ? 3 : 15;
-        for (unsigned b = first.bytes[at]; b <= last.bytes[at]; ++b) {
-          auto addr = first;
-          addr.bytes[at] = static_cast<std::uint8_t>(b);
+        const std::span<const std::uint8_t> first = range.first.bytes();
+        const std::span<const std::uint8_t> last = range.last.bytes();
+        const std::size_t at = first.size() - 1;
+        const unsigned last_byte = at < last.size() ? last[at] : 0U;  // families match once valid
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy(first.begin(), first.end(), bytes.begin());
+        for (unsigned b = first[at]; b <= last_byte; ++b) {
+          bytes[at] = static_cast<std::uint8_t>(b);
+          const auto addr = *IpAddress::from_bytes(std::span(bytes).first(first.size()));
           keys.push_back(ipvs::ServiceKey::inet(protocol_of(vs), addr,
                                                 range.port ? range.port : vs.port));
         }
       }
       for (const auto& mark : group->fwmarks) {
-        keys.push_back(ipvs::ServiceKey::mark(
-            mark.fwmark, mark.family == config::AddressFamily::V6 ? ipvs::Family::V6
-                                                                  : ipvs::Family::V4));
+        keys.push_back(
+            ipvs::ServiceKey::mark(mark.fwmark, mark.family.value_or(AddressFamily::V4)));
       }
       break;
     }
@@ -99,13 +97,6 @@ std::vector<ipvs::ServiceKey> keys_of(const config::Config& cfg, const VirtualSe
 }
 
 }  // namespace
-
-ipvs::Address to_ipvs(const config::IpAddress& address) {
-  ipvs::Address out;
-  out.family = family_of(address);
-  out.bytes = address.bytes();
-  return out;
-}
 
 long live_weight(const config::Config& config, std::size_t vs,
                  const std::function<DestinationHealth(std::size_t vs, std::size_t rs)>& health) {
@@ -141,7 +132,7 @@ ipvs::Table desired_table(const config::Config& config, const HealthLookup& heal
       const bool serving = h.up && !sorry;
       if (!serving && !rs.inhibit_on_failure) continue;
       ipvs::Destination d;
-      d.address = to_ipvs(rs.address);
+      d.address = rs.address;
       d.port = rs.port;
       d.forwarding = forwarding_of(rs.method);
       d.weight = serving ? h.weight : 0;
@@ -149,7 +140,7 @@ ipvs::Table desired_table(const config::Config& config, const HealthLookup& heal
     }
     if (vs.sorry_server && (sorry || vs.sorry_server->inhibit)) {
       ipvs::Destination d;
-      d.address = to_ipvs(vs.sorry_server->address);
+      d.address = vs.sorry_server->address;
       d.port = vs.sorry_server->port ? vs.sorry_server->port : vs.port;
       d.forwarding = forwarding_of(vs.sorry_server->method.value_or(vs.method));
       d.weight = sorry ? 1 : 0;

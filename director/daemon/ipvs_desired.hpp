@@ -41,8 +41,6 @@ HealthLookup all_healthy(const config::Config& config);
 long live_weight(const config::Config& config, std::size_t vs,
                  const std::function<DestinationHealth(std::size_t vs, std::size_t rs)>& health);
 
-ipvs::Address to_ipvs(const config::IpAddress& address);
-
 ipvs::Table desired_table(const config::Config& config, const HealthLookup& health);
 
 }  // namespace lvsctl::director

@@ -100,7 +100,7 @@ std::string ipvsadm_listing(const ipvs::Table& table) {
                            ? fmt::format("FWM  {}", s.key.fwmark)
                            : fmt::format("{}  {}:{}", ipvs::to_string(s.key.protocol),
                                          s.key.address.to_string(), s.key.port);
-    if (s.key.address.family == ipvs::Family::V6 && !s.key.is_fwmark()) {
+    if (s.key.address.is_v6() && !s.key.is_fwmark()) {
       head = fmt::format("{}  [{}]:{}", ipvs::to_string(s.key.protocol),
                          s.key.address.to_string(), s.key.port);
     }

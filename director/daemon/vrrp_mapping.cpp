@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <span>
 
 namespace lvsctl::director {
 namespace {
@@ -22,14 +21,9 @@ vrrp::AuthType auth_of(config::AuthType a) {
 
 }  // namespace
 
-vrrp::IpAddress to_vrrp(const config::IpAddress& address) {
-  const std::size_t n = address.is_v4() ? 4 : 16;
-  return vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(address.bytes().data(), n));
-}
-
 vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
                                           const config::VrrpInstance& in,
-                                          const vrrp::IpAddress& primary_address) {
+                                          const IpAddress& primary_address) {
   vrrp::InstanceConfig out;
   out.name = in.name;
   out.interface = in.interface;
@@ -43,7 +37,7 @@ vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
   out.auth_type = auth_of(in.auth_type);
   out.auth_pass = in.auth_pass;
   out.primary_address = primary_address;
-  for (const auto& vip : in.virtual_ipaddress) out.vips.push_back(to_vrrp(vip.prefix.address));
+  for (const auto& vip : in.virtual_ipaddress) out.vips.push_back(vip.prefix.address);
   for (const auto& t : in.track_interfaces) {
     out.track_interfaces.push_back({t.name, t.weight});
   }

@@ -7,10 +7,8 @@
 
 namespace lvsctl::director {
 
-vrrp::IpAddress to_vrrp(const config::IpAddress& address);
-
 vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
                                           const config::VrrpInstance& instance,
-                                          const vrrp::IpAddress& primary_address);
+                                          const IpAddress& primary_address);
 
 }  // namespace lvsctl::director

@@ -1,60 +1,37 @@
 #include "director/ipvs/model.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <string>
 
 namespace lvsctl::director::ipvs {
 
-std::optional<Address> Address::parse(std::string_view text) {
-  if (text.empty() || text.size() > INET6_ADDRSTRLEN) return std::nullopt;
-  const std::string s(text);
-  Address a;
-  if (inet_pton(AF_INET, s.c_str(), a.bytes.data()) == 1) {
-    a.family = Family::V4;
-    return a;
-  }
-  if (inet_pton(AF_INET6, s.c_str(), a.bytes.data()) == 1) {
-    a.family = Family::V6;
-    return a;
-  }
-  return std::nullopt;
-}
-
-std::string Address::to_string() const {
-  char buf[INET6_ADDRSTRLEN] = {};
-  inet_ntop(family == Family::V4 ? AF_INET : AF_INET6, bytes.data(), buf, sizeof buf);
-  return buf;
-}
-
-ServiceKey ServiceKey::inet(Protocol protocol, const Address& address, std::uint16_t port) {
+ServiceKey ServiceKey::inet(Protocol protocol, const IpAddress& address, std::uint16_t port) {
   ServiceKey k;
-  k.family = address.family;
+  k.family = address.family();
   k.protocol = protocol;
   k.address = address;
   k.port = port;
   return k;
 }
 
-ServiceKey ServiceKey::mark(std::uint32_t fwmark, Family family) {
+ServiceKey ServiceKey::mark(std::uint32_t fwmark, AddressFamily family) {
   ServiceKey k;
   k.family = family;
   k.fwmark = fwmark;
-  k.address.family = family;
+  k.address = IpAddress::unspecified(family);
   return k;
 }
 
 namespace {
-std::string endpoint(const Address& a, std::uint16_t port) {
-  if (a.family == Family::V6) return "[" + a.to_string() + "]:" + std::to_string(port);
+std::string endpoint(const IpAddress& a, std::uint16_t port) {
+  if (a.is_v6()) return "[" + a.to_string() + "]:" + std::to_string(port);
   return a.to_string() + ":" + std::to_string(port);
 }
 }  // namespace
 
 std::string ServiceKey::to_string() const {
   if (is_fwmark()) {
-    return "FWM " + std::to_string(fwmark) + (family == Family::V6 ? " IPv6" : "");
+    return "FWM " + std::to_string(fwmark) + (family == AddressFamily::V6 ? " IPv6" : "");
   }
   return std::string(ipvs::to_string(protocol)) + " " + endpoint(address, port);
 }
@@ -67,7 +44,9 @@ bool Destination::same_settings(const Destination& o) const {
 
 std::string Destination::endpoint_string() const { return endpoint(address, port); }
 
-std::uint32_t full_netmask(Family family) { return family == Family::V4 ? 0xffffffffU : 128U; }
+std::uint32_t full_netmask(AddressFamily family) {
+  return family == AddressFamily::V4 ? 0xffffffffU : 128U;
+}
 
 std::uint32_t Service::effective_netmask() const {
   return netmask.value_or(full_netmask(key.family));
@@ -79,7 +58,7 @@ bool Service::same_settings(const Service& o) const {
          persistence_engine == o.persistence_engine;
 }
 
-const Destination* Service::find(const Address& address, std::uint16_t port) const {
+const Destination* Service::find(const IpAddress& address, std::uint16_t port) const {
   auto it = std::find_if(destinations.begin(), destinations.end(), [&](const Destination& d) {
     return d.address == address && d.port == port;
   });

@@ -2,7 +2,6 @@
 // The IPVS table as values: virtual services, their destinations (real servers) and counters.
 // Pure: no sockets, no netlink. The same types describe the desired table (from the config and,
 // later, health results) and the actual one (read from the kernel); plan.hpp compares them.
-#include <array>
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -10,20 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "shared/ip_address.hpp"
+
 namespace lvsctl::director::ipvs {
-
-enum class Family : std::uint8_t { V4, V6 };
-
-// An IPv4 or IPv6 address in network byte order (4 or 16 significant bytes, rest zero).
-struct Address {
-  Family family = Family::V4;
-  std::array<std::uint8_t, 16> bytes{};
-
-  // Numeric "192.0.2.1" or "2001:db8::1"; nullopt otherwise.
-  static std::optional<Address> parse(std::string_view text);
-  std::string to_string() const;
-  auto operator<=>(const Address&) const = default;
-};
 
 // IP protocol numbers, as the kernel wants them.
 enum class Protocol : std::uint16_t { Tcp = 6, Udp = 17, Sctp = 132 };
@@ -44,14 +32,14 @@ inline constexpr std::uint32_t all = persistent | one_packet | sched1 | sched2 |
 
 // What identifies a virtual service: protocol + address + port, or a firewall mark.
 struct ServiceKey {
-  Family family = Family::V4;
+  AddressFamily family = AddressFamily::V4;
   std::uint32_t fwmark = 0;        // non-zero: a fwmark service; then the fields below are unused
   Protocol protocol = Protocol::Tcp;
-  Address address;
+  IpAddress address;
   std::uint16_t port = 0;          // host byte order
 
-  static ServiceKey inet(Protocol protocol, const Address& address, std::uint16_t port);
-  static ServiceKey mark(std::uint32_t fwmark, Family family = Family::V4);
+  static ServiceKey inet(Protocol protocol, const IpAddress& address, std::uint16_t port);
+  static ServiceKey mark(std::uint32_t fwmark, AddressFamily family = AddressFamily::V4);
   bool is_fwmark() const { return fwmark != 0; }
   // "TCP 203.0.113.10:80", "UDP [2001:db8::1]:53", "FWM 7" (IPv6: "FWM 7 IPv6").
   std::string to_string() const;
@@ -75,7 +63,7 @@ struct Counters {
 
 // A destination (real server) of one virtual service.
 struct Destination {
-  Address address;
+  IpAddress address;
   std::uint16_t port = 0;  // host byte order; 0 for fwmark services that keep the client's port
   Forwarding forwarding = Forwarding::DirectRouting;
   std::int32_t weight = 1;
@@ -114,13 +102,13 @@ struct Service {
   // Scheduler, flags, timeout, netmask and persistence engine are equal (the part that
   // "edit service" changes); the key and destinations are not compared.
   bool same_settings(const Service& other) const;
-  const Destination* find(const Address& address, std::uint16_t port) const;
+  const Destination* find(const IpAddress& address, std::uint16_t port) const;
 };
 
 using Table = std::vector<Service>;
 
 // Full mask for the family: 0xffffffff for IPv4, 128 for IPv6.
-std::uint32_t full_netmask(Family family);
+std::uint32_t full_netmask(AddressFamily family);
 std::string_view to_string(Protocol protocol);      // "TCP", "UDP", "SCTP"
 std::string_view to_string(Forwarding forwarding);  // "Masq", "Local", "Tunnel", "Route", "Bypass"
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace lvsctl::director::ipvs::codec {
@@ -21,11 +22,13 @@ static_assert(service_flag::sched3 == IP_VS_SVC_F_SCHED3);
 
 namespace {
 
-std::uint16_t af_of(Family f) { return f == Family::V4 ? AF_INET : AF_INET6; }
+std::uint16_t af_of(AddressFamily f) { return f == AddressFamily::V4 ? AF_INET : AF_INET6; }
 
-bool put_address(nl_msg* msg, int attribute, const Address& a) {
+bool put_address(nl_msg* msg, int attribute, const IpAddress& a) {
   // The kernel reads a union nf_inet_addr (16 bytes); an IPv4 address is its first 4.
-  return nla_put(msg, attribute, 16, a.bytes.data()) == 0;
+  std::array<std::uint8_t, 16> raw{};
+  std::copy(a.bytes().begin(), a.bytes().end(), raw.begin());
+  return nla_put(msg, attribute, static_cast<int>(raw.size()), raw.data()) == 0;
 }
 
 // Bounds-checked readers: a short attribute reads as absent.
@@ -42,19 +45,17 @@ T get_or(const nlattr* attr, T fallback) {
   return get(attr, v) ? v : fallback;
 }
 
-bool get_address(const nlattr* attr, Family family, Address& out) {
+bool get_address(const nlattr* attr, AddressFamily family, IpAddress& out) {
   if (!attr) return false;
-  const int need = family == Family::V4 ? 4 : 16;
-  if (nla_len(attr) < need) return false;
-  out.family = family;
-  out.bytes.fill(0);
-  std::memcpy(out.bytes.data(), nla_data(attr), static_cast<std::size_t>(need));
+  const std::size_t need = family == AddressFamily::V4 ? 4 : 16;
+  if (nla_len(attr) < static_cast<int>(need)) return false;
+  out = *IpAddress::from_bytes({static_cast<const std::uint8_t*>(nla_data(attr)), need});
   return true;
 }
 
-Result<Family> family_of(std::uint16_t af) {
-  if (af == AF_INET) return Family::V4;
-  if (af == AF_INET6) return Family::V6;
+Result<AddressFamily> family_of(std::uint16_t af) {
+  if (af == AF_INET) return AddressFamily::V4;
+  if (af == AF_INET6) return AddressFamily::V6;
   return Error{"kernel reported unknown address family " + std::to_string(af), EPROTO};
 }
 
@@ -112,7 +113,8 @@ bool put_service(nl_msg* msg, const Service& service, bool full) {
     ok = ok && nla_put_string(msg, IPVS_SVC_ATTR_SCHED_NAME, service.scheduler.c_str()) == 0 &&
          nla_put(msg, IPVS_SVC_ATTR_FLAGS, sizeof flags, &flags) == 0 &&
          nla_put_u32(msg, IPVS_SVC_ATTR_TIMEOUT, service.timeout) == 0 &&
-         nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK, k.family == Family::V4 ? htonl(mask) : mask) == 0;
+         nla_put_u32(msg, IPVS_SVC_ATTR_NETMASK,
+                     k.family == AddressFamily::V4 ? htonl(mask) : mask) == 0;
     if (ok && !service.persistence_engine.empty()) {
       ok = nla_put_string(msg, IPVS_SVC_ATTR_PE_NAME, service.persistence_engine.c_str()) == 0;
     }
@@ -126,7 +128,7 @@ bool put_destination(nl_msg* msg, const Destination& d, bool full) {
   if (!nest) return false;
   bool ok = put_address(msg, IPVS_DEST_ATTR_ADDR, d.address) &&
             nla_put_u16(msg, IPVS_DEST_ATTR_PORT, htons(d.port)) == 0 &&
-            nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, af_of(d.address.family)) == 0;
+            nla_put_u16(msg, IPVS_DEST_ATTR_ADDR_FAMILY, af_of(d.address.family())) == 0;
   if (full) {
     ok = ok && nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, static_cast<std::uint32_t>(d.forwarding)) == 0 &&
          nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT, static_cast<std::uint32_t>(d.weight)) == 0 &&
@@ -152,7 +154,7 @@ Result<Service> parse_service(const nlmsghdr& reply) {
   if (!family) return family.error();
   Service s;
   s.key.family = *family;
-  s.key.address.family = *family;
+  s.key.address = IpAddress::unspecified(*family);
   std::uint32_t fwmark = 0;
   if (get(tb[IPVS_SVC_ATTR_FWMARK], fwmark) && fwmark != 0) {
     s.key.fwmark = fwmark;
@@ -172,12 +174,13 @@ Result<Service> parse_service(const nlmsghdr& reply) {
   if (get(tb[IPVS_SVC_ATTR_FLAGS], flags)) s.flags = flags.flags & service_flag::all;
   s.timeout = get_or<std::uint32_t>(tb[IPVS_SVC_ATTR_TIMEOUT], 0);
   std::uint32_t mask = 0;
-  if (get(tb[IPVS_SVC_ATTR_NETMASK], mask)) s.netmask = *family == Family::V4 ? ntohl(mask) : mask;
+  if (get(tb[IPVS_SVC_ATTR_NETMASK], mask))
+    s.netmask = *family == AddressFamily::V4 ? ntohl(mask) : mask;
   s.counters = parse_counters(tb[IPVS_SVC_ATTR_STATS64]);
   return s;
 }
 
-Result<Destination> parse_destination(const nlmsghdr& reply, Family service_family) {
+Result<Destination> parse_destination(const nlmsghdr& reply, AddressFamily service_family) {
   nlattr* tb[IPVS_DEST_ATTR_MAX + 1] = {};
   if (!nested(reply, IPVS_CMD_ATTR_DEST, tb, IPVS_DEST_ATTR_MAX)) {
     return Error{"malformed IPVS destination in the kernel's reply", EPROTO};

@@ -21,7 +21,7 @@ bool put_timeout(nl_msg* msg, int attribute, std::uint32_t seconds);
 
 // Decode one reply of a service / destination dump.
 Result<Service> parse_service(const nlmsghdr& reply);
-Result<Destination> parse_destination(const nlmsghdr& reply, Family service_family);
+Result<Destination> parse_destination(const nlmsghdr& reply, AddressFamily service_family);
 // Decode GET_INFO and GET_CONFIG replies: values by top-level attribute type.
 Result<std::uint32_t> parse_u32(const nlmsghdr& reply, int attribute, int max_attribute);
 // Same for a nested-attribute-free reply that may lack the attribute: returns 0 then.

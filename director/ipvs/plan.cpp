@@ -15,8 +15,9 @@ struct KeyHash {
     auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
     mix(k.fwmark);
     mix(static_cast<std::uint64_t>(k.protocol) << 17 | static_cast<std::uint64_t>(k.port) << 1 |
-        (k.family == Family::V6 ? 1U : 0U));
-    for (std::uint8_t b : k.address.bytes) mix(b);
+        (k.family == AddressFamily::V6 ? 1U : 0U));
+    const auto bytes = k.address.bytes();
+    for (std::size_t i = 0; i < 16; ++i) mix(i < bytes.size() ? bytes[i] : 0U);  // IPv4 zero-padded
     return static_cast<std::size_t>(h);
   }
 };

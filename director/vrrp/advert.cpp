@@ -26,13 +26,29 @@ void append(std::vector<uint8_t>& b, std::span<const uint8_t> bytes) {
   b.insert(b.end(), bytes.begin(), bytes.end());
 }
 
+// The bytes of an envelope address; none when it is not known.
+std::span<const uint8_t> bytes_of(const std::optional<IpAddress>& a) {
+  return a ? a->bytes() : std::span<const uint8_t>();
+}
+
+bool is_v6(const std::optional<IpAddress>& a) { return a && a->is_v6(); }
+
+// `size` bytes of `a` at `at` in `b`; the bytes `a` does not have stay zero.
+void put_address(std::vector<uint8_t>& b, std::size_t at, const std::optional<IpAddress>& a,
+                 std::size_t size) {
+  const auto bytes = bytes_of(a);
+  std::copy_n(bytes.begin(), std::min(size, bytes.size()),
+              b.begin() + static_cast<std::ptrdiff_t>(at));
+}
+
 // The v3 checksum: pseudo-header of the address family, then the message.
-uint16_t v3_checksum(const IpAddress& src, const IpAddress& dst, std::span<const uint8_t> msg) {
+uint16_t v3_checksum(const std::optional<IpAddress>& src, const std::optional<IpAddress>& dst,
+                     std::span<const uint8_t> msg) {
   InternetChecksum sum;
-  sum.add(src.bytes());
-  sum.add(dst.bytes());
+  sum.add(bytes_of(src));
+  sum.add(bytes_of(dst));
   const auto len = static_cast<uint32_t>(msg.size());
-  if (src.is_v6()) {
+  if (is_v6(src)) {
     const uint8_t tail[8] = {static_cast<uint8_t>(len >> 24),
                              static_cast<uint8_t>(len >> 16),
                              static_cast<uint8_t>(len >> 8),
@@ -60,15 +76,15 @@ uint16_t message_checksum(const Advert& a, std::span<const uint8_t> msg) {
 
 // `size` (4 or 16) bytes at `at`, which the caller has checked are there.
 IpAddress address_at(std::span<const uint8_t> b, std::size_t at, std::size_t size) {
-  return IpAddress::from_octets(b.subspan(at, size));
+  return *IpAddress::from_bytes(b.subspan(at, size));
 }
 
 Rejection reject(Reject r, std::string detail) { return Rejection{r, std::move(detail)}; }
 
 // The IP envelope found in front of (or given for) a VRRP message.
 struct Envelope {
-  IpAddress source;
-  IpAddress destination;
+  std::optional<IpAddress> source;
+  std::optional<IpAddress> destination;
   int hop_limit = -1;
   bool checksum_checked = false;
   std::span<const uint8_t> message;
@@ -248,15 +264,15 @@ std::vector<uint8_t> encode(const Advert& a) {
 std::vector<uint8_t> encode_ip_packet(const Advert& a, uint16_t ip_id) {
   const std::vector<uint8_t> msg = encode(a);
   std::vector<uint8_t> b;
-  if (a.source.is_v6()) {
+  if (is_v6(a.source)) {
     b.assign(kIpv6HeaderSize, 0);
     b[0] = static_cast<uint8_t>(0x60 | (kTos >> 4));
     b[1] = static_cast<uint8_t>((kTos & 0x0f) << 4);
     store16(b, 4, static_cast<uint16_t>(msg.size()));
     b[6] = kIpProtocolVrrp;
     b[7] = a.hop_limit;
-    std::copy_n(a.source.bytes().begin(), 16, b.begin() + 8);
-    std::copy_n(a.destination.bytes().begin(), 16, b.begin() + 24);
+    put_address(b, 8, a.source, 16);
+    put_address(b, 24, a.destination, 16);
   } else {
     b.assign(kIpv4HeaderSize, 0);
     b[0] = 0x45;
@@ -265,8 +281,8 @@ std::vector<uint8_t> encode_ip_packet(const Advert& a, uint16_t ip_id) {
     store16(b, 4, ip_id);
     b[8] = a.hop_limit;
     b[9] = kIpProtocolVrrp;
-    std::copy_n(a.source.bytes().begin(), 4, b.begin() + 12);
-    std::copy_n(a.destination.bytes().begin(), 4, b.begin() + 16);
+    put_address(b, 12, a.source, 4);
+    put_address(b, 16, a.destination, 4);
     InternetChecksum sum;
     sum.add(b);
     store16(b, 10, sum.value());
@@ -306,7 +322,7 @@ DecodeResult decode(std::span<const uint8_t> bytes, const DecodeOptions& options
   if (a.version != 2 && a.version != 3) {
     return reject(Reject::wrong_version, fmt::format("version {}", a.version));
   }
-  const bool v6 = env.source.is_v6() || env.destination.is_v6();
+  const bool v6 = is_v6(env.source) || is_v6(env.destination);
   if (a.version == 2 && v6) return reject(Reject::wrong_version, "VRRPv2 over IPv6");
   if (type != kTypeAdvertisement) return reject(Reject::wrong_type, fmt::format("type {}", type));
   a.vrid = msg[1];
@@ -342,8 +358,7 @@ DecodeResult decode(std::span<const uint8_t> bytes, const DecodeOptions& options
 
   // 4. Checksum (a correct one makes the sum over everything 0).
   if (!env.checksum_checked) {
-    if (a.version == 3 &&
-        (a.source.family == Family::none || a.destination.family == Family::none)) {
+    if (a.version == 3 && (!a.source || !a.destination)) {
       return reject(Reject::bad_checksum, "no IP addresses to verify the VRRPv3 checksum with");
     }
     if (message_checksum(a, msg) != 0) {

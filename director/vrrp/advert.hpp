@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-#include "director/vrrp/ip_address.hpp"
+#include "shared/ip_address.hpp"
 
 namespace lvsctl::director::vrrp {
 
@@ -44,10 +44,11 @@ struct Advert {
   std::array<uint8_t, kAuthDataSize> auth_data{};  // v2 only, sent even for AuthType::none
   std::vector<IpAddress> addresses;                // the virtual addresses, all of one family
 
-  // IP envelope: decode fills these from the packet (or the caller's context); encode uses
-  // source/destination for the v3 pseudo-header and for encode_ip_packet().
-  IpAddress source;
-  IpAddress destination;
+  // IP envelope: decode fills these from the packet (or the caller's context; nullopt when that
+  // did not know them); encode uses source/destination for the v3 pseudo-header and for
+  // encode_ip_packet() (nullopt there counts as all-zero bytes).
+  std::optional<IpAddress> source;
+  std::optional<IpAddress> destination;
   uint8_t hop_limit = kRequiredHopLimit;
   uint16_t checksum = 0;  // decode: the value found on the wire; encode ignores it
 
@@ -110,8 +111,8 @@ struct Expectation {
 // checksum (and the family: IPv4 when neither is given) and the hop limit from
 // IPV6_RECVHOPLIMIT (-1 = unknown, not checked).
 struct PacketContext {
-  IpAddress source;       // Family::none: unknown
-  IpAddress destination;  // Family::none: unknown
+  std::optional<IpAddress> source;       // nullopt: unknown
+  std::optional<IpAddress> destination;  // nullopt: unknown
   int hop_limit = -1;
   bool checksum_checked = false;  // the kernel verified it (IPV6_CHECKSUM); skip ours
 };

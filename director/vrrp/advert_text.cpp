@@ -10,9 +10,13 @@ std::string interval_text(uint16_t cs) {
   return fmt::format("{}.{:02}s", cs / 100, cs % 100);
 }
 
+namespace {
+std::string envelope_text(const std::optional<IpAddress>& a) { return a ? a->to_string() : ""; }
+}  // namespace
+
 std::string describe(const Advert& a) {
-  std::string out = fmt::format("{} > {} VRRPv{} vrid {} prio {} intvl {}", a.source.to_string(),
-                                a.destination.to_string(), a.version, a.vrid, a.priority,
+  std::string out = fmt::format("{} > {} VRRPv{} vrid {} prio {} intvl {}", envelope_text(a.source),
+                                envelope_text(a.destination), a.version, a.vrid, a.priority,
                                 interval_text(a.interval_cs));
   if (a.version == 2) {
     if (a.auth_type == AuthType::pass) {

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "director/vrrp/ip_address.hpp"
+#include "shared/ip_address.hpp"
 
 namespace lvsctl::director::vrrp {
 

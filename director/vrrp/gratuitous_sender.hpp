@@ -6,7 +6,7 @@
 #include <span>
 #include <string>
 
-#include "director/vrrp/ip_address.hpp"
+#include "shared/ip_address.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::director::vrrp {

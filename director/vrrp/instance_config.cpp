@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "director/vrrp/multicast_group.hpp"
+
 namespace lvsctl::director::vrrp {
 uint16_t interval_cs(const InstanceConfig& c) {
   const auto ms = c.advert_interval.count();

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "director/vrrp/advert.hpp"
-#include "director/vrrp/ip_address.hpp"
+#include "shared/ip_address.hpp"
 
 namespace lvsctl::director::vrrp {
 

@@ -5,9 +5,11 @@
 namespace lvsctl::director::vrrp {
 
 std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, TimePoint now) {
-  const Key key{a.source.family, a.version, a.vrid};
+  if (!a.source) return std::nullopt;
+  const IpAddress& source = *a.source;
+  const Key key{source.family(), a.version, a.vrid};
   auto& group = speakers_[key];
-  Speaker& me = group[a.source];
+  Speaker& me = group[source];
   const Micros interval(a.interval_cs * 10'000LL);
 
   const bool silent_too_long = me.advertising && now - me.last > me.window;
@@ -24,9 +26,9 @@ std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, T
 
   std::optional<MasterConflict> found;
   for (auto& [address, other] : group) {
-    if (address == a.source) continue;
+    if (address == source) continue;
     const auto pair_key =
-        std::make_tuple(key, std::min(address, a.source), std::max(address, a.source));
+        std::make_tuple(key, std::min(address, source), std::max(address, source));
     const bool other_live = other.advertising && now - other.last <= other.window;
     if (!other_live) {
       other.advertising = false;
@@ -42,7 +44,7 @@ std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, T
                               me.last - other.run_start >= me.interval / 2;
     if ((other_is_no_worse && other_heard) || both_kept_on) {
       if (!reported_[pair_key] && !found) {
-        found = MasterConflict{a.vrid, a.version, address, other.priority, a.source, a.priority};
+        found = MasterConflict{a.vrid, a.version, address, other.priority, source, a.priority};
       }
       reported_[pair_key] = true;
     }

@@ -32,6 +32,7 @@ class MasterConflictDetector {
  public:
   // Records `advert` (already accepted by decode()) seen at `now`. Returns a conflict the first
   // time it is seen; a pair is reported again only after it has been resolved in between.
+  // An advert without a source address is ignored (nothing to tell its sender apart by).
   std::optional<MasterConflict> observe(const Advert& advert, TimePoint now);
 
  private:
@@ -43,7 +44,7 @@ class MasterConflictDetector {
     Micros window{0};  // its Master_Down_Interval
     bool advertising = false;
   };
-  using Key = std::tuple<Family, uint8_t, uint8_t>;  // family, version, VRID
+  using Key = std::tuple<AddressFamily, uint8_t, uint8_t>;  // family, version, VRID
   std::map<Key, std::map<IpAddress, Speaker>> speakers_;
   std::map<std::tuple<Key, IpAddress, IpAddress>, bool> reported_;
 };

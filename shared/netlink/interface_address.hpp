@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "shared/netlink/ip_address.hpp"
+#include "shared/ip_address.hpp"
 #include "shared/netlink/route_socket.hpp"
 #include "shared/result.hpp"
 

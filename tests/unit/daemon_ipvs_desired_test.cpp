@@ -30,10 +30,7 @@ std::map<std::string, int> dests(const ipvs::Table& table) {
   std::map<std::string, int> out;
   EXPECT_EQ(table.size(), 1u);
   for (const auto& d : table.at(0).destinations) {
-    std::string a = std::to_string(d.address.bytes[0]) + "." + std::to_string(d.address.bytes[1]) +
-                    "." + std::to_string(d.address.bytes[2]) + "." +
-                    std::to_string(d.address.bytes[3]);
-    out[a + ":" + std::to_string(d.port)] = d.weight;
+    out[d.address.to_string() + ":" + std::to_string(d.port)] = d.weight;
   }
   return out;
 }

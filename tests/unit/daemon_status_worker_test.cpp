@@ -33,7 +33,7 @@ class SlowTable {
     changed_.notify_all();
     changed_.wait(lock, [this] { return released_; });
     ipvs::Service s;
-    s.key = ipvs::ServiceKey::inet(ipvs::Protocol::Tcp, *ipvs::Address::parse("203.0.113.100"), 80);
+    s.key = ipvs::ServiceKey::inet(ipvs::Protocol::Tcp, *IpAddress::parse("203.0.113.100"), 80);
     s.scheduler = "wrr";
     return ipvs::Table{s};
   }

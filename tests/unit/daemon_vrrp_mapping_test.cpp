@@ -50,7 +50,7 @@ vrrp_instance VI_6 {
 TEST(DaemonVrrpMapping, TrackScriptTakesTheScriptsWeightRiseAndFallUnlessOverridden) {
   const auto config = parse(kConf);
   ASSERT_EQ(config.vrrp_instances.size(), 1u);
-  const auto primary = *vrrp::IpAddress::parse("fe80::1");
+  const auto primary = *IpAddress::parse("fe80::1");
   const auto out = vrrp_instance_config(config, config.vrrp_instances[0], primary);
   ASSERT_EQ(out.track_scripts.size(), 2u);
   EXPECT_EQ(out.track_scripts[0].name, "chk_file");

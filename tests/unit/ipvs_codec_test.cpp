@@ -29,7 +29,7 @@ struct Msg {
   }
 };
 
-ipvs::Address addr(const char* t) { return *ipvs::Address::parse(t); }
+lvsctl::IpAddress addr(const char* t) { return *lvsctl::IpAddress::parse(t); }
 
 }  // namespace
 
@@ -104,7 +104,7 @@ TEST(IpvsCodec, DestinationRoundTrips) {
   d.lower_threshold = 10;
   Msg msg;
   ASSERT_TRUE(codec::put_destination(msg.m, d, true));
-  auto back = codec::parse_destination(msg.hdr(), ipvs::Family::V4);
+  auto back = codec::parse_destination(msg.hdr(), lvsctl::AddressFamily::V4);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_TRUE(back->same_settings(d));
   nlattr* tb[IPVS_DEST_ATTR_MAX + 1] = {};

@@ -10,7 +10,7 @@ using ipvs::OpKind;
 
 namespace {
 
-ipvs::Address addr(const char* text) { return *ipvs::Address::parse(text); }
+lvsctl::IpAddress addr(const char* text) { return *lvsctl::IpAddress::parse(text); }
 
 ipvs::Destination dest(const char* a, std::uint16_t port, std::int32_t weight = 1,
                        ipvs::Forwarding fwd = ipvs::Forwarding::DirectRouting) {

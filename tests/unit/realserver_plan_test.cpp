@@ -7,7 +7,7 @@
 namespace lvsctl::realserver {
 namespace {
 
-netlink::IpAddress ip(const char* s) { return *netlink::IpAddress::parse(s); }
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
 
 Observation fresh_kernel(const char* ignore = "0", const char* announce = "0") {
   Observation o;
@@ -62,7 +62,7 @@ TEST(RealserverPlanStart, FirstStartSavesStateThenSysctlsThenVips) {
 }
 
 TEST(RealserverPlanStart, SecondStartChangesNothing) {
-  const std::vector<netlink::IpAddress> vips = {ip("203.0.113.10"), ip("2001:db8::10")};
+  const std::vector<IpAddress> vips = {ip("203.0.113.10"), ip("2001:db8::10")};
   const auto first = plan_start(vips, std::nullopt, fresh_kernel());
   const auto second = plan_start(vips, first.state, after(fresh_kernel(), first.steps));
   EXPECT_TRUE(second.steps.empty()) << described(second.steps).front();
@@ -70,7 +70,7 @@ TEST(RealserverPlanStart, SecondStartChangesNothing) {
 }
 
 TEST(RealserverPlanStart, KeepsTheValuesSavedByTheFirstStart) {
-  const std::vector<netlink::IpAddress> vips = {ip("203.0.113.10")};
+  const std::vector<IpAddress> vips = {ip("203.0.113.10")};
   const auto first = plan_start(vips, std::nullopt, fresh_kernel("0", "0"));
   // Someone set arp_ignore back to 0 by hand: start fixes it but keeps the first saved values.
   auto drifted = after(fresh_kernel(), first.steps);

@@ -6,7 +6,7 @@
 namespace lvsctl::realserver {
 namespace {
 
-netlink::IpAddress ip(const char* s) { return *netlink::IpAddress::parse(s); }
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
 
 State sample() {
   State s;
@@ -41,7 +41,7 @@ TEST(RealserverStateFile, Lookups) {
   ASSERT_NE(s.held(ip("203.0.113.10")), nullptr);
   EXPECT_TRUE(s.held(ip("203.0.113.10"))->added);
   EXPECT_EQ(s.held(ip("203.0.113.11")), nullptr);
-  EXPECT_EQ(s.vip_addresses(), (std::vector<netlink::IpAddress>{ip("203.0.113.10"), ip("2001:db8::10")}));
+  EXPECT_EQ(s.vip_addresses(), (std::vector<IpAddress>{ip("203.0.113.10"), ip("2001:db8::10")}));
 }
 
 void expect_rejected(const std::string& text, const std::string& fragment) {

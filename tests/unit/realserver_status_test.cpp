@@ -8,7 +8,7 @@
 namespace lvsctl::realserver {
 namespace {
 
-netlink::IpAddress ip(const char* s) { return *netlink::IpAddress::parse(s); }
+IpAddress ip(const char* s) { return *IpAddress::parse(s); }
 
 Observation kernel(const char* ignore, const char* announce,
                    std::vector<const char*> vips_on_lo = {}) {
@@ -25,7 +25,7 @@ Observation kernel(const char* ignore, const char* announce,
   return o;
 }
 
-const std::vector<netlink::IpAddress> kVips = {ip("203.0.113.10"), ip("2001:db8::10")};
+const std::vector<IpAddress> kVips = {ip("203.0.113.10"), ip("2001:db8::10")};
 
 TEST(RealserverStatus, AllInPlaceIsRunning) {
   const auto r = evaluate_status(kVips, true, kernel("1", "2", {"203.0.113.10", "2001:db8::10"}));

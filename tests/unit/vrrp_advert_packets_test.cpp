@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "director/vrrp/advert_packets.hpp"
+#include "director/vrrp/multicast_group.hpp"
 
 namespace lvsctl::director::vrrp {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "director/vrrp/advert.hpp"
 #include "director/vrrp/checksum.hpp"
+#include "director/vrrp/multicast_group.hpp"
 #include "tests/unit/vrrp_pcap.hpp"
 
 namespace lvsctl::director::vrrp {
@@ -73,8 +74,9 @@ void check_golden(const std::string& name, int expected_count) {
     ASSERT_TRUE(r.ok()) << r.rejection().text();
     const Advert& a = r.value();
     const TcpdumpLine& t = lines[i];
-    EXPECT_EQ(a.source.to_string(), t.source);
-    EXPECT_EQ(a.destination.to_string(), t.destination);
+    ASSERT_TRUE(a.source && a.destination);
+    EXPECT_EQ(a.source->to_string(), t.source);
+    EXPECT_EQ(a.destination->to_string(), t.destination);
     EXPECT_EQ(a.version, t.version);
     EXPECT_EQ(a.vrid, t.vrid);
     EXPECT_EQ(a.priority, t.priority);

@@ -5,6 +5,7 @@
 
 #include "director/vrrp/advert_text.hpp"
 #include "director/vrrp/master_conflict.hpp"
+#include "director/vrrp/multicast_group.hpp"
 
 namespace lvsctl::director::vrrp {
 namespace {

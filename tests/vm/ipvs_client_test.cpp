@@ -22,7 +22,7 @@ namespace ipvs = lvsctl::director::ipvs;
 
 namespace {
 
-ipvs::Address addr(const char* t) { return *ipvs::Address::parse(t); }
+lvsctl::IpAddress addr(const char* t) { return *lvsctl::IpAddress::parse(t); }
 
 ipvs::Destination dest(const char* a, std::uint16_t port, std::int32_t weight, ipvs::Forwarding fwd) {
   ipvs::Destination d;
