@@ -15,8 +15,8 @@ namespace {
 
 // VRRP's primary address (source of adverts and the tie-breaker between equal priorities): the
 // interface's first IPv4 address, or with IPv6 VIPs its link-local address (RFC 5798 5.1.2.1).
-Result<vrrp::IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
-                                        const std::vector<config::VirtualAddress>& vips) {
+Result<IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
+                                  const std::vector<config::VirtualAddress>& vips) {
   auto addrs = netlink::list_addresses(rtnl, ifindex);
   if (!addrs) return addrs.error();
   const bool v6 = !vips.empty() && !vips.front().prefix.address.is_v4();
@@ -25,7 +25,7 @@ Result<vrrp::IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
       if (a.address.is_v4()) continue;
       const auto& b = a.address.bytes();
       if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) {
-        return vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(b.data(), 16));
+        return *IpAddress::from_bytes(std::span<const std::uint8_t>(b.data(), 16));
       }
     }
     return Error{"no IPv6 link-local address on the interface to send VRRP adverts from",
@@ -33,34 +33,18 @@ Result<vrrp::IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
   }
   for (const auto& a : *addrs) {
     if (!a.address.is_v4()) continue;
-    const bool is_vip = std::any_of(vips.begin(), vips.end(), [&](const auto& v) {
-      return to_vrrp(v.prefix.address).to_string() == a.address.to_string();
-    });
+    const bool is_vip = std::any_of(vips.begin(), vips.end(),
+                                    [&](const auto& v) { return v.prefix.address == a.address; });
     if (is_vip) continue;
-    return vrrp::IpAddress::from_octets(a.address.bytes());
+    return a.address;
   }
   return Error{"no IPv4 address on the interface to send VRRP adverts from", EADDRNOTAVAIL};
-}
-
-// A master's adverts go out on a grid whose step is 5% of the interval (1 to 10 ms): each one at
-// most a step late, never early (the machine then finds it due), and as the machine counts each
-// deadline from the one before, the period stays the interval. The adverts of all instances
-// with one interval so fall due together: one loop wake-up sends them, and their peers read them
-// in one burst.
-vrrp::TimePoint advert_slot(vrrp::TimePoint due, vrrp::Micros interval) {
-  using std::chrono::microseconds;
-  const auto step = std::clamp<microseconds>(interval / 20, microseconds(1000), microseconds(10000));
-  const auto since = std::chrono::duration_cast<microseconds>(due.time_since_epoch());
-  const auto slots = (since + step - microseconds(1)) / step;
-  return vrrp::TimePoint(std::chrono::duration_cast<vrrp::TimePoint::duration>(slots * step));
 }
 
 netlink::InterfaceAddress vip_address(const config::VirtualAddress& vip, int ifindex) {
   netlink::InterfaceAddress a;
   a.ifindex = ifindex;
-  auto n = vip.prefix.address.is_v4() ? 4u : 16u;
-  a.address = *netlink::IpAddress::from_bytes(
-      std::span<const std::uint8_t>(vip.prefix.address.bytes().data(), n));
+  a.address = vip.prefix.address;
   a.prefix_len = static_cast<std::uint8_t>(vip.prefix.length);
   a.label = vip.label;
   return a;
@@ -75,9 +59,9 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   const std::string& ifname = instance.interface;
   auto ifindex = netlink::interface_index(ifname);
   if (!ifindex) return Error{"vrrp_instance " + instance.name + ": " + ifindex.error().message};
-  vrrp::IpAddress primary;
+  IpAddress primary;
   if (instance.unicast_src_ip) {
-    primary = to_vrrp(*instance.unicast_src_ip);
+    primary = *instance.unicast_src_ip;
   } else {
     auto found = primary_address(rtnl, *ifindex, instance.virtual_ipaddress);
     if (!found) {
@@ -86,8 +70,8 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
     }
     primary = *found;
   }
-  std::vector<vrrp::IpAddress> peers;
-  for (const auto& p : instance.unicast_peers) peers.push_back(to_vrrp(p.address));
+  std::vector<IpAddress> peers;
+  for (const auto& p : instance.unicast_peers) peers.push_back(p.address);
   auto wire = VrrpWire::join(loop, ifname, primary, peers);
   if (!wire) return Error{"vrrp_instance " + instance.name + ": " + wire.error().message};
   auto machine_config = vrrp_instance_config(config, instance, primary);
@@ -173,7 +157,7 @@ void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
   if (decoded->source == machine_.config().primary_address) return;
   if (decoded.warning) {
     spdlog::warn("VRRP_Instance({}) advert from {}: {}", instance_.name,
-                 decoded->source.to_string(), decoded.warning->text());
+                 decoded->source ? decoded->source->to_string() : "", decoded.warning->text());
   }
   ++counters_.adverts_received;
   dispatch(machine_.on_advert(decoded.value(), loop_.now()));
@@ -215,12 +199,7 @@ void VrrpRunner::perform(const vrrp::Step& step) {
 
 void VrrpRunner::send_advert(std::uint8_t priority) {
   const auto& packets = adverts_.packets(priority);
-  for (std::size_t i = 0; i < packets.size(); ++i) {
-    if (auto st = wire_->send(packets[i], destinations_[i]); !st) {
-      spdlog::error("VRRP_Instance({}) {}", instance_.name, st.error().message);
-      return;
-    }
-  }
+  for (std::size_t i = 0; i < packets.size(); ++i) wire_->send(packets[i], destinations_[i], instance_.name);
   ++counters_.adverts_sent;
 }
 
@@ -230,8 +209,7 @@ void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {
     timer_ = 0;
     return;
   }
-  vrrp::TimePoint at = *wake_at;
-  if (machine_.state() == vrrp::State::master) at = advert_slot(at, machine_.master_adver_interval());
+  const vrrp::TimePoint at = *wake_at;
   // A timer that fires earlier stays: on_timer() then finds nothing due and re-arms for the
   // machine's new deadline. A backup that hears its master every interval so moves its timer
   // once per Master_Down_Interval, not once per advert.

@@ -91,7 +91,7 @@ class VrrpRunner {
   config::VrrpInstance instance_;
   vrrp::StateMachine machine_;
   std::shared_ptr<VrrpWire> wire_;
-  std::vector<vrrp::IpAddress> destinations_;  // of wire_, in the order of adverts_ packets
+  std::vector<IpAddress> destinations_;  // of wire_, in the order of adverts_ packets
   vrrp::AdvertPackets adverts_;
   int ifindex_ = 0;
   ScriptRunner run_script_;

@@ -5,22 +5,25 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "director/vrrp/multicast_group.hpp"
+
 namespace lvsctl::director {
 namespace {
 
-sockaddr_in to_sockaddr(const vrrp::IpAddress& a) {
+sockaddr_in to_sockaddr(const IpAddress& a) {
   sockaddr_in sin{};
   sin.sin_family = AF_INET;
   std::memcpy(&sin.sin_addr, a.bytes().data(), 4);
   return sin;
 }
 
-sockaddr_in6 to_sockaddr6(const vrrp::IpAddress& a, int ifindex) {
+sockaddr_in6 to_sockaddr6(const IpAddress& a, int ifindex) {
   sockaddr_in6 sin{};
   sin.sin6_family = AF_INET6;
   std::memcpy(&sin.sin6_addr, a.bytes().data(), 16);
@@ -31,8 +34,8 @@ sockaddr_in6 to_sockaddr6(const vrrp::IpAddress& a, int ifindex) {
 }  // namespace
 
 Result<VrrpSocket> VrrpSocket::open_v6(const std::string& ifname, int ifindex,
-                                       const vrrp::IpAddress& source,
-                                       const std::vector<vrrp::IpAddress>& peers) {
+                                       const IpAddress& source,
+                                       const std::vector<IpAddress>& peers) {
   Fd fd(::socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, vrrp::kIpProtocolVrrp));
   if (!fd) return Error::from_errno("cannot open a raw IPv6 VRRP socket (needs CAP_NET_RAW)");
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
@@ -78,8 +81,8 @@ Result<VrrpSocket> VrrpSocket::open_v6(const std::string& ifname, int ifindex,
   return VrrpSocket(std::move(fd), source, peers, ifindex);
 }
 
-Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const vrrp::IpAddress& source,
-                                    const std::vector<vrrp::IpAddress>& peers) {
+Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const IpAddress& source,
+                                    const std::vector<IpAddress>& peers) {
   const unsigned ifindex = ::if_nametoindex(ifname.c_str());
   if (ifindex == 0) return Error::from_errno("interface " + ifname);
   if (source.is_v6()) return open_v6(ifname, static_cast<int>(ifindex), source, peers);
@@ -111,24 +114,50 @@ Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const vrrp::IpAdd
   return VrrpSocket(std::move(fd), source, peers, static_cast<int>(ifindex));
 }
 
-std::vector<vrrp::IpAddress> VrrpSocket::destinations() const {
+std::vector<IpAddress> VrrpSocket::destinations() const {
   if (!peers_.empty()) return peers_;
   return {source_.is_v6() ? vrrp::vrrp_group_v6() : vrrp::vrrp_group_v4()};
 }
 
-Status VrrpSocket::send(std::span<const std::uint8_t> packet, const vrrp::IpAddress& destination) {
-  ssize_t sent = 0;
-  if (source_.is_v6()) {
-    const sockaddr_in6 to = to_sockaddr6(destination, ifindex_);
-    sent = ::sendto(fd_.get(), packet.data(), packet.size(), 0,
-                    reinterpret_cast<const sockaddr*>(&to), sizeof to);
-  } else {
-    const sockaddr_in to = to_sockaddr(destination);
-    sent = ::sendto(fd_.get(), packet.data(), packet.size(), 0,
-                    reinterpret_cast<const sockaddr*>(&to), sizeof to);
+void VrrpSocket::send(std::span<const Outgoing> packets,
+                      const std::function<void(std::size_t index, const Error&)>& refused) {
+  constexpr std::size_t kPerCall = 64;
+  union Address {
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+  };
+  std::array<Address, kPerCall> to{};
+  std::array<iovec, kPerCall> iov{};
+  std::array<mmsghdr, kPerCall> msgs{};
+  std::size_t next = 0;
+  while (next < packets.size()) {
+    const std::size_t n = std::min(kPerCall, packets.size() - next);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& out = packets[next + i];
+      iov[i] = {const_cast<std::uint8_t*>(out.packet.data()), out.packet.size()};
+      msgs[i] = {};
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &to[i];
+      if (source_.is_v6()) {
+        to[i].v6 = to_sockaddr6(out.destination, ifindex_);
+        msgs[i].msg_hdr.msg_namelen = sizeof to[i].v6;
+      } else {
+        to[i].v4 = to_sockaddr(out.destination);
+        msgs[i].msg_hdr.msg_namelen = sizeof to[i].v4;
+      }
+    }
+    const int sent = ::sendmmsg(fd_.get(), msgs.data(), static_cast<unsigned>(n), 0);
+    if (sent > 0) {
+      next += static_cast<std::size_t>(sent);
+      continue;
+    }
+    // The first of these was refused (a later one's error would be reported by the next call).
+    if (errno == EINTR) continue;
+    refused(next, Error::from_errno("cannot send VRRP advert to " +
+                                    packets[next].destination.to_string()));
+    ++next;
   }
-  if (sent < 0) return Error::from_errno("cannot send VRRP advert to " + destination.to_string());
-  return {};
 }
 
 Status VrrpSocket::accept_only_vrids(std::span<const std::uint8_t> vrids) {
@@ -182,7 +211,7 @@ void VrrpSocket::receive(Batch& batch) {
     context = {};
     if (!v6) continue;
     msghdr& m = msgs[i].msg_hdr;
-    context.source = vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(
+    context.source = IpAddress::from_bytes(std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>(&from[i].sin6_addr), 16));
     context.checksum_checked = true;  // IPV6_CHECKSUM: the kernel dropped bad ones
     for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c)) {
@@ -194,7 +223,7 @@ void VrrpSocket::receive(Batch& batch) {
       } else if (c->cmsg_type == IPV6_PKTINFO) {
         in6_pktinfo info{};
         std::memcpy(&info, CMSG_DATA(c), sizeof info);
-        context.destination = vrrp::IpAddress::from_octets(std::span<const std::uint8_t>(
+        context.destination = IpAddress::from_bytes(std::span<const std::uint8_t>(
             reinterpret_cast<const std::uint8_t*>(&info.ipi6_addr), 16));
       }
     }

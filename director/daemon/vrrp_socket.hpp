@@ -8,6 +8,7 @@
 // bytes.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,12 +22,12 @@ namespace lvsctl::director {
 class VrrpSocket {
  public:
   // `peers` empty: multicast on `ifname`; else unicast to each peer from `source`.
-  static Result<VrrpSocket> open(const std::string& ifname, const vrrp::IpAddress& source,
-                                 const std::vector<vrrp::IpAddress>& peers);
+  static Result<VrrpSocket> open(const std::string& ifname, const IpAddress& source,
+                                 const std::vector<IpAddress>& peers);
 
   // Packets read by one receive() call.
   struct Batch {
-    static constexpr std::size_t kPackets = 16;
+    static constexpr std::size_t kPackets = 64;
     static constexpr std::size_t kBytes = 2048;
     std::array<std::array<std::uint8_t, kBytes>, kPackets> data;
     std::array<std::size_t, kPackets> length{};
@@ -38,15 +39,21 @@ class VrrpSocket {
   int fd() const { return fd_.get(); }
   bool is_v6() const { return source_.is_v6(); }
   // Where adverts go: the multicast group of the family, or the unicast peers.
-  std::vector<vrrp::IpAddress> destinations() const;
+  std::vector<IpAddress> destinations() const;
 
   // Lets only adverts of these VRIDs reach this socket (a socket filter in the kernel; none: no
   // packet at all), so adverts of other routers cost nothing in user space.
   Status accept_only_vrids(std::span<const std::uint8_t> vrids);
 
-  // Sends one encoded packet (VrrpSocket::destinations() order: encode_ip_packet for IPv4,
-  // encode for IPv6) to `destination`.
-  Status send(std::span<const std::uint8_t> packet, const vrrp::IpAddress& destination);
+  // One encoded packet (encode_ip_packet for IPv4, encode for IPv6) and where it goes.
+  struct Outgoing {
+    std::span<const std::uint8_t> packet;
+    IpAddress destination;
+  };
+  // Sends them all, in order, with as few sendmmsg calls as the kernel allows; a packet the kernel
+  // refuses is reported to `refused` with its index and reason, and the others still go.
+  void send(std::span<const Outgoing> packets,
+            const std::function<void(std::size_t index, const Error&)>& refused);
 
   // Reads the packets waiting, up to Batch::kPackets: IPv4, whole packets, header included;
   // IPv6, bare VRRP messages with their envelope (source, destination, hop limit) in context.
@@ -54,14 +61,13 @@ class VrrpSocket {
   void receive(Batch& batch);
 
  private:
-  static Result<VrrpSocket> open_v6(const std::string& ifname, int ifindex,
-                                    const vrrp::IpAddress& source,
-                                    const std::vector<vrrp::IpAddress>& peers);
-  VrrpSocket(Fd fd, vrrp::IpAddress source, std::vector<vrrp::IpAddress> peers, int ifindex)
+  static Result<VrrpSocket> open_v6(const std::string& ifname, int ifindex, const IpAddress& source,
+                                    const std::vector<IpAddress>& peers);
+  VrrpSocket(Fd fd, IpAddress source, std::vector<IpAddress> peers, int ifindex)
       : fd_(std::move(fd)), source_(source), peers_(std::move(peers)), ifindex_(ifindex) {}
   Fd fd_;
-  vrrp::IpAddress source_;
-  std::vector<vrrp::IpAddress> peers_;
+  IpAddress source_;
+  std::vector<IpAddress> peers_;
   int ifindex_ = 0;
 };
 

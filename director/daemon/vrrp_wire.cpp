@@ -14,8 +14,8 @@ std::map<std::string, std::weak_ptr<VrrpWire>>& open_wires() {
   return wires;
 }
 
-std::string wire_key(const EventLoop& loop, const std::string& ifname,
-                     const vrrp::IpAddress& source, const std::vector<vrrp::IpAddress>& peers) {
+std::string wire_key(const EventLoop& loop, const std::string& ifname, const IpAddress& source,
+                     const std::vector<IpAddress>& peers) {
   std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&loop)) + " " + ifname +
                     " " + source.to_string();
   for (const auto& p : peers) key += " " + p.to_string();
@@ -33,8 +33,8 @@ std::optional<std::uint8_t> vrid_of(std::span<const std::uint8_t> packet, bool b
 }  // namespace
 
 Result<std::shared_ptr<VrrpWire>> VrrpWire::join(EventLoop& loop, const std::string& ifname,
-                                                 const vrrp::IpAddress& source,
-                                                 const std::vector<vrrp::IpAddress>& peers) {
+                                                 const IpAddress& source,
+                                                 const std::vector<IpAddress>& peers) {
   std::string key = wire_key(loop, ifname, source, peers);
   auto& wires = open_wires();
   if (auto it = wires.find(key); it != wires.end()) {
@@ -44,6 +44,7 @@ Result<std::shared_ptr<VrrpWire>> VrrpWire::join(EventLoop& loop, const std::str
   if (!socket) return socket.error();
   std::shared_ptr<VrrpWire> wire(new VrrpWire(loop, key, std::move(*socket)));
   wire->update_filter();  // nothing subscribed yet: no packet at all
+  wire->flush_hook_ = loop.before_wait([w = wire.get()] { w->flush(); });
   if (auto st = loop.watch(wire->socket_.fd(), io::kReadable,
                            [w = wire.get()](std::uint32_t) { w->on_readable(); });
       !st) {
@@ -61,6 +62,8 @@ VrrpWire::VrrpWire(EventLoop& loop, std::string key, VrrpSocket socket)
       batch_(std::make_unique<VrrpSocket::Batch>()) {}
 
 VrrpWire::~VrrpWire() {
+  flush();  // a priority-0 advert queued by an instance that stopped leaves before the socket closes
+  loop_.cancel_before_wait(flush_hook_);
   loop_.cancel_timer(resume_);
   loop_.unwatch(socket_.fd());
   auto& wires = open_wires();
@@ -90,6 +93,26 @@ void VrrpWire::update_filter() {
     // Still correct without it (packets of other VRIDs are dropped here), only slower.
     spdlog::warn("VRRP socket {}: {}", key_, st.error().message);
   }
+}
+
+void VrrpWire::send(std::span<const std::uint8_t> packet, const IpAddress& destination,
+                    const std::string& sender) {
+  queued_.push_back(Queued{queued_bytes_.size(), packet.size(), destination, sender});
+  queued_bytes_.insert(queued_bytes_.end(), packet.begin(), packet.end());
+}
+
+void VrrpWire::flush() {
+  if (queued_.empty()) return;
+  std::vector<VrrpSocket::Outgoing> out;
+  out.reserve(queued_.size());
+  for (const auto& q : queued_) {
+    out.push_back({{queued_bytes_.data() + q.offset, q.size}, q.destination});
+  }
+  socket_.send(out, [this](std::size_t i, const Error& error) {
+    spdlog::error("VRRP_Instance({}) {}", queued_[i].sender, error.message);
+  });
+  queued_.clear();
+  queued_bytes_.clear();
 }
 
 void VrrpWire::on_readable() {

@@ -10,6 +10,9 @@
 // came meanwhile in one go, so a burst of N adverts costs a couple of wake-ups instead of up to N.
 // Adverts are so handled at most kBurstWindow late (a priority-0 advert too; Skew_Time is longer).
 //
+// Sending: adverts queued during one loop round (the masters whose timers fell due together)
+// leave in one sendmmsg before the loop waits again.
+//
 // Instances join() the wire of their key on the loop and subscribe their VRID; the socket closes
 // when the last instance lets go of the wire.
 #include <chrono>
@@ -34,8 +37,8 @@ class VrrpWire {
 
   // The wire for (ifname, source, peers) on `loop`: opened by the first caller, shared after.
   static Result<std::shared_ptr<VrrpWire>> join(EventLoop& loop, const std::string& ifname,
-                                                const vrrp::IpAddress& source,
-                                                const std::vector<vrrp::IpAddress>& peers);
+                                                const IpAddress& source,
+                                                const std::vector<IpAddress>& peers);
   ~VrrpWire();
   VrrpWire(const VrrpWire&) = delete;
   VrrpWire& operator=(const VrrpWire&) = delete;
@@ -45,10 +48,12 @@ class VrrpWire {
   void subscribe(std::uint8_t vrid, const void* owner, Receiver receiver);
   void unsubscribe(std::uint8_t vrid, const void* owner);
 
-  std::vector<vrrp::IpAddress> destinations() const { return socket_.destinations(); }
-  Status send(std::span<const std::uint8_t> packet, const vrrp::IpAddress& destination) {
-    return socket_.send(packet, destination);
-  }
+  std::vector<IpAddress> destinations() const { return socket_.destinations(); }
+  // Queues an encoded packet for `destination`: what is queued during one loop round leaves in
+  // one sendmmsg before the loop waits again (or when the wire closes). `sender` names the
+  // instance in the log line of a packet the kernel refuses.
+  void send(std::span<const std::uint8_t> packet, const IpAddress& destination,
+            const std::string& sender);
 
  private:
   struct Subscriber {
@@ -59,6 +64,7 @@ class VrrpWire {
   void on_readable();
   std::size_t read_all();
   void update_filter();
+  void flush();
 
   EventLoop& loop_;
   std::string key_;
@@ -66,6 +72,15 @@ class VrrpWire {
   std::vector<std::vector<Subscriber>> by_vrid_;  // index: VRID
   std::unique_ptr<VrrpSocket::Batch> batch_;      // receive buffers
   TimerId resume_ = 0;                            // listening again after a burst window
+  struct Queued {
+    std::size_t offset;  // in queued_bytes_
+    std::size_t size;
+    IpAddress destination;
+    std::string sender;
+  };
+  std::vector<std::uint8_t> queued_bytes_;  // packets waiting for flush(), back to back
+  std::vector<Queued> queued_;
+  HookId flush_hook_ = 0;
 };
 
 }  // namespace lvsctl::director

@@ -30,6 +30,17 @@ void earliest(std::optional<TimePoint>& acc, const std::optional<TimePoint>& t) 
   if (t && (!acc || *t < *acc)) acc = t;
 }
 
+// When a master's next periodic advert is due: the first multiple of `interval` (on the clock's
+// own scale) at least half an interval after `now`. Every master with one interval so shares one
+// phase, whenever it took over: the director sends all their adverts in one burst and its peers
+// read them in one (instead of one wake-up per takeover moment). The advert after a takeover's
+// comes 0.5 to 1.5 intervals later, well inside the peers' Master_Down_Interval (3 intervals).
+TimePoint on_phase(TimePoint now, Micros interval) {
+  const auto since = std::chrono::duration_cast<Micros>((now + interval / 2).time_since_epoch());
+  const auto periods = (since + interval - Micros(1)) / interval;
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(periods * interval));
+}
+
 }  // namespace
 
 std::string_view to_string(State state) {
@@ -112,7 +123,7 @@ void StateMachine::become_master(Step& step, TimePoint now) {
   step.actions.push_back(act(Action::Kind::add_vips));
   if (config_.garp_master_repeat > 0) step.actions.push_back(garp(config_.garp_master_repeat));
   step.actions.push_back(notify(State::master));
-  deadline_ = now + master_adver_interval_;
+  deadline_ = on_phase(now, master_adver_interval_);
   garp_repeat_at_.reset();
   garp_refresh_at_.reset();
   if (config_.garp_master_delay.count() > 0 && config_.garp_master_repeat > 0) {
@@ -225,7 +236,7 @@ Step StateMachine::on_advert(const Advert& a, TimePoint now) {
                                                 a.source > config_.primary_address);
     if (a.priority == 0) {
       step.actions.push_back(advert(ours));
-      deadline_ = now + master_adver_interval_;
+      deadline_ = on_phase(now, master_adver_interval_);
     } else if (they_win) {
       if (config_.version == 3) master_adver_interval_ = Micros(a.interval_cs * 10'000LL);
       master_address_ = a.source;
@@ -251,9 +262,9 @@ Step StateMachine::on_timer(TimePoint now) {
     if (deadline_ && *deadline_ <= now) {
       step.actions.push_back(advert(effective_priority()));
       // From the last deadline, so a timer that fires late does not stretch the period; after a
-      // stall longer than an interval, from now (no burst of catch-up adverts).
+      // stall longer than an interval, back on the phase (no burst of catch-up adverts).
       const TimePoint next = *deadline_ + master_adver_interval_;
-      deadline_ = next > now ? next : now + master_adver_interval_;
+      deadline_ = next > now ? next : on_phase(now, master_adver_interval_);
     }
   } else if (state_ == State::backup && deadline_ && *deadline_ <= now) {
     if (in_sync_group_) {

@@ -18,7 +18,8 @@
 //    higher primary address: -> BACKUP. Lower: advertise at once to force the election
 //    (keepalived's default, ends a split brain in one round trip).
 //  - Becoming MASTER: advert first (so the old master drops the VIPs before our GARPs), add VIPs,
-//    GARP burst, notify; a second GARP burst after garp_master_delay.
+//    GARP burst, notify; a second GARP burst after garp_master_delay. The next adverts keep a
+//    phase shared by all masters of one interval (multiples of it), 0.5 to 1.5 intervals later.
 //  - Leaving MASTER for FAULT or at shutdown: priority-0 advert, remove VIPs.
 // In a sync group (set_sync_group(true)) an expired Master_Down timer only makes the instance
 // *want* MASTER; the SyncGroup coordinator decides when the whole group moves.

@@ -136,7 +136,7 @@ TEST(VrrpElection, UsersScenarioStartKillRestartSigterm) {
   EXPECT_EQ(*lan.vip_added_at, T0 + 3'609'375us);  // Master_Down of priority 100
 
   // kill -9 the master right after an advert: the backup takes over after its Master_Down.
-  lan.run_until(T0 + 10s + 609'375us);  // the master advertised at exactly this moment
+  lan.run_until(T0 + 10s);  // the master advertised at exactly this moment (its phase: whole seconds)
   const TimePoint killed = lan.now;
   lan.kill9(a);
   lan.run_until(killed + 10s);

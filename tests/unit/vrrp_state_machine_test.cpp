@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ostream>
 
+#include "director/vrrp/multicast_group.hpp"
 #include "director/vrrp/state_machine.hpp"
 
 namespace lvsctl::director::vrrp {
@@ -79,10 +80,14 @@ Action garps(unsigned n) {
   return a;
 }
 
-// Drives a machine to MASTER through the Master_Down timeout.
+// Drives a machine to MASTER through its start-up timeout, started so that it takes over exactly
+// at `now`. With `now` a whole number of intervals (T0 is), its periodic adverts then fall due
+// every interval from `now`.
 StateMachine master_at(InstanceConfig c, TimePoint& now) {
+  StateMachine probe(c);
+  const auto start_delay = probe.start(now).wake_at.value() - now;
   StateMachine m(std::move(c));
-  now = m.start(now).wake_at.value();
+  m.start(now - start_delay);
   m.on_timer(now);
   EXPECT_EQ(m.state(), State::master);
   return m;
@@ -117,7 +122,9 @@ TEST(VrrpStateMachine, SilenceMakesMasterAdvertFirstThenVipsGarpNotify) {
   EXPECT_EQ(m.state(), State::master);
   EXPECT_EQ(s.actions, (std::vector<Action>{sent(100), Action{K::add_vips}, garps(5),
                                             notified(State::master)}));
-  EXPECT_EQ(s.wake_at, down + 1s);
+  // The next advert on the phase of all 1 s masters: the first whole second 0.5 s or more later.
+  EXPECT_EQ(down, T0 + 3'609'375us);
+  EXPECT_EQ(s.wake_at, T0 + 5s);
   EXPECT_EQ(m.master_address(), ip("203.0.113.104"));
 }
 
@@ -134,6 +141,18 @@ TEST(VrrpStateMachine, MasterAdvertisesEveryIntervalAndRepeatsGarpAfterDelay) {
   EXPECT_EQ(m.on_timer(became + 6s).actions, std::vector<Action>{sent(100)});
 }
 
+TEST(VrrpStateMachine, MastersOfOneIntervalShareOnePhaseWhenEverTheyTookOver) {
+  // Two instances take over 0.31 s and 0.77 s into a second: both advertise next on the same
+  // whole second, 0.5 to 1.5 intervals after their takeover advert, then every second.
+  for (auto offset : {310ms, 770ms}) {
+    TimePoint t = T0 + offset;
+    StateMachine m = master_at(config(100), t);
+    const TimePoint expected = offset < 500ms ? T0 + 1s : T0 + 2s;
+    EXPECT_EQ(m.next_wakeup(), expected) << offset.count();
+    EXPECT_EQ(m.on_timer(expected).wake_at, expected + 1s);
+  }
+}
+
 TEST(VrrpStateMachine, LateAdvertTimerKeepsThePeriodAndAStallDoesNotBurst) {
   TimePoint t = T0;
   StateMachine m = master_at(config_v3(100), t);
@@ -143,10 +162,10 @@ TEST(VrrpStateMachine, LateAdvertTimerKeepsThePeriodAndAStallDoesNotBurst) {
   const Step late = m.on_timer(became + 103ms);
   EXPECT_EQ(late.actions, std::vector<Action>{sent(100)});
   EXPECT_EQ(late.wake_at, became + 200ms);
-  // Stalled for 3.5 intervals: one advert, then the next an interval from now.
+  // Stalled for 3.5 intervals: one advert, then the next back on the phase (no catch-up burst).
   const Step stalled = m.on_timer(became + 550ms);
   EXPECT_EQ(stalled.actions, std::vector<Action>{sent(100)});
-  EXPECT_EQ(stalled.wake_at, became + 650ms);
+  EXPECT_EQ(stalled.wake_at, became + 600ms);
 }
 
 TEST(VrrpStateMachine, GarpRefreshWhileMaster) {
@@ -218,7 +237,7 @@ TEST(VrrpStateMachine, V3BackupAdoptsTheMastersInterval) {
   // Once master it advertises at its own interval again.
   const Step took = m.on_timer(*s.wake_at);
   ASSERT_TRUE(took.notifies(State::master));
-  EXPECT_EQ(took.wake_at, *s.wake_at + 1s);
+  EXPECT_EQ(took.wake_at, T0 + 2s);  // took over at T0 + 1.38 s; next on the 1 s phase
 }
 
 TEST(VrrpStateMachine, V2IntervalIsConfiguredNotAdopted) {
@@ -309,7 +328,7 @@ TEST(VrrpStateMachine, MasterAnswersLowerPriorityAndPriorityZeroAtOnce) {
   EXPECT_EQ(m.on_advert(peer(50), t + 10ms).actions, std::vector<Action>{sent(100)});
   const Step s = m.on_advert(peer(0), t + 20ms);
   EXPECT_EQ(s.actions, std::vector<Action>{sent(100)});
-  EXPECT_EQ(s.wake_at, t + 20ms + 1s);  // advert timer reset
+  EXPECT_EQ(s.wake_at, t + 1s);  // advert timer reset, on the phase (at least 0.5 s later)
   EXPECT_EQ(m.state(), State::master);
 }
 
