@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "shared/process.hpp"
+
 namespace lvsctl::director::check {
 
 using Duration = std::chrono::microseconds;
@@ -65,6 +67,13 @@ struct CheckerConfig {
   std::string misc_path;  // run with /bin/sh -c, so it may carry arguments
   Duration misc_timeout = std::chrono::seconds(60);
   bool misc_dynamic = false;  // exit 2..255 = up with weight (code - 2)
+  // Who runs misc_path (the daemon resolves `user`, script_user, ... and vets the script once);
+  // nullopt: as the daemon runs.
+  std::optional<Credentials> misc_run_as;
+
+  // Refused before it ever ran (script security refused its MISC_CHECK script): never probed, it
+  // keeps its start-up state (up; down with alpha), as keepalived 2.2.7 drops such a checker.
+  bool disabled = false;
 
   bool operator==(const CheckerConfig&) const = default;
 };

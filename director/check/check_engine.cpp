@@ -18,24 +18,30 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::v
     if (!tls) return tls.error();
     engine->tls_ = std::move(tls).value();
   }
-  const ProbeContext context{loop, engine->tls_.get()};
   for (std::size_t s = 0; s < engine->servers_.size(); ++s) {
-    const RealServerConfig& rs = engine->servers_[s];
-    for (std::size_t c = 0; c < rs.checkers.size(); ++c) {
+    for (std::size_t c = 0; c < engine->servers_[s].checkers.size(); ++c) {
       auto slot = std::make_unique<Slot>();
       slot->server = s;
       slot->checker = c;
-      slot->probe = make_probe(context, rs, rs.checkers[c]);
+      slot->probe = engine->new_probe(*slot);
       engine->slots_.push_back(std::move(slot));
     }
   }
   return engine;
 }
 
+std::unique_ptr<Probe> CheckEngine::new_probe(const Slot& slot) const {
+  const RealServerConfig& rs = servers_[slot.server];
+  const CheckerConfig& checker = rs.checkers[slot.checker];
+  if (checker.disabled) return nullptr;
+  return make_probe(ProbeContext{loop_, tls_.get()}, rs, checker);
+}
+
 CheckEngine::CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition)
     : loop_(loop), servers_(std::move(servers)), on_transition_(std::move(on_transition)) {
   health_.reserve(servers_.size());
   for (const auto& rs : servers_) health_.emplace_back(rs);
+  carried_.assign(servers_.size(), false);
 }
 
 CheckEngine::~CheckEngine() { stop(); }
@@ -48,6 +54,7 @@ std::size_t CheckEngine::first_slot(std::size_t server) const {
 
 void CheckEngine::carry_over(std::size_t to, const CheckEngine& previous, std::size_t from) {
   health_.at(to) = previous.health_.at(from);
+  carried_.at(to) = true;
   const std::size_t mine = first_slot(to);
   const std::size_t theirs = previous.first_slot(from);
   for (std::size_t c = 0; c < servers_[to].checkers.size(); ++c) {
@@ -56,10 +63,17 @@ void CheckEngine::carry_over(std::size_t to, const CheckEngine& previous, std::s
   }
 }
 
+void CheckEngine::after_reload() {
+  for (std::size_t s = 0; s < servers_.size(); ++s) {
+    if (!carried_[s]) health_[s] = RealServerHealth(servers_[s], CheckerStart::Reload);
+  }
+}
+
 void CheckEngine::start(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   for (auto& slot_ptr : slots_) {
     Slot& slot = *slot_ptr;
+    if (!slot.probe) continue;  // disabled: never runs
     const Duration warmup = servers_[slot.server].checkers[slot.checker].warmup;
     Duration first{0};
     if (warmup.count() > 0) {
@@ -88,8 +102,7 @@ void CheckEngine::stop() {
       slot.timer = 0;
     }
     // A probe cancels its running attempt when destroyed: replace it with a fresh, idle one.
-    const RealServerConfig& rs = servers_[slot.server];
-    slot.probe = make_probe(ProbeContext{loop_, tls_.get()}, rs, rs.checkers[slot.checker]);
+    slot.probe = new_probe(slot);
   }
 }
 
@@ -102,7 +115,7 @@ void CheckEngine::on_result(Slot& slot, ProbeResult result) {
   const TimePoint now = loop_.now();
   RealServerHealth& health = health_[slot.server];
   const auto outcome = health.record(slot.checker, result, now);
-  const bool regular = health.checker(slot.checker).retries_pending() == 0;
+  const bool regular = !health.checker(slot.checker).retrying();
   slot.due = next_due(slot.due, now, outcome.next_delay, regular);
   arm(slot);
   if (outcome.transition && on_transition_) on_transition_(slot.server, *outcome.transition);

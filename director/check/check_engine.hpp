@@ -8,6 +8,7 @@
 // or delay_before_retry after a failure that is retried (keepalived's retry semantics); probes
 // start on a 5 ms grid so checks due together share one wake-up (check_schedule.hpp).
 // Every change of a real server's health or weight is passed to the TransitionHandler.
+// A disabled checker (CheckerConfig::disabled) has no probe and never runs.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,6 +39,11 @@ class CheckEngine {
   // its health, and its schedule: start() runs its checkers when they were due in `previous`
   // (at once for a probe that was running) instead of after a random warmup. Before start().
   void carry_over(std::size_t to, const CheckEngine& previous, std::size_t from);
+  // This engine replaces a running one (SIGHUP): servers that are not carried over start as
+  // keepalived starts checkers added by a reload, their first failure retried (their retry budget
+  // starts full, CheckerStart::Reload) where at daemon start it takes them down at once. Before
+  // start(); before or after carry_over().
+  void after_reload();
   // Schedules the first probe of every checker (random warmup from `seed`).
   void start(std::uint64_t seed = std::random_device{}());
   // Cancels all timers and running probes (scripts are killed); health stays as it was.
@@ -60,6 +66,7 @@ class CheckEngine {
   std::size_t first_slot(std::size_t server) const;  // slots_ are in server order
 
   CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition);
+  std::unique_ptr<Probe> new_probe(const Slot& slot) const;  // nullptr: the checker is disabled
   void arm(Slot& slot);
   void launch(Slot& slot);
   void on_result(Slot& slot, ProbeResult result);
@@ -67,6 +74,7 @@ class CheckEngine {
   EventLoop& loop_;
   std::vector<RealServerConfig> servers_;
   std::vector<RealServerHealth> health_;
+  std::vector<bool> carried_;  // per server: carry_over() gave it a previous engine's state
   TransitionHandler on_transition_;
   std::unique_ptr<TlsClientContext> tls_;
   std::vector<std::unique_ptr<Slot>> slots_;

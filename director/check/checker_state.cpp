@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace lvsctl::director::check {
 
 std::string format_seconds(Duration d) {
@@ -12,27 +14,71 @@ std::string format_seconds(Duration d) {
   return s + " s";
 }
 
+CheckerState::CheckerState(const CheckerConfig& config, CheckerStart start)
+    : kind_(config.kind),
+      retry_(config.retry),
+      delay_loop_(config.delay_loop),
+      delay_before_retry_(config.delay_before_retry),
+      up_(!config.alpha),
+      retry_it_(start == CheckerStart::Daemon ? config.retry : 0) {}
+
 CheckerState::Step CheckerState::record(const ProbeResult& result) {
-  Step step;
-  step.next_delay = delay_loop_;
-  if (result.success) {
-    retry_it_ = 0;
-    if (!up_) {
-      up_ = true;
-      step.became_up = true;
-    }
-  } else if (up_ && retry_it_ < retry_) {
-    ++retry_it_;  // absorb this failure and try again soon
-    step.next_delay = delay_before_retry_;
-  } else {
-    step.retries_used = retry_it_;
-    retry_it_ = 0;
-    if (up_) {
-      up_ = false;
-      step.became_up = false;
-    }
-  }
+  absorbed_ = false;
+  Step step = result.success ? success() : failure();
   has_run_ = true;
+  if (!absorbed_) reported_ = true;
+  retrying_ = step.retry;
+  return step;
+}
+
+CheckerState::Step CheckerState::next(Duration delay) {
+  Step step;
+  step.next_delay = delay;
+  step.retry = delay != delay_loop_;
+  return step;
+}
+
+CheckerState::Step CheckerState::success() {
+  retry_it_ = 0;
+  if (failed_) {  // HTTP: keepalived re-checks every url before it believes the server is back
+    failed_ = false;
+    return next(delay_loop_);
+  }
+  Step step = next(delay_loop_);
+  if (!up_) {
+    up_ = true;
+    step.became_up = true;
+  }
+  return step;
+}
+
+void CheckerState::go_down(Step& step, unsigned retries_used) {
+  step.retries_used = has_run_ ? retries_used : 0;  // none at start-up: the budget starts spent
+  if (up_) {
+    up_ = false;
+    step.became_up = false;
+  }
+}
+
+CheckerState::Step CheckerState::failure() {
+  const bool counts = up_ || !reported_;  // MISC and HTTP stop counting once declared down
+  if (kind_ == CheckerKind::HttpGet || kind_ == CheckerKind::SslGet) {
+    const bool declare_down = counts && ++retry_it_ > retry_;
+    if (declare_down) failed_ = true;
+    absorbed_ = counts && !declare_down;
+    Step step = next(failed_ ? std::max(delay_loop_, delay_before_retry_) : delay_before_retry_);
+    if (declare_down) go_down(step, retry_);
+    return step;
+  }
+  if (kind_ == CheckerKind::Misc && !counts) return next(delay_loop_);
+  if (retry_it_ < retry_) {  // absorb this failure and try again soon
+    ++retry_it_;
+    absorbed_ = true;
+    return next(delay_before_retry_);
+  }
+  Step step = next(delay_loop_);
+  go_down(step, retry_it_);
+  retry_it_ = 0;
   return step;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Maps the keepalived.conf model (director/config/model.hpp, defaults and inheritance already
 // resolved there) onto the engine's input. Pure.
-// Not carried over: MISC_CHECK `user` (scripts run as the daemon's user), bind_if, fwmark.
+// Not carried over: bind_if, fwmark. MISC_CHECK `user` is resolved by the daemon, which vets the
+// script and sets CheckerConfig::misc_run_as / disabled.
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -15,13 +15,17 @@ ProbeResult judge_misc_exit(const ExitStatus& status, bool misc_dynamic) {
 }
 
 MiscProbe::MiscProbe(EventLoop& loop, const CheckerConfig& checker)
-    : loop_(loop), command_(checker.misc_path), timeout_(checker.misc_timeout), dynamic_(checker.misc_dynamic) {}
+    : loop_(loop),
+      command_(checker.misc_path),
+      run_as_(checker.misc_run_as),
+      timeout_(checker.misc_timeout),
+      dynamic_(checker.misc_dynamic) {}
 
 void MiscProbe::start(Done done) {
   close();
   done_ = std::move(done);
   timed_out_ = false;
-  auto child = ChildProcess::spawn_shell(command_);
+  auto child = ChildProcess::spawn_shell(command_, run_as_);
   if (!child) {
     timer_ = loop_.after(Duration::zero(), [this, msg = child.error().message] {
       timer_ = 0;

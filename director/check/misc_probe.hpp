@@ -1,8 +1,8 @@
 #pragma once
 // MISC_CHECK: runs misc_path (through /bin/sh -c) as a child process, watched on the loop through
 // its pidfd. Exit 0: up; exit 1: down; with misc_dynamic, exit 2..255: up with weight code - 2
-// (without it, any non-zero exit is down). A script still running after misc_timeout is killed
-// with its whole process group and counts as down.
+// (without it, any non-zero exit is down). It runs as CheckerConfig::misc_run_as. A script
+// still running after misc_timeout is killed with its whole process group and counts as down.
 #include <optional>
 
 #include "director/check/probe.hpp"
@@ -26,6 +26,7 @@ class MiscProbe final : public Probe {
 
   EventLoop& loop_;
   std::string command_;
+  std::optional<Credentials> run_as_;
   Duration timeout_;
   bool dynamic_;
   std::optional<ChildProcess> child_;

@@ -6,11 +6,11 @@
 
 namespace lvsctl::director::check {
 
-RealServerHealth::RealServerHealth(const RealServerConfig& config)
+RealServerHealth::RealServerHealth(const RealServerConfig& config, CheckerStart start)
     : address_(config.address), configured_weight_(config.weight) {
   for (const auto& c : config.checkers) {
     kinds_.push_back(c.kind);
-    checkers_.emplace_back(c);
+    checkers_.emplace_back(c, start);
     dynamic_weight_.emplace_back();
   }
   healthy_ = all_up();

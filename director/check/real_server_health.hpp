@@ -34,7 +34,8 @@ struct HealthTransition {
 
 class RealServerHealth {
  public:
-  explicit RealServerHealth(const RealServerConfig& config);
+  // `start`: with the daemon, or added by a reload (CheckerState: the retry budget starts full).
+  explicit RealServerHealth(const RealServerConfig& config, CheckerStart start = CheckerStart::Daemon);
 
   struct Outcome {
     Duration next_delay{};  // when to run this checker again

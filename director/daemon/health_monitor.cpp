@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "director/daemon/script_security.hpp"
 
@@ -35,6 +36,7 @@ Result<std::unique_ptr<HealthMonitor>> HealthMonitor::start(EventLoop& loop,
                                                             const HealthMonitor* previous) {
   std::unique_ptr<HealthMonitor> monitor(
       new HealthMonitor(loop, config, std::move(on_change), std::move(run_script)));
+  monitor->vet_misc_scripts();
   auto engine = check::CheckEngine::create(
       loop, monitor->plan_.servers,
       [m = monitor.get()](std::size_t server, const check::HealthTransition& change) {
@@ -43,6 +45,7 @@ Result<std::unique_ptr<HealthMonitor>> HealthMonitor::start(EventLoop& loop,
   if (!engine) return engine.error();
   monitor->engine_ = std::move(*engine);
   if (previous && previous->engine_) {
+    monitor->engine_->after_reload();
     const auto continued = check::continued_servers(previous->keys_, previous->plan_,
                                                     monitor->keys_, monitor->plan_);
     std::size_t kept = 0;
@@ -85,17 +88,44 @@ HealthLookup HealthMonitor::lookup() const {
   return lookup;
 }
 
-void HealthMonitor::run(const std::optional<config::ScriptCommand>& script) {
-  if (!script || !run_script_) return;
+std::optional<Credentials> HealthMonitor::vetted(const config::ScriptCommand& script,
+                                                 const char* what) {
   const std::string key =
-      script->command + '\0' + script->user.value_or("") + '\0' + script->group.value_or("");
+      script.command + '\0' + script.user.value_or("") + '\0' + script.group.value_or("");
   auto it = vetted_.find(key);
   if (it == vetted_.end()) {
-    auto as = ScriptSecurity(config_.global).vet(*script, "notify script");
-    if (!as) spdlog::error("notify script '{}' disabled: {}", script->command, as.error().message);
+    auto as = ScriptSecurity(config_.global).vet(script, what);
+    if (!as) spdlog::error("{} '{}' disabled: {}", what, script.command, as.error().message);
     it = vetted_.emplace(key, as ? std::optional<Credentials>(*as) : std::nullopt).first;
   }
-  if (it->second) run_script_(script->command, {}, *it->second);
+  return it->second;
+}
+
+// keepalived runs MISC_CHECK scripts under the same rules as notify scripts and drops a checker
+// whose script is refused: it never runs and the real server keeps its start-up state.
+void HealthMonitor::vet_misc_scripts() {
+  for (std::size_t i = 0; i < plan_.servers.size(); ++i) {
+    const auto& origin = plan_.origins[i];
+    const auto& rs = config_.virtual_servers[origin.virtual_server].real_servers[origin.real_server];
+    for (std::size_t c = 0; c < rs.checkers.size(); ++c) {
+      const auto* misc = std::get_if<config::MiscCheck>(&rs.checkers[c].spec);
+      if (!misc) continue;
+      check::CheckerConfig& checker = plan_.servers[i].checkers[c];
+      checker.misc_run_as = vetted(misc->path, "MISC_CHECK script");
+      checker.disabled = !checker.misc_run_as;
+      // keepalived drops a MISC_CHECK without a usable user while parsing, before alpha marks
+      // checkers down, so it no longer counts; one refused as unsafe is dropped after that and
+      // leaves an alpha real server down.
+      if (checker.disabled && !ScriptSecurity(config_.global).identity(misc->path)) {
+        checker.alpha = false;
+      }
+    }
+  }
+}
+
+void HealthMonitor::run(const std::optional<config::ScriptCommand>& script) {
+  if (!script || !run_script_) return;
+  if (auto as = vetted(*script, "notify script")) run_script_(script->command, {}, *as);
 }
 
 // keepalived: a virtual server starts without quorum and gains it (quorum_up runs) when its

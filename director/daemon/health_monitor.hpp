@@ -3,7 +3,8 @@
 // real server of the config, logs each transition once with its reason, runs notify_up /
 // notify_down, keeps each virtual server's quorum (QuorumState, quorum_up / quorum_down scripts,
 // the sorry server through HealthLookup::quorum_up), and tells the daemon that the IPVS table
-// should follow (coalesced: many transitions in one loop round give one callback).
+// should follow (coalesced: many transitions in one loop round give one callback). MISC_CHECK
+// scripts run as script_user & co. (ScriptSecurity), vetted once per configuration load.
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,6 +55,10 @@ class HealthMonitor {
   void start_quorum(const HealthMonitor* previous);
   void update_quorum(std::size_t vs);
   void on_transition(std::size_t server, const check::HealthTransition& change);
+  // Who runs `script` (ScriptSecurity), vetted once per (command, user, group); nullopt: refused
+  // (logged once, naming it `what`).
+  std::optional<Credentials> vetted(const config::ScriptCommand& script, const char* what);
+  void vet_misc_scripts();  // sets misc_run_as / disabled in plan_ before the engine is built
   void run(const std::optional<config::ScriptCommand>& script);
 
   EventLoop& loop_;
@@ -67,7 +72,8 @@ class HealthMonitor {
   std::vector<check::QuorumState> quorum_;  // per virtual server
   std::unique_ptr<check::CheckEngine> engine_;
   TimerId pending_ = 0;
-  // notify/quorum scripts vetted once (command, user, group -> who runs it; nullopt: refused).
+  // notify/quorum/MISC_CHECK scripts vetted once (command, user, group -> who runs it; nullopt:
+  // refused).
   std::map<std::string, std::optional<Credentials>> vetted_;
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <utility>
 #include <fmt/format.h>
 
 namespace lvsctl::director {
@@ -26,6 +27,8 @@ std::optional<gid_t> group_named(const std::string& name) {
   if (gr == nullptr) return std::nullopt;
   return gr->gr_gid;
 }
+
+bool is_root(const Credentials& as) { return as.uid == 0 || as.gid == 0; }
 
 // lstat() of every part of `path` ("/a", "/a/b"); the first one that cannot be read ends it
 // with an error.
@@ -97,22 +100,35 @@ std::string script_program(const std::string& command) {
   return word;
 }
 
-ScriptSecurity::ScriptSecurity(const config::GlobalDefs& global)
-    : enforce_(global.enable_script_security),
+Accounts system_accounts() {
+  return Accounts{user_named, group_named, Credentials{::getuid(), ::getgid()}};
+}
+
+ScriptSecurity::ScriptSecurity(const config::GlobalDefs& global, Accounts accounts)
+    : accounts_(std::move(accounts)),
+      enforce_(global.enable_script_security),
       user_(global.script_user),
       group_(global.script_group) {}
 
 Result<Credentials> ScriptSecurity::identity(const config::ScriptCommand& script) const {
   const auto& user = script.user ? script.user : user_;
   const auto& group = script.user ? script.group : group_;
-  Credentials as{::getuid(), ::getgid()};
+  Credentials as = accounts_.self;
   if (user) {
-    auto found = user_named(*user);
+    auto found = accounts_.user(*user);
     if (!found) return Error{"user " + *user + " does not exist", ENOENT};
     as = *found;
-  } else if (auto fallback = user_named(kDefaultUser)) {
+  } else if (auto fallback = accounts_.user(kDefaultUser)) {
     as = *fallback;
-  } else {
+  } else if (enforce_) {
+    // keepalived 2.2.7 (get_default_script_user): with script security there is no fallback to
+    // the daemon's own user (root, in practice).
+    return Error{fmt::format("script_user is not set and user {} does not exist: "
+                             "enable_script_security does not run scripts as root by default "
+                             "(set script_user, or `user` for this script)",
+                             kDefaultUser),
+                 ENOENT};
+  } else if (is_root(as)) {
     static bool warned = false;
     if (!warned) {
       warned = true;
@@ -121,7 +137,7 @@ Result<Credentials> ScriptSecurity::identity(const config::ScriptCommand& script
     }
   }
   if (group) {
-    auto gid = group_named(*group);
+    auto gid = accounts_.group(*group);
     if (!gid) return Error{"group " + *group + " does not exist", ENOENT};
     as.gid = *gid;
   }
@@ -132,7 +148,7 @@ Result<Credentials> ScriptSecurity::vet(const config::ScriptCommand& script,
                                         const std::string& what) const {
   auto as = identity(script);
   if (!as) return as;
-  if (as->uid != 0 && as->gid != 0) return as;
+  if (!is_root(*as)) return as;
   const std::string program = script_program(script.command);
   std::optional<std::string> unsafe;
   if (program.empty()) {

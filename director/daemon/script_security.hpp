@@ -2,7 +2,11 @@
 // ScriptSecurity: who a configured script runs as, and whether it may run at all, decided as
 // keepalived 2.2.7 decides it (global_defs script_user / enable_script_security):
 //  - the user: the script's own `user [group]`, else global_defs `script_user [group]`, else the
-//    user keepalived_script when it exists, else root (with a warning, once per process);
+//    user keepalived_script when it exists, else the daemon's own user (root, with a warning,
+//    once per process) -- but with enable_script_security there is no such fallback: a script
+//    without its own user is refused when neither script_user nor keepalived_script exists
+//    (keepalived: "Unable to set default user keepalived_script for script"; it removes such a
+//    vrrp_script and MISC_CHECK and ignores such a notify script while parsing);
 //  - a script that runs as root (uid or gid 0) is unsafe when any part of its path (every
 //    directory from / and the file, as written and with symlinks resolved) is not owned by root
 //    or is writable by a non-root group or by everyone (directories with the sticky bit, such as
@@ -11,6 +15,7 @@
 // Scripts run as another user are not checked (that user can only do what it may do anyway).
 #include <sys/stat.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,17 +42,32 @@ std::optional<std::string> unsafe_reason(const PathEntry& entry);
 // when it has no '/'. Empty when there is none.
 std::string script_program(const std::string& command);
 
+// How user and group names resolve, and who the daemon runs as: the system's (getpwnam,
+// getgrnam, getuid) unless a test passes its own.
+struct Accounts {
+  std::function<std::optional<Credentials>(const std::string& name)> user;
+  std::function<std::optional<gid_t>(const std::string& name)> group;
+  Credentials self;
+};
+Accounts system_accounts();
+
 class ScriptSecurity {
  public:
-  explicit ScriptSecurity(const config::GlobalDefs& global);
+  explicit ScriptSecurity(const config::GlobalDefs& global, Accounts accounts = system_accounts());
 
-  // Who `script` runs as; an error saying why when it must not run (its user or group does not
-  // exist, or it is unsafe and enable_script_security is set). `what` names it in log lines.
+  // Who `script` runs as; an error saying why when it must not run. `what` names it in log lines.
+  // Errors: ENOENT when no user can be chosen (identity()), EPERM when it would run as root
+  // from an unsafe path and enable_script_security is set.
   Result<Credentials> vet(const config::ScriptCommand& script, const std::string& what) const;
 
- private:
+  // Only the user part of vet(): who `script` runs as, or ENOENT when its user or group does not
+  // exist, or it has no user of its own and enable_script_security leaves it none (see above).
+  // keepalived decides this while parsing, before alpha marks checkers down, so a MISC_CHECK
+  // refused here is dropped as if it were not configured (one refused by vet() later is not).
   Result<Credentials> identity(const config::ScriptCommand& script) const;
 
+ private:
+  Accounts accounts_;
   bool enforce_ = false;
   std::optional<std::string> user_;
   std::optional<std::string> group_;

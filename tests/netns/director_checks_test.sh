@@ -23,6 +23,11 @@ while True:
 PY
 lab_spawn r1 python3 "$LAB_TMP/listen.py"
 lab_spawn r2 python3 "$LAB_TMP/listen.py"; r2=$LAB_LAST_PID
+# Listening before the daemon starts: as in keepalived, a checker's first failure at start takes
+# its server down at once (no retries), which would cross quorum before the test looks.
+for ns in r1 r2; do
+  lab_wait 5 "lab_exec $ns ss -Htln 'sport = :10010' | grep -q LISTEN" || lab_fail "no listener in $ns"
+done
 
 cat >"$LAB_TMP/checks.conf" <<'CONF'
 virtual_server 203.0.113.100 10010 {

@@ -4,9 +4,13 @@
 #  - script_user nobody: the track script and notify_master write `id -u`/`id -g`: 65534 65534
 #    from lvsctl and from keepalived;
 #  - no script_user and no user keepalived_script: scripts run as root, with a warning;
-#  - enable_script_security: a world-writable script that would run as root is refused with a
-#    clear log line and never runs (keepalived refuses it too); the instance still becomes MASTER
-#    (a refused track_script no longer counts, as in keepalived).
+#  - enable_script_security: a world-writable script run as root (`user root` given explicitly)
+#    is refused with a clear log line and never runs (keepalived refuses it too); the instance
+#    still becomes MASTER (a refused track_script no longer counts, as in keepalived);
+#  - enable_script_security, no script_user, no user keepalived_script: a script without its own
+#    `user` is refused however safe its path (keepalived: "Unable to set default user
+#    keepalived_script for script"; the vrrp_script is removed, the notify script ignored); both
+#    still become MASTER and neither runs either script. Skipped when keepalived_script exists.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -26,7 +30,9 @@ script track 0755
 script master 0755
 script bad 0777
 
-conf() {  # conf FILE GLOBAL_LINES TRACK_SCRIPT NOTIFY_SCRIPT
+conf() {  # conf FILE GLOBAL_LINES TRACK_SCRIPT NOTIFY_SCRIPT [USER]: USER runs both scripts
+  local track_user="" notify_user=""
+  if [ -n "${5:-}" ]; then track_user="user $5"; notify_user=" $5"; fi
   cat >"$1" <<CONF
 global_defs {
    vrrp_version 3
@@ -35,6 +41,7 @@ $2
 vrrp_script chk {
     script "$3"
     interval 1
+    $track_user
 }
 vrrp_instance VI_1 {
     state BACKUP
@@ -45,7 +52,7 @@ vrrp_instance VI_1 {
     track_script {
         chk
     }
-    notify_master "$4"
+    notify_master "$4"$notify_user
     virtual_ipaddress {
         $VIP
     }
@@ -84,7 +91,7 @@ for impl in lvsctl keepalived; do
   expect_ids "$out/master.user" "$nobody_id" "$impl notify_master"
 
   lab_log "--- $impl: enable_script_security refuses a world-writable script run as root"
-  conf "$LAB_TMP/secure.conf" "   enable_script_security" "$LAB_TMP/bad.sh" "$LAB_TMP/bad.sh"
+  conf "$LAB_TMP/secure.conf" "   enable_script_security" "$LAB_TMP/bad.sh" "$LAB_TMP/bad.sh" root
   run "$impl" secure "$LAB_TMP/secure.conf"
   [ -e "$out/bad.secure" ] && lab_fail "$impl ran a world-writable script as root despite enable_script_security"
   rm -f "$out/bad.secure"
@@ -93,6 +100,34 @@ grep -q "VRRP_Script(chk) disabled: refused to run as root (enable_script_securi
   "$LAB_TMP/lvsctl-secure.log" || lab_fail "no clear log line for the refused track script: $(cat "$LAB_TMP/lvsctl-secure.log")"
 grep -q "notify script '$LAB_TMP/bad.sh' disabled: refused" "$LAB_TMP/lvsctl-secure.log" \
   || lab_fail "no clear log line for the refused notify script"
+grep -q "Unsafe permissions found for script '$LAB_TMP/bad.sh' - disabling" "$LAB_TMP/keepalived-secure.log" \
+  || lab_fail "keepalived did not refuse bad.sh as unsafe: $(cat "$LAB_TMP/keepalived-secure.log")"
+
+if getent passwd keepalived_script >/dev/null; then
+  lab_log "--- skipped: user keepalived_script exists, so enable_script_security has a default user"
+else
+  for impl in lvsctl keepalived; do
+    lab_log "--- $impl: enable_script_security, no script_user, no keepalived_script: no default user"
+    conf "$LAB_TMP/nodefault.conf" "   enable_script_security" "$LAB_TMP/track.sh" "$LAB_TMP/master.sh"
+    run "$impl" nodefault "$LAB_TMP/nodefault.conf"
+    [ -e "$out/track.nodefault" ] && lab_fail "$impl ran a track script without a user as $(cat "$out/track.nodefault")"
+    [ -e "$out/master.nodefault" ] && lab_fail "$impl ran notify_master without a user as $(cat "$out/master.nodefault")"
+  done
+  # keepalived 2.2.7 says why while parsing: the vrrp_script is removed, the notify script ignored.
+  ka_log="$LAB_TMP/keepalived-nodefault.log"
+  grep -q "Unable to set default user keepalived_script for script" "$ka_log" \
+    || lab_fail "keepalived did not refuse the default user: $(cat "$ka_log")"
+  grep -q "Unable to set default user for vrrp script chk - removing" "$ka_log" \
+    || lab_fail "keepalived did not remove vrrp_script chk: $(cat "$ka_log")"
+  grep -q "Failed to set default user for notify script $LAB_TMP/master.sh - ignoring" "$ka_log" \
+    || lab_fail "keepalived did not ignore notify_master: $(cat "$ka_log")"
+  lv_log="$LAB_TMP/lvsctl-nodefault.log"
+  why="script_user is not set and user keepalived_script does not exist: enable_script_security does not run scripts as root by default"
+  grep -qF "VRRP_Script(chk) disabled: $why" "$lv_log" \
+    || lab_fail "no clear log line for the refused track script: $(cat "$lv_log")"
+  grep -qF "notify script '$LAB_TMP/master.sh' disabled: $why" "$lv_log" \
+    || lab_fail "no clear log line for the refused notify script: $(cat "$lv_log")"
+fi
 
 if ! getent passwd keepalived_script >/dev/null; then
   lab_log "--- lvsctl: no script_user and no user keepalived_script: root, with a warning"

@@ -2,6 +2,8 @@
 // several checkers per real server, misc_dynamic weights, transition texts.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "director/check/checker_state.hpp"
 #include "director/check/real_server_health.hpp"
 #include "shared/clock.hpp"
@@ -23,42 +25,180 @@ CheckerConfig tcp(unsigned retry, Duration delay_loop = 1s, Duration before_retr
 const ProbeResult kOk = ProbeResult::up("connected");
 const ProbeResult kTimeout = ProbeResult::down("connect timeout after 10 s");
 
+CheckerConfig with_kind(CheckerKind kind, CheckerConfig c) {
+  c.kind = kind;
+  return c;
+}
+
+// A checker that has succeeded once: its retry budget is no longer spent from start-up.
+CheckerState warmed(const CheckerConfig& c) {
+  CheckerState s(c);
+  s.record(kOk);
+  return s;
+}
+
+// The delays (in ms) a checker asks for after each of `results` (true: success).
+std::vector<long> delays(CheckerState& s, const std::vector<bool>& results) {
+  std::vector<long> out;
+  for (bool ok : results) {
+    out.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
+                      s.record(ok ? kOk : kTimeout).next_delay)
+                      .count());
+  }
+  return out;
+}
+
 TEST(CheckerState, SuccessKeepsUpAndWaitsDelayLoop) {
   CheckerState s(tcp(3, 6s));
   EXPECT_TRUE(s.up());
   auto step = s.record(kOk);
   EXPECT_EQ(step.next_delay, 6s);
+  EXPECT_FALSE(step.retry);
   EXPECT_FALSE(step.became_up.has_value());
   EXPECT_TRUE(s.has_run());
 }
 
 TEST(CheckerState, RetriesThenDown) {
-  CheckerState s(tcp(3, 6s, 2s));
+  CheckerState s = warmed(tcp(3, 6s, 2s));
   for (unsigned i = 1; i <= 3; ++i) {
     auto step = s.record(kTimeout);
     EXPECT_EQ(step.next_delay, 2s) << "retry " << i;
+    EXPECT_TRUE(step.retry);
+    EXPECT_TRUE(s.retrying());
     EXPECT_FALSE(step.became_up.has_value());
     EXPECT_TRUE(s.up());
-    EXPECT_EQ(s.retries_pending(), i);
   }
   auto step = s.record(kTimeout);
   ASSERT_TRUE(step.became_up.has_value());
   EXPECT_FALSE(*step.became_up);
   EXPECT_EQ(step.retries_used, 3u);
   EXPECT_EQ(step.next_delay, 6s);
+  EXPECT_FALSE(s.retrying());
   EXPECT_FALSE(s.up());
-  // Down stays down without retrying.
-  step = s.record(kTimeout);
+}
+
+// keepalived check_data.c: "For non alpha mode, one failure is enough initially" (retry_it
+// starts at retry): a dead server at start-up goes down at its first probe, no retries.
+TEST(CheckerState, FirstFailureAtStartUpGoesDownAtOnce) {
+  for (auto kind : {CheckerKind::Tcp, CheckerKind::HttpGet, CheckerKind::SslGet, CheckerKind::Misc}) {
+    CheckerState s(with_kind(kind, tcp(3, 6s, 2s)));
+    auto step = s.record(kTimeout);
+    ASSERT_TRUE(step.became_up.has_value()) << to_string(kind);
+    EXPECT_FALSE(*step.became_up);
+    EXPECT_EQ(step.retries_used, 0u);
+    EXPECT_GE(step.next_delay, 6s) << to_string(kind);
+  }
+}
+
+// keepalived check_data.c sets retry_it = retry only when not reloading: a checker added by a
+// reload (SIGHUP) retries its first failure like any later one.
+TEST(CheckerState, AddedByReloadRetriesItsFirstFailure) {
+  for (auto kind : {CheckerKind::Tcp, CheckerKind::HttpGet, CheckerKind::SslGet, CheckerKind::Misc}) {
+    CheckerState s(with_kind(kind, tcp(2, 6s, 2s)), CheckerStart::Reload);
+    for (unsigned i = 1; i <= 2; ++i) {
+      auto step = s.record(kTimeout);
+      EXPECT_FALSE(step.became_up.has_value()) << to_string(kind) << " failure " << i;
+      EXPECT_EQ(step.next_delay, 2s) << to_string(kind) << " failure " << i;
+      EXPECT_TRUE(s.retrying());
+      EXPECT_TRUE(s.up());
+    }
+    auto step = s.record(kTimeout);
+    ASSERT_TRUE(step.became_up.has_value()) << to_string(kind);
+    EXPECT_FALSE(*step.became_up);
+    EXPECT_EQ(step.retries_used, 2u) << to_string(kind);
+    EXPECT_GE(step.next_delay, 6s) << to_string(kind);
+  }
+}
+
+TEST(CheckerState, AddedByReloadSucceedingFirstIsLikeAnyOther) {
+  CheckerState s(tcp(1, 5s, 1s), CheckerStart::Reload);
+  EXPECT_EQ(delays(s, {true, false, false, true}), (std::vector<long>{5000, 1000, 5000, 5000}));
+  EXPECT_TRUE(s.up());
+}
+
+TEST(CheckerState, AddedByReloadWithoutRetryGoesDownAtOnce) {
+  CheckerState s(tcp(0, 5s, 1s), CheckerStart::Reload);
+  auto step = s.record(kTimeout);
+  ASSERT_TRUE(step.became_up.has_value());
+  EXPECT_FALSE(*step.became_up);
+  EXPECT_EQ(step.retries_used, 0u);
+}
+
+// An alpha checker added by a reload starts down (check_new_rs_state) with its budget full;
+// keepalived marks a MISC/HTTP checker as having run only when it reports, so the absorbed
+// failures are retried before it is reported down; after that it waits delay_loop.
+TEST(CheckerState, AlphaMiscAddedByReloadRetriesBeforeReportingDown) {
+  CheckerState s(with_kind(CheckerKind::Misc, tcp(2, 5s, 1s, /*alpha=*/true)), CheckerStart::Reload);
+  EXPECT_FALSE(s.up());
+  EXPECT_EQ(delays(s, {false, false, false, false}), (std::vector<long>{1000, 1000, 5000, 5000}));
+  EXPECT_FALSE(s.up());
+  // At daemon start the budget is spent: reported down at the first failure.
+  CheckerState at_start(with_kind(CheckerKind::Misc, tcp(2, 5s, 1s, /*alpha=*/true)));
+  EXPECT_EQ(delays(at_start, {false, false}), (std::vector<long>{5000, 5000}));
+}
+
+TEST(CheckerState, AlphaTcpAddedByReloadRetriesThenCycles) {
+  CheckerState s(tcp(1, 5s, 1s, /*alpha=*/true), CheckerStart::Reload);
+  EXPECT_EQ(delays(s, {false, false, false, false}), (std::vector<long>{1000, 5000, 1000, 5000}));
+  EXPECT_FALSE(s.up());
+  auto step = s.record(kOk);
+  ASSERT_TRUE(step.became_up.has_value());
+  EXPECT_TRUE(*step.became_up);
+}
+
+// keepalived check_tcp.c tcp_epilog: retries are counted whether the checker is up or down, so
+// a dead server is probed retry + 1 times per cycle of retry x delay_before_retry + delay_loop.
+TEST(CheckerState, TcpDownKeepsRetrying) {
+  CheckerState s(tcp(2, 5s, 1s));
+  EXPECT_EQ(delays(s, {false, false, false, false, false, false, false}),
+            (std::vector<long>{5000, 1000, 1000, 5000, 1000, 1000, 5000}));
+  EXPECT_FALSE(s.up());
+  auto step = s.record(kOk);
+  ASSERT_TRUE(step.became_up.has_value());
+  EXPECT_TRUE(*step.became_up);
+  EXPECT_EQ(step.next_delay, 5s);
+}
+
+// keepalived check_misc.c: a down MISC_CHECK neither counts nor retries: delay_loop.
+TEST(CheckerState, MiscDownWaitsDelayLoop) {
+  CheckerState s(with_kind(CheckerKind::Misc, tcp(2, 5s, 1s)));
+  EXPECT_EQ(delays(s, {false, false, false, true, false, false, false, false}),
+            (std::vector<long>{5000, 5000, 5000, 5000, 1000, 1000, 5000, 5000}));
+  EXPECT_FALSE(s.up());
+}
+
+// keepalived check_http.c epilog: retried while up; once down, max(delay_loop,
+// delay_before_retry); the first success after that only clears the failure and the next one
+// (delay_loop later) brings the checker up.
+TEST(CheckerState, HttpDownWaitsAndNeedsTwoSuccesses) {
+  CheckerState s = warmed(with_kind(CheckerKind::HttpGet, tcp(1, 5s, 3s)));
+  EXPECT_EQ(delays(s, {false, false, false}), (std::vector<long>{3000, 5000, 5000}));
+  EXPECT_FALSE(s.up());
+  auto step = s.record(kOk);
   EXPECT_FALSE(step.became_up.has_value());
-  EXPECT_EQ(step.next_delay, 6s);
+  EXPECT_FALSE(s.up());
+  EXPECT_EQ(step.next_delay, 5s);
+  step = s.record(kOk);
+  ASSERT_TRUE(step.became_up.has_value());
+  EXPECT_TRUE(*step.became_up);
+
+  CheckerState slow = warmed(with_kind(CheckerKind::SslGet, tcp(1, 2s, 3s)));
+  EXPECT_EQ(delays(slow, {false, false, false}), (std::vector<long>{3000, 3000, 3000}));
+  // A failure after the clearing success (not yet up): delay_before_retry, no new failure mark,
+  // so the next success brings it straight up.
+  EXPECT_EQ(delays(slow, {true, false, false}), (std::vector<long>{2000, 3000, 3000}));
+  EXPECT_FALSE(slow.up());
+  auto up = slow.record(kOk);
+  ASSERT_TRUE(up.became_up.has_value());
+  EXPECT_TRUE(*up.became_up);
 }
 
 TEST(CheckerState, SuccessDuringRetriesResetsCount) {
-  CheckerState s(tcp(2));
+  CheckerState s = warmed(tcp(2));
   s.record(kTimeout);
-  EXPECT_EQ(s.retries_pending(), 1u);
+  EXPECT_TRUE(s.retrying());
   s.record(kOk);
-  EXPECT_EQ(s.retries_pending(), 0u);
+  EXPECT_FALSE(s.retrying());
   s.record(kTimeout);
   s.record(kTimeout);
   EXPECT_TRUE(s.up());  // two retries absorbed again from zero
@@ -67,7 +207,7 @@ TEST(CheckerState, SuccessDuringRetriesResetsCount) {
 }
 
 TEST(CheckerState, RetryZeroGoesDownAtFirstFailure) {
-  CheckerState s(tcp(0));
+  CheckerState s = warmed(tcp(0));
   auto step = s.record(kTimeout);
   ASSERT_TRUE(step.became_up.has_value());
   EXPECT_FALSE(*step.became_up);
@@ -84,7 +224,7 @@ TEST(CheckerState, DownComesBackUpOnFirstSuccess) {
 TEST(CheckerState, AlphaStartsDownAndNeedsOneSuccess) {
   CheckerState s(tcp(3, 1s, 2s, /*alpha=*/true));
   EXPECT_FALSE(s.up());
-  auto step = s.record(kTimeout);  // a down checker does not retry
+  auto step = s.record(kTimeout);  // the start-up budget is spent: no retry yet
   EXPECT_EQ(step.next_delay, 1s);
   EXPECT_FALSE(step.became_up.has_value());
   step = s.record(kOk);
@@ -104,6 +244,7 @@ TEST(RealServerHealth, DownMessageNamesServerReasonAndRetries) {
   ManualClock clock;
   RealServerHealth h(server({tcp(3)}));
   EXPECT_TRUE(h.healthy());
+  EXPECT_FALSE(h.record(0, kOk, clock.now()).transition.has_value());
   for (int i = 0; i < 3; ++i) {
     auto out = h.record(0, kTimeout, clock.now());
     EXPECT_FALSE(out.transition.has_value());
