@@ -31,6 +31,19 @@ sockaddr_in6 to_sockaddr6(const IpAddress& a, int ifindex) {
   return sin;
 }
 
+// Masters of one interval advertise in one burst (all instances of an interface, up to 255 per
+// peer), and a backup reads them in one go after its burst window: room for a few bursts in
+// each direction, beyond rmem_max/wmem_max where we may (CAP_NET_ADMIN).
+void make_room_for_bursts(int fd) {
+  const int bytes = 1 << 20;
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+  }
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof bytes) != 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+  }
+}
+
 }  // namespace
 
 Result<VrrpSocket> VrrpSocket::open_v6(const std::string& ifname, int ifindex,
@@ -78,6 +91,7 @@ Result<VrrpSocket> VrrpSocket::open_v6(const std::string& ifname, int ifindex,
       return Error::from_errno("cannot join ff02::12 on " + ifname);
     }
   }
+  make_room_for_bursts(fd.get());
   return VrrpSocket(std::move(fd), source, peers, ifindex);
 }
 
@@ -111,6 +125,7 @@ Result<VrrpSocket> VrrpSocket::open(const std::string& ifname, const IpAddress& 
     const int off = 0;
     ::setsockopt(fd.get(), IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof off);
   }
+  make_room_for_bursts(fd.get());
   return VrrpSocket(std::move(fd), source, peers, static_cast<int>(ifindex));
 }
 
