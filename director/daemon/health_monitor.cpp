@@ -90,8 +90,7 @@ HealthLookup HealthMonitor::lookup() const {
 
 std::optional<Credentials> HealthMonitor::vetted(const config::ScriptCommand& script,
                                                  const char* what) {
-  const std::string key =
-      script.command + '\0' + script.user.value_or("") + '\0' + script.group.value_or("");
+  const std::string key = vetting_key(script);
   auto it = vetted_.find(key);
   if (it == vetted_.end()) {
     auto as = ScriptSecurity(config_.global).vet(script, what);

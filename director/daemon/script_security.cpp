@@ -110,6 +110,10 @@ ScriptSecurity::ScriptSecurity(const config::GlobalDefs& global, Accounts accoun
       user_(global.script_user),
       group_(global.script_group) {}
 
+std::string vetting_key(const config::ScriptCommand& script) {
+  return script.command + '\0' + script.user.value_or("") + '\0' + script.group.value_or("");
+}
+
 Result<Credentials> ScriptSecurity::identity(const config::ScriptCommand& script) const {
   const auto& user = script.user ? script.user : user_;
   const auto& group = script.user ? script.group : group_;

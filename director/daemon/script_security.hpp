@@ -51,6 +51,10 @@ struct Accounts {
 };
 Accounts system_accounts();
 
+// What vetting a script depends on besides the global settings: its command and its own
+// user/group. One script vetted once per key; the same command with another user is another key.
+std::string vetting_key(const config::ScriptCommand& script);
+
 class ScriptSecurity {
  public:
   explicit ScriptSecurity(const config::GlobalDefs& global, Accounts accounts = system_accounts());

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "director/daemon/script_security.hpp"
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_mapping.hpp"
 #include "director/vrrp/gratuitous_sender.hpp"
@@ -264,7 +265,7 @@ void VrrpRunner::notify(vrrp::State state) {
 }
 
 void VrrpRunner::run(const config::ScriptCommand& script, const std::vector<std::string>& args) {
-  auto as = notify_as_.find(script.command);
+  auto as = notify_as_.find(vetting_key(script));
   if (run_script_ && as != notify_as_.end()) run_script_(script.command, args, as->second);
 }
 

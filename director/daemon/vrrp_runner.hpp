@@ -95,7 +95,7 @@ class VrrpRunner {
   vrrp::AdvertPackets adverts_;
   int ifindex_ = 0;
   ScriptRunner run_script_;
-  std::map<std::string, Credentials> notify_as_;  // vetted notify commands; others never run
+  std::map<std::string, Credentials> notify_as_;  // by vetting_key(); others never run
   TimerId timer_ = 0;
   vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;

@@ -118,14 +118,14 @@ InstanceScripts vetted_scripts(const config::Config& config, const config::VrrpI
   }
   const auto& n = instance.notify;
   for (const auto* script : {&n.master, &n.backup, &n.fault, &n.stop, &n.any}) {
-    if (!*script || out.notify.count((*script)->command)) continue;
+    if (!*script || out.notify.count(vetting_key(**script))) continue;
     auto as = security.vet(**script, "notify script");
     if (!as) {
       spdlog::error("VRRP_Instance({}) notify script '{}' disabled: {}", instance.name,
                     (*script)->command, as.error().message);
       continue;
     }
-    out.notify.emplace((*script)->command, *as);
+    out.notify.emplace(vetting_key(**script), *as);
   }
   return out;
 }

@@ -68,7 +68,7 @@ std::vector<config::VrrpScript> tracked_scripts(const config::Config& config,
 // The scripts of an instance that may run (ScriptSecurity), with whom they run as.
 struct InstanceScripts {
   std::vector<TrackedScriptRun> tracked;
-  std::map<std::string, Credentials> notify;  // by command
+  std::map<std::string, Credentials> notify;  // by vetting_key()
 };
 // Refused scripts are logged and left out, as keepalived disables them: a refused track_script
 // is also taken out of `machine_config` (it no longer counts), a refused notify script never runs.
