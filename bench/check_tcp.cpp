@@ -4,9 +4,13 @@
 // same namespace, so the kernel's work for the real servers' side of each handshake (SYN,
 // accept queue, RST) runs in this process's softirq context and is counted in its sys time.
 //
+// IPv4 TCP_CHECKs are SYN probes (director/check/syn_prober.hpp): the listeners' kernel answers
+// the SYN, our kernel resets the SYN-ACK, nothing is ever accepted; the sys time includes both.
+//
 // Runs in a fresh network namespace of its own (unshare; needs root): lo up, 203.0.113.1-5/32 on
-// lo, listeners on 2,000 ports per address. A forked child accepts and closes every connection
-// (its CPU is not counted). Nothing outside the namespace is touched.
+// lo, listeners on 2,000 ports per address. A forked child accepts and closes any connection
+// (its CPU is not counted; with SYN probes it has nothing to do). Nothing outside the namespace
+// is touched.
 //
 //   bench_check_tcp [--seconds S] [N ...]      default: 10 s, N = 2000 10000
 #include <arpa/inet.h>

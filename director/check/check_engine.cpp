@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "director/check/check_schedule.hpp"
+#include "director/check/syn_probe.hpp"
 
 namespace lvsctl::director::check {
 
@@ -18,6 +19,8 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::v
     if (!tls) return tls.error();
     engine->tls_ = std::move(tls).value();
   }
+  // IPv4 TCP_CHECKs as SYN probes; without CAP_NET_RAW they connect() (logged once).
+  engine->syn_ = open_syn_prober(loop, engine->servers_);
   for (std::size_t s = 0; s < engine->servers_.size(); ++s) {
     for (std::size_t c = 0; c < engine->servers_[s].checkers.size(); ++c) {
       auto slot = std::make_unique<Slot>();
@@ -34,7 +37,7 @@ std::unique_ptr<Probe> CheckEngine::new_probe(const Slot& slot) const {
   const RealServerConfig& rs = servers_[slot.server];
   const CheckerConfig& checker = rs.checkers[slot.checker];
   if (checker.disabled) return nullptr;
-  return make_probe(ProbeContext{loop_, tls_.get()}, rs, checker);
+  return make_probe(ProbeContext{loop_, tls_.get(), syn_.get()}, rs, checker);
 }
 
 CheckEngine::CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition)

@@ -1,7 +1,8 @@
 #pragma once
 // CheckEngine: runs every checker of every real server on one EventLoop and keeps each real
 // server's RealServerHealth. No thread or process per TCP/HTTP check; MISC_CHECK scripts are
-// child processes watched through pidfds.
+// child processes watched through pidfds. IPv4 TCP_CHECKs are SYN probes sharing one SynProber
+// (syn_prober.hpp); IPv6 ones, and all of them without CAP_NET_RAW, connect().
 // Scheduling: the first probe of each checker starts at a random point in [0, warmup]; after a
 // result the next one is due delay_loop after the previous one was DUE (so the period holds at
 // delay_loop however long a check takes; a late checker skips the rounds it missed),
@@ -18,6 +19,7 @@
 #include "director/check/check_config.hpp"
 #include "director/check/probe.hpp"
 #include "director/check/real_server_health.hpp"
+#include "director/check/syn_prober.hpp"
 #include "director/check/tls_client.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/result.hpp"
@@ -77,6 +79,7 @@ class CheckEngine {
   std::vector<bool> carried_;  // per server: carry_over() gave it a previous engine's state
   TransitionHandler on_transition_;
   std::unique_ptr<TlsClientContext> tls_;
+  std::unique_ptr<SynProber> syn_;  // IPv4 TCP_CHECKs' SYN probes; nullptr: they connect()
   std::vector<std::unique_ptr<Slot>> slots_;
   std::uint64_t completed_ = 0;
 };

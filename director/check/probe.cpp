@@ -2,6 +2,7 @@
 
 #include "director/check/http_probe.hpp"
 #include "director/check/misc_probe.hpp"
+#include "director/check/syn_probe.hpp"
 #include "director/check/tcp_connect.hpp"
 #include "director/check/tcp_probe.hpp"
 
@@ -10,8 +11,13 @@ namespace lvsctl::director::check {
 std::unique_ptr<Probe> make_probe(const ProbeContext& context, const RealServerConfig& server,
                                   const CheckerConfig& checker) {
   switch (checker.kind) {
-    case CheckerKind::Tcp:
-      return std::make_unique<TcpProbe>(context.loop, connect_target(server, checker), checker);
+    case CheckerKind::Tcp: {
+      const Endpoint target = connect_target(server, checker);
+      if (context.syn != nullptr && syn_probe_applies(target, checker)) {
+        return std::make_unique<SynProbe>(*context.syn, target, checker);
+      }
+      return std::make_unique<TcpProbe>(context.loop, target, checker);
+    }
     case CheckerKind::HttpGet:
       return std::make_unique<HttpProbe>(context.loop, connect_target(server, checker), checker, nullptr);
     case CheckerKind::SslGet:

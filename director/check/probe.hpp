@@ -13,6 +13,7 @@
 namespace lvsctl::director::check {
 
 class TlsClientContext;
+class SynProber;
 
 class Probe {
  public:
@@ -24,6 +25,7 @@ class Probe {
 struct ProbeContext {
   EventLoop& loop;
   TlsClientContext* tls = nullptr;  // required for SSL_GET
+  SynProber* syn = nullptr;         // when set, IPv4 TCP_CHECKs are SYN probes (syn_probe.hpp)
 };
 
 // The probe for `checker` of real server `server`.

@@ -4,6 +4,7 @@
 // HTTP server whose status/body come from files, `openssl s_server -www`, a MISC script. Each
 // checker must see the server up, then down (stopped / wrong status / wrong digest / TLS failure /
 // script exit 1), then up again; a server that accepts and never answers must not stall others.
+// IPv4 TCP_CHECKs are SYN probes (syn_prober.hpp): the listeners never see a connection.
 // Nothing outside the namespace is touched; it disappears with the process.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <thread>
@@ -182,23 +184,48 @@ TEST_F(CheckEngineNetns, TcpCheckUpDownUp) {
 }
 
 TEST_F(CheckEngineNetns, TcpCheckUsesConnectIpPortAndBindto) {
+  if (sh("command -v nft >/dev/null") != 0) GTEST_SKIP() << "nft is not installed";
   Fd listener = listen_on("203.0.113.10", 10010);
+  // This namespace's firewall lets only 203.0.113.14 reach the port: up means bindto was the source.
+  write_file(dir_ / "rules.nft", "table inet lvsctl_test {\n chain in {\n  type filter hook input priority 0;\n"
+                                 "  tcp dport 10010 ip saddr != 203.0.113.14 reject with tcp reset\n }\n}\n");
+  ASSERT_EQ(run({"nft", "-f", (dir_ / "rules.nft").string()}), 0);
   CheckerConfig c = fast(CheckerKind::Tcp);
   c.connect_ip = "203.0.113.10";  // the real server's own address has nothing listening
   c.connect_port = 10010;
   c.bindto = "203.0.113.14";
-  start_engine({rs("203.0.113.12", 7, {c})});
-  run_for(300ms);
-  sockaddr_in peer{};
-  socklen_t len = sizeof peer;
-  Fd conn{::accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC)};
-  ASSERT_TRUE(conn.valid());
-  char ip[INET_ADDRSTRLEN] = {};
-  ::inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip);
-  EXPECT_STREQ(ip, "203.0.113.14");
+  CheckerConfig unbound = c;  // from the route's source, 203.0.113.10 itself: refused
+  unbound.bindto.reset();
+  start_engine({rs("203.0.113.12", 7, {c}), rs("203.0.113.12", 8, {unbound})});
+  expect_health(1, false);
+  EXPECT_TRUE(saw("203.0.113.12:8 DOWN: connect to 203.0.113.10:10010: Connection refused"));
   EXPECT_TRUE(engine_->health(0).healthy());
   ASSERT_TRUE(engine_->health(0).last_check().has_value());
-  EXPECT_TRUE(engine_->health(0).last_check()->success);
+  EXPECT_TRUE(engine_->health(0).last_check()->success) << engine_->health(0).last_check()->reason;
+}
+
+TEST_F(CheckEngineNetns, TcpCheckIsHalfOpen) {
+  // IPv4 TCP_CHECKs are SYN probes: the server's kernel answers, its application never sees a
+  // connection, and no half-open connection stays behind. Three checkers of one real server
+  // probe it at the same moment.
+  Fd listener = listen_on("203.0.113.10", 10010);
+  start_engine({rs("203.0.113.10", 10010, {fast(CheckerKind::Tcp), fast(CheckerKind::Tcp), fast(CheckerKind::Tcp)})});
+  run_for(1000ms);
+  EXPECT_GE(engine_->completed_probes(), 12u);
+  EXPECT_TRUE(engine_->health(0).healthy());
+  for (std::size_t c = 0; c < 3; ++c) {
+    ASSERT_TRUE(engine_->health(0).checker(c).up()) << c;
+  }
+  ASSERT_TRUE(engine_->health(0).last_check().has_value());
+  EXPECT_TRUE(engine_->health(0).last_check()->success) << engine_->health(0).last_check()->reason;
+  ASSERT_EQ(::fcntl(listener.get(), F_SETFL, O_NONBLOCK), 0);  // an empty queue must not block
+  Fd conn{::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC)};
+  EXPECT_FALSE(conn.valid()) << "a check completed a connection";
+  engine_.reset();
+  ASSERT_EQ(sh("ss -Htan state syn-recv state established > " + (dir_ / "ss").string()), 0);
+  std::ifstream ss(dir_ / "ss");
+  const std::string left((std::istreambuf_iterator<char>(ss)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(left, "");
 }
 
 TEST_F(CheckEngineNetns, TcpConnectTimeoutWhenNothingAnswers) {

@@ -1,0 +1,94 @@
+#include "director/check/syn_probe.hpp"
+
+#include <arpa/inet.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "director/check/tcp_connect.hpp"
+
+namespace lvsctl::director::check {
+namespace {
+
+std::optional<Ipv4> parse_ipv4(const std::string& text) {
+  in_addr a{};
+  if (::inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
+  return Ipv4{ntohl(a.s_addr)};
+}
+
+}  // namespace
+
+bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker) {
+  return parse_ipv4(target.ip) && !checker.bind_port &&
+         (!checker.bindto || parse_ipv4(*checker.bindto));
+}
+
+std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers) {
+  const bool wanted = std::any_of(servers.begin(), servers.end(), [](const RealServerConfig& rs) {
+    return std::any_of(rs.checkers.begin(), rs.checkers.end(), [&rs](const CheckerConfig& c) {
+      return c.kind == CheckerKind::Tcp && !c.disabled && syn_probe_applies(connect_target(rs, c), c);
+    });
+  });
+  if (!wanted) return nullptr;
+  auto prober = SynProber::create(loop);
+  if (!prober) {
+    static bool said = false;  // once per process, not on every reload
+    if (!said) {
+      spdlog::warn("TCP_CHECK: no SYN probes ({}); IPv4 checks connect() instead", prober.error().message);
+      said = true;
+    }
+    return nullptr;
+  }
+  return std::move(prober).value();
+}
+
+SynProbe::SynProbe(SynProber& prober, const Endpoint& target, const CheckerConfig& checker)
+    : prober_(prober), target_(target) {
+  request_.target = parse_ipv4(target.ip).value_or(0);
+  request_.port = target.port;
+  request_.timeout = checker.connect_timeout;
+  if (checker.bindto) {
+    request_.source = parse_ipv4(*checker.bindto);
+    bound_ = true;
+  }
+}
+
+void SynProbe::start(Done done) {
+  prober_.cancel(probe_);
+  done_ = std::move(done);
+  probe_ = prober_.start(request_, *this);
+}
+
+void SynProbe::on_syn_report(const SynReport& report) {
+  probe_ = 0;
+  if (!bound_) {
+    // Keep the route's source while the target answers; look it up again after a silence or error.
+    const bool answered =
+        report.outcome == SynOutcome::Open || report.outcome == SynOutcome::Refused;
+    request_.source =
+        answered && report.source != 0 ? std::optional<Ipv4>(report.source) : std::nullopt;
+  }
+  ProbeResult result;
+  switch (report.outcome) {
+    case SynOutcome::Open:
+      result = ProbeResult::up("connected");
+      break;
+    case SynOutcome::Refused:
+      result = ProbeResult::down("connect to " + to_string(target_) + ": " +
+                                 std::strerror(ECONNREFUSED));
+      break;
+    case SynOutcome::TimedOut:
+      result = ProbeResult::down("connect timeout after " + format_seconds(request_.timeout));
+      break;
+    case SynOutcome::Failed:
+      result = ProbeResult::down(report.error);
+      break;
+  }
+  Done done = std::move(done_);
+  done_ = nullptr;
+  if (done) done(std::move(result));
+}
+
+}  // namespace lvsctl::director::check

@@ -1,0 +1,45 @@
+#pragma once
+// TCP_CHECK to an IPv4 target as a SYN probe (see syn_prober.hpp): up when the real server's
+// kernel answers the SYN with SYN-ACK, down on RST ("connection refused") or no answer within
+// connect_timeout; reasons read as TcpProbe's, so logs stay the same. The source address is
+// bindto, else the route's source for the target, found on the first probe and found again
+// after a probe that timed out or failed (routes and addresses change).
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "director/check/probe.hpp"
+#include "director/check/syn_prober.hpp"
+
+namespace lvsctl::director::check {
+
+// Whether a SYN probe can stand in for connect() for this TCP_CHECK: an IPv4 target, bindto
+// IPv4 or not given, no bind_port (a configured source port belongs to a real connect()).
+bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker);
+
+// The SynProber for a CheckEngine running `servers`: nullptr when no checker could use it, or
+// when it cannot be opened (no CAP_NET_RAW): then IPv4 TCP_CHECKs connect() as IPv6 ones do, and
+// why is logged once per process.
+std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers);
+
+class SynProbe final : public Probe, private SynProber::Listener {
+ public:
+  // `target` and `checker` must satisfy syn_probe_applies(). The prober must outlive the probe.
+  SynProbe(SynProber& prober, const Endpoint& target, const CheckerConfig& checker);
+  ~SynProbe() override { prober_.cancel(probe_); }
+  SynProbe(const SynProbe&) = delete;
+  SynProbe& operator=(const SynProbe&) = delete;
+  void start(Done done) override;
+
+ private:
+  void on_syn_report(const SynReport& report) override;
+
+  SynProber& prober_;
+  Endpoint target_;
+  SynRequest request_;
+  bool bound_ = false;  // bindto given: request_.source never changes
+  SynProber::ProbeId probe_ = 0;
+  Done done_;
+};
+
+}  // namespace lvsctl::director::check
