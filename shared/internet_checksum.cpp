@@ -1,6 +1,6 @@
-#include "director/vrrp/checksum.hpp"
+#include "shared/internet_checksum.hpp"
 
-namespace lvsctl::director::vrrp {
+namespace lvsctl {
 
 void InternetChecksum::add(std::span<const uint8_t> bytes) {
   std::size_t i = 0;
@@ -26,4 +26,4 @@ uint16_t InternetChecksum::value() const {
   return static_cast<uint16_t>(~s & 0xffffu);
 }
 
-}  // namespace lvsctl::director::vrrp
+}  // namespace lvsctl

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-namespace lvsctl::director::vrrp {
+namespace lvsctl {
 
 class InternetChecksum {
  public:
@@ -20,4 +20,4 @@ class InternetChecksum {
   bool odd_ = false;
 };
 
-}  // namespace lvsctl::director::vrrp
+}  // namespace lvsctl

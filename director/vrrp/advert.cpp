@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "director/vrrp/checksum.hpp"
+#include "shared/internet_checksum.hpp"
 
 namespace lvsctl::director::vrrp {
 namespace {

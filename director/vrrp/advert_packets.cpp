@@ -1,7 +1,7 @@
 #include "director/vrrp/advert_packets.hpp"
 
 #include "director/vrrp/advert.hpp"
-#include "director/vrrp/checksum.hpp"
+#include "shared/internet_checksum.hpp"
 
 namespace lvsctl::director::vrrp {
 

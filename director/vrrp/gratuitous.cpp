@@ -1,6 +1,6 @@
 #include "director/vrrp/gratuitous.hpp"
 
-#include "director/vrrp/checksum.hpp"
+#include "shared/internet_checksum.hpp"
 
 namespace lvsctl::director::vrrp {
 namespace {

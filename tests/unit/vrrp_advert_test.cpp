@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "director/vrrp/advert.hpp"
-#include "director/vrrp/checksum.hpp"
 #include "director/vrrp/multicast_group.hpp"
+#include "shared/internet_checksum.hpp"
 #include "tests/unit/vrrp_pcap.hpp"
 
 namespace lvsctl::director::vrrp {
