@@ -5,8 +5,9 @@
 # qemu TCG, --smp 2 --mem 1024, real IPVS), in one boot. On the host it re-runs itself in the VM.
 #
 # Real servers: bench_check_listeners in a namespace (203.0.113.1.. on lo, 2,000 ports per
-# address from 20000); it counts accepted connections, so checks/s is counted the same way for
-# both. The config has N/100 virtual servers (198.51.100.1, ports 1000..) of 100 real servers
+# address from 20000). Checks are counted as the SYNs that reach those ports (an nftables counter
+# in the namespace): one per check whether the checker completes the handshake (keepalived) or
+# probes half-open (lvsctl's SYN probe, which the listeners never see as a connection). The config has N/100 virtual servers (198.51.100.1, ports 1000..) of 100 real servers
 # each, TCP_CHECK connect_timeout 5, delay_loop 1.
 # Printed per implementation and N: CPU% (user+sys, share of one core) of the checker process
 # (keepalived: its checker child, started with -C and logging to syslog, which nobody reads in the
@@ -62,11 +63,17 @@ ticks() {  # ticks PID...: utime+stime in clock ticks
   echo "$t"
 }
 status_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-accepts() {  # the listeners' accept count so far
-  rm -f "$work/count"
-  kill -USR1 "$listeners"
-  for _ in $(seq 100); do [ -s "$work/count" ] && break; sleep 0.05; done
-  cat "$work/count"
+ip netns exec "$ns" nft -f - <<'NFT' || exit 1
+table inet bench_checks {
+  chain in {
+    type filter hook input priority 0; policy accept;
+    tcp dport 20000-21999 tcp flags & (syn | ack) == syn counter
+  }
+}
+NFT
+syns() {  # SYNs that reached the real servers so far
+  ip netns exec "$ns" nft list chain inet bench_checks in |
+    awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1) }'
 }
 hz=$(getconf CLK_TCK)
 
@@ -108,9 +115,9 @@ for n in "${sizes[@]}"; do
       echo "$impl did not run:" >&2; tail -n 20 "$work/$impl.log" >&2; exit 1
     fi
     all=$(ip netns pids "$ns" | grep -vx "$listeners" | tr '\n' ' ')
-    c0=$(ticks "$checker"); a0=$(ticks $all); n0=$(accepts); t0=$(date +%s.%N)
+    c0=$(ticks "$checker"); a0=$(ticks $all); n0=$(syns); t0=$(date +%s.%N)
     sleep "$secs"
-    c1=$(ticks "$checker"); a1=$(ticks $all); n1=$(accepts); t1=$(date +%s.%N)
+    c1=$(ticks "$checker"); a1=$(ticks $all); n1=$(syns); t1=$(date +%s.%N)
     rss=$(status_kb "$checker" VmRSS); hwm=$(status_kb "$checker" VmHWM)
     awk -v impl="$impl" -v n="$n" -v c="$((c1 - c0))" -v a="$((a1 - a0))" -v k="$((n1 - n0))" \
         -v t0="$t0" -v t1="$t1" -v hz="$hz" -v rss="$rss" -v hwm="$hwm" 'BEGIN {

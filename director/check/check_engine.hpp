@@ -7,7 +7,7 @@
 // result the next one is due delay_loop after the previous one was DUE (so the period holds at
 // delay_loop however long a check takes; a late checker skips the rounds it missed),
 // or delay_before_retry after a failure that is retried (keepalived's retry semantics); probes
-// start on a 5 ms grid so checks due together share one wake-up (check_schedule.hpp).
+// start on a 20 ms grid so checks due together share one wake-up (check_schedule.hpp).
 // Every change of a real server's health or weight is passed to the TransitionHandler.
 // A disabled checker (CheckerConfig::disabled) has no probe and never runs.
 #include <functional>
@@ -62,7 +62,7 @@ class CheckEngine {
     std::size_t checker = 0;
     std::unique_ptr<Probe> probe;
     TimerId timer = 0;
-    TimePoint due{};                 // when `timer` fires (before rounding to the 5 ms grid)
+    TimePoint due{};                 // when `timer` fires (before rounding to the 20 ms grid)
     std::optional<TimePoint> resume;  // carried over: first probe at this time, not at warmup
   };
   std::size_t first_slot(std::size_t server) const;  // slots_ are in server order

@@ -32,15 +32,17 @@ TEST(CheckSchedule, RetryCountsFromTheFailure) {
 }
 
 TEST(CheckSchedule, WakeTimeIsOnTheGridAndNeverEarly) {
+  const std::chrono::nanoseconds grid = WakeGrid{1};
+  EXPECT_EQ(grid, 20ms);
   EXPECT_EQ(wake_time(t0), t0);
-  EXPECT_EQ(wake_time(t0 + 1ns), t0 + 5ms);
-  EXPECT_EQ(wake_time(t0 + 4999us), t0 + 5ms);
-  EXPECT_EQ(wake_time(t0 + 5ms), t0 + 5ms);
-  for (auto d = 0us; d < 20ms; d += 333us) {
+  EXPECT_EQ(wake_time(t0 + 1ns), t0 + grid);
+  EXPECT_EQ(wake_time(t0 + grid - 1us), t0 + grid);
+  EXPECT_EQ(wake_time(t0 + grid), t0 + grid);
+  for (auto d = 0us; d < 4 * grid; d += 333us) {
     const TimePoint w = wake_time(t0 + d);
     EXPECT_GE(w, t0 + d);
-    EXPECT_LT(w, t0 + d + 5ms);
-    EXPECT_EQ(w.time_since_epoch() % 5ms, 0ns);
+    EXPECT_LT(w, t0 + d + grid);
+    EXPECT_EQ(w.time_since_epoch() % grid, 0ns);
   }
 }
 
