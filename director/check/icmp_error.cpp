@@ -93,12 +93,7 @@ std::vector<sock_filter> icmp_error_filter(std::span<const std::uint16_t> ports)
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, to_drop(11)),
       BPF_STMT(BPF_LD | BPF_H | BPF_IND, 8 + 20),  // 12: quoted TCP source port
   };
-  for (std::size_t i = 0; i < ports.size(); ++i) {
-    // Comparison i is at 13 + i: equal jumps to accept, else on to the next (the last: drop).
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ports[i], static_cast<std::uint8_t>(n - i), 0));
-  }
-  f.push_back(BPF_STMT(BPF_RET | BPF_K, 0));       // drop
-  f.push_back(BPF_STMT(BPF_RET | BPF_K, 0xffff));  // accept
+  append_port_match(f, ports);
   return f;
 }
 

@@ -106,13 +106,19 @@ std::vector<sock_filter> answer_filter(std::span<const std::uint16_t> ports) {
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, kSyn | kAck, 0, to_drop(8)),
       BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),  // 9: TCP destination port
   };
-  for (std::size_t i = 0; i < ports.size(); ++i) {
-    // Comparison i is at 10 + i: equal jumps to accept, else on to the next (the last: drop).
-    f.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ports[i], static_cast<std::uint8_t>(n - i), 0));
-  }
-  f.push_back(BPF_STMT(BPF_RET | BPF_K, 0));       // drop
-  f.push_back(BPF_STMT(BPF_RET | BPF_K, 0xffff));  // accept
+  append_port_match(f, ports);
   return f;
+}
+
+void append_port_match(std::vector<sock_filter>& filter, std::span<const std::uint16_t> ports) {
+  const auto n = ports.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // Equal jumps to accept (n - i instructions on), else on to the next (the last: drop).
+    filter.push_back(
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ports[i], static_cast<std::uint8_t>(n - i), 0));
+  }
+  filter.push_back(BPF_STMT(BPF_RET | BPF_K, 0));       // drop
+  filter.push_back(BPF_STMT(BPF_RET | BPF_K, 0xffff));  // accept
 }
 
 }  // namespace lvsctl::director::check

@@ -57,4 +57,8 @@ std::optional<TcpAnswer> decode_answer(std::span<const std::uint8_t> packet);
 // drops everything else before it is queued.
 std::vector<sock_filter> answer_filter(std::span<const std::uint16_t> ports);
 
+// The end both filters share: with a port loaded, one comparison per port (equal: accept), then
+// drop, then accept (`ports.size()` + 2 instructions; at most 64 ports, for 8-bit jumps).
+void append_port_match(std::vector<sock_filter>& filter, std::span<const std::uint16_t> ports);
+
 }  // namespace lvsctl::director::check
