@@ -5,7 +5,7 @@
 // keepalived still sends as `auth_type PASS`) and 3 (RFC 5798, IPv4 and IPv6, no authentication).
 // Checksums: v2 covers the VRRP message only; v3 adds the IPv4 or IPv6 pseudo-header.
 //
-// On the wire (what keepalived 2.2.7 sends, see ../shared/testdata/vrrp/): IPv4 TOS 0xc0, TTL 255,
+// On the wire (what keepalived 2.2.7 sends, see tests/data/vrrp/): IPv4 TOS 0xc0, TTL 255,
 // no DF flag, its own IP id counter starting at 1, destination 224.0.0.18. The runtime sends
 // IPv4 adverts with IP_HDRINCL and the header built by encode_ip_packet(), so that our packets are
 // byte-identical to keepalived's (the golden tests check header and message). For IPv6 the kernel

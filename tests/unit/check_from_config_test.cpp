@@ -1,5 +1,5 @@
 // Mapping the keepalived.conf model onto the health-check engine's input, using the user's own
-// configuration (../shared/testdata/configs/seed-master.conf) and a hand-written one.
+// configuration (tests/data/configs/seed-master.conf) and a hand-written one.
 #include <gtest/gtest.h>
 
 #include "director/check/from_config.hpp"

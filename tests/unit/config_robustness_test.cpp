@@ -73,11 +73,14 @@ TEST(ConfigRobustness, MutatedConfigsNeverCrashAndErrorsHaveLines) {
   std::vector<std::string> seeds = {example_cluster_config(ExampleDirector::Master)};
   for (const char* name : {"seed-master.conf", "seed-backup.conf"}) {
     seeds.push_back(read_file(std::string(LVSCTL_TESTDATA_DIR) + "/configs/" + name));
+    ASSERT_FALSE(seeds.back().empty()) << "missing seed tests/data/configs/" << name;
   }
   for (const char* name : {"keepalived.conf.sample", "keepalived.conf.SSL_GET",
                            "keepalived.conf.virtual_server_group", "keepalived.conf.vrrp.sync"}) {
     const std::string text = read_file(std::string("/usr/share/doc/keepalived/samples/") + name);
-    if (!text.empty()) seeds.push_back(text);
+    // Debian's keepalived package (installed by .ci/install-test-deps) ships these samples.
+    ASSERT_FALSE(text.empty()) << "missing /usr/share/doc/keepalived/samples/" << name;
+    seeds.push_back(text);
   }
   std::mt19937 rng(20261126);
   std::size_t runs = 0;

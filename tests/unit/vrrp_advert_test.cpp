@@ -1,5 +1,5 @@
 // Golden tests of the VRRP codec against adverts captured from keepalived 2.2.7
-// (../shared/testdata/vrrp/*.pcap), cross-checked with tcpdump's own decoding of the same packets
+// (tests/data/vrrp/*.pcap), cross-checked with tcpdump's own decoding of the same packets
 // (*.txt), plus one test per rejection reason.
 #include <gtest/gtest.h>
 

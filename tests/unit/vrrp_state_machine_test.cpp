@@ -1,5 +1,5 @@
 // VRRP state machine: event/time sequences replayed against RFC 5798 section 6.4 and what
-// keepalived 2.2.7 does (figures from ../shared/docs/testing.md).
+// keepalived 2.2.7 does (figures measured against keepalived 2.2.7 in the project's design notes).
 #include <gtest/gtest.h>
 
 #include <chrono>
