@@ -2,6 +2,8 @@
 // tree; each role registers its own subcommands.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "director/cli.hpp"
 #include "firewall/cli.hpp"
@@ -10,7 +12,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"lvsctl - run every role of a Linux Virtual Server cluster"};
-  app.set_version_flag("--version", std::string("lvsctl ") + LVSCTL_VERSION);
+  app.set_version_flag("-v,--version", std::string("lvsctl ") + LVSCTL_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
 
@@ -33,6 +35,24 @@ int main(int argc, char** argv) {
   lvsctl::director::add_commands(app, exit_code);
   lvsctl::realserver::add_commands(app, exit_code);
   lvsctl::firewall::add_commands(app, exit_code);
+
+  // `lvsctl help [ROLE [COMMAND]]`: the same text as --help, for those who type it.
+  std::vector<std::string> help_topic;
+  auto* help = app.add_subcommand("help", "Show help: lvsctl help [ROLE [COMMAND]]");
+  help->add_option("topic", help_topic, "a role (director, realserver, firewall) and a command");
+  help->callback([&] {
+    const CLI::App* topic = &app;
+    for (const auto& name : help_topic) {
+      try {
+        topic = topic->get_subcommand(name);
+      } catch (const CLI::OptionNotFound&) {
+        std::fprintf(stderr, "lvsctl help: no such command: %s\n", name.c_str());
+        exit_code = 2;
+        return;
+      }
+    }
+    std::fputs(topic->help().c_str(), stdout);
+  });
 
   try {
     app.parse(argc, argv);

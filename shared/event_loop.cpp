@@ -3,11 +3,14 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <climits>
 #include <string>
 
 namespace lvsctl {
@@ -31,6 +34,27 @@ constexpr std::uint32_t from_epoll(std::uint32_t ev) {
 
 constexpr std::uint64_t pack(std::uint32_t generation, int fd) {
   return (std::uint64_t{generation} << 32) | static_cast<std::uint32_t>(fd);
+}
+
+// epoll_pwait2 (Linux 5.11) through syscall(): glibc has a wrapper only from 2.35, and the binary
+// must run on older ones (RHEL 9: 2.34). A kernel without it (Debian 11: 5.10) answers ENOSYS
+// once; from then on epoll_pwait waits with the timeout rounded up to whole milliseconds (a timer
+// is never early; it may be up to 1 ms late).
+int wait_for_events(int epfd, epoll_event* events, int max, const timespec* timeout) {
+  static std::atomic<bool> have_pwait2{true};
+#ifdef SYS_epoll_pwait2
+  if (have_pwait2.load(std::memory_order_relaxed)) {
+    const long n = ::syscall(SYS_epoll_pwait2, epfd, events, max, timeout, nullptr, 0);
+    if (n >= 0 || errno != ENOSYS) return static_cast<int>(n);
+    have_pwait2.store(false, std::memory_order_relaxed);
+  }
+#endif
+  int ms = -1;
+  if (timeout) {
+    const long long ns = static_cast<long long>(timeout->tv_sec) * 1'000'000'000LL + timeout->tv_nsec;
+    ms = static_cast<int>(std::min<long long>((ns + 999'999) / 1'000'000, INT_MAX));
+  }
+  return ::epoll_pwait(epfd, events, max, ms, nullptr);
 }
 
 // Min-heap order on (deadline, id): std::*_heap build max-heaps, so compare "later than".
@@ -250,11 +274,11 @@ Status EventLoop::wait_and_dispatch(std::optional<Clock::duration> max_wait) {
     ts.tv_nsec = static_cast<long>(ns % 1'000'000'000);
   }
   std::array<epoll_event, 256> events{};
-  int n = ::epoll_pwait2(epoll_.get(), events.data(), static_cast<int>(events.size()),
-                         wait ? &ts : nullptr, nullptr);
+  int n = wait_for_events(epoll_.get(), events.data(), static_cast<int>(events.size()),
+                          wait ? &ts : nullptr);
   if (n < 0) {
     if (errno == EINTR) return {};
-    return Error::from_errno("epoll_pwait2");
+    return Error::from_errno("epoll_wait");
   }
   for (int i = 0; i < n && !stopping_; ++i) {
     const auto& ev = events[static_cast<std::size_t>(i)];
