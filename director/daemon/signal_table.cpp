@@ -35,7 +35,9 @@ std::vector<int> handled_signals() {
 
 std::string signal_name(int signo) {
   if (signo >= SIGRTMIN && signo <= SIGRTMAX) {
-    return signo == SIGRTMIN ? "SIGRTMIN" : "SIGRTMIN+" + std::to_string(signo - SIGRTMIN);
+    if (signo == SIGRTMIN) return "SIGRTMIN";
+    if (signo == SIGRTMAX) return "SIGRTMAX";
+    return "SIGRTMIN+" + std::to_string(signo - SIGRTMIN);
   }
   const char* abbrev = ::sigabbrev_np(signo);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signo);

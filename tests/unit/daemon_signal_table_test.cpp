@@ -46,6 +46,8 @@ TEST(SignalTable, Names) {
   EXPECT_EQ(signal_name(SIGALRM), "SIGALRM");
   EXPECT_EQ(signal_name(SIGRTMIN), "SIGRTMIN");
   EXPECT_EQ(signal_name(SIGRTMIN + 2), "SIGRTMIN+2");
+  EXPECT_EQ(signal_name(SIGRTMAX), "SIGRTMAX");
+  EXPECT_EQ(signal_name(SIGIO), "SIGPOLL");  // the same signal
 }
 
 }  // namespace
