@@ -10,9 +10,9 @@
 FAULT_MAX_GAP=${FAULT_MAX_GAP:-1.6}    # advert_int 1 + slack for a loaded machine
 FAULT_MAX_RSS_KB=${FAULT_MAX_RSS_KB:-65536}
 
-fault_spawn() {  # fault_spawn NS CONF [EXTRA...]: like dir_lvsctl, with extra run arguments
+fault_spawn() {  # fault_spawn NS CONF [EXTRA...]: like dir_lvsctl, with extra run arguments;
+  # the daemon creates its run dir ($LAB_TMP/run-NS)
   local ns=$1 conf=$2; shift 2
-  mkdir -p "$LAB_TMP/run-$ns"
   lab_spawn "$ns" "$LVSCTL" --log-level debug director run -f "$conf" --run-dir "$LAB_TMP/run-$ns" \
     "$@" >>"$LAB_TMP/$ns.log" 2>&1
 }
