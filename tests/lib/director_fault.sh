@@ -55,13 +55,13 @@ fault_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 fault_assert_held() {  # fault_assert_held WHAT T0 T1
   local what=$1 gap rss
+  gap=$(fault_max_gap "$2" "$3")
+  rss=$(fault_rss_kb "$FAULT_M" 2>/dev/null || echo 0)
+  lab_log "$what: longest advert gap ${gap} s, master RSS ${rss} kB"
   kill -0 "$FAULT_M" 2>/dev/null || lab_fail "$what: the master died (log: $(tail -n 5 "$LAB_TMP/d1.log"))"
   dir_vip_on d1 || lab_fail "$what: the VIP left the master"
   dir_vip_on d2 && lab_fail "$what: the VIP is on both directors"
   grep -q "Entering MASTER" "$LAB_TMP/d2.log" && lab_fail "$what: the backup took over"
-  gap=$(fault_max_gap "$2" "$3")
-  rss=$(fault_rss_kb "$FAULT_M")
-  lab_log "$what: longest advert gap ${gap} s, master RSS ${rss} kB"
   python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$gap" \
     "$FAULT_MAX_GAP" || lab_fail "$what: the master's adverts gapped ${gap} s (> $FAULT_MAX_GAP s)"
   [ "$rss" -lt "$FAULT_MAX_RSS_KB" ] || lab_fail "$what: master RSS ${rss} kB (>= $FAULT_MAX_RSS_KB kB)"
