@@ -2,12 +2,49 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/daemon.hpp"
+#include "director/daemon/run_dir.hpp"
 
 namespace lvsctl::director {
+namespace {
+
+constexpr double kMaxTimeout = 86400.0;
+
+// --run-dir: absolute and non-empty (checked before anything is created).
+CLI::Validator run_dir_check() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        auto st = check_run_dir_path(value);
+        return st ? std::string() : st.error().message;
+      },
+      "DIR", "absolute run directory");
+}
+
+// --timeout: a finite number of seconds in (0, 86400]; "nan", "inf", "-1", "" are refused with
+// the value in the message.
+CLI::Validator timeout_check() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const std::string bad = "'" + value + "' is not a number of seconds in (0, " +
+                                std::to_string(static_cast<int>(kMaxTimeout)) + "]";
+        if (value.empty()) return bad;
+        char* end = nullptr;
+        const double seconds = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0' || !std::isfinite(seconds) || seconds <= 0 ||
+            seconds > kMaxTimeout) {
+          return bad;
+        }
+        return {};
+      },
+      "SECONDS", "timeout in seconds");
+}
+
+}  // namespace
 
 void add_run_command(CLI::App& director, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
@@ -15,7 +52,14 @@ void add_run_command(CLI::App& director, int& exit_code) {
       "run", "Run the director daemon (VRRP, IPVS, health checks) in the foreground");
   run->add_option("-f,--config", options->config_path, "keepalived.conf to run")
       ->capture_default_str();
-  run->add_option("--run-dir", options->run_dir, "directory for the pid file and control socket")
+  run->add_option("--run-dir", options->run_dir,
+                  "directory for the pid file and control socket (absolute; created 0700; "
+                  "refused when group or others can write it)")
+      ->check(run_dir_check())
+      ->capture_default_str();
+  run->add_option("--dump-dir", options->dump_dir,
+                  "directory of the SIGUSR1/SIGUSR2/SIGRTMIN+2 dump files (keepalived.data, "
+                  ".stats, .json)")
       ->capture_default_str();
   run->callback([options, &exit_code] { exit_code = run_director(*options); });
 }
@@ -23,23 +67,26 @@ void add_run_command(CLI::App& director, int& exit_code) {
 void add_status_command(CLI::App& director, int& exit_code) {
   auto run_dir = std::make_shared<std::string>("/run/lvsctl");
   auto json = std::make_shared<bool>(false);
-  // The daemon dumps the kernel's IPVS table for the answer: seconds for a big table.
-  auto timeout = std::make_shared<double>(60);
+  auto timeout = std::make_shared<double>(5);
   auto* status = director.add_subcommand("status", "Show the running director's state");
-  status->add_option("--run-dir", *run_dir, "run directory of the daemon")->capture_default_str();
+  status->add_option("--run-dir", *run_dir, "run directory of the daemon")
+      ->check(run_dir_check())
+      ->capture_default_str();
   status->add_flag("--json", *json, "machine-readable output");
-  status->add_option("--timeout", *timeout, "seconds to wait for the answer")
-      ->check(CLI::Range(0.1, 86400.0))
+  status->add_option("--timeout", *timeout,
+                     "seconds to wait for the answer (a big IPVS table takes seconds to dump)")
+      ->check(timeout_check())
       ->capture_default_str();
   status->callback([run_dir, json, timeout, &exit_code] {
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::duration<double>(*timeout));
     auto answer = query_control_socket(control_socket_path(*run_dir),
-                                       *json ? "status" : "status text", wait);
+                                       *json ? "status" : "status text",
+                                       std::max(wait, std::chrono::milliseconds(1)));
     if (!answer) {
       std::fprintf(stderr, "lvsctl: %s\n", answer.error().message.c_str());
       const int err = answer.error().code;
-      exit_code = err == ENOENT || err == ECONNREFUSED ? 3 : 1;
+      exit_code = err == ENOENT || err == ECONNREFUSED || err == ENOTDIR ? 3 : 1;
       return;
     }
     std::fputs(answer->c_str(), stdout);

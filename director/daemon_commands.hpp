@@ -1,7 +1,7 @@
 #pragma once
 // `lvsctl director run -f FILE [--run-dir DIR]` (the daemon, in the foreground) and
 // `lvsctl director status [--run-dir DIR] [--json] [--timeout S]` (asks the running daemon;
-// S defaults to 60: the answer includes a dump of the kernel's IPVS table).
+// S defaults to 5; the answer includes a dump of the kernel's IPVS table).
 #include <CLI/CLI.hpp>
 
 namespace lvsctl::director {

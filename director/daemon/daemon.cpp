@@ -9,16 +9,23 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
+
+#include <fmt/format.h>
 
 #include "director/config/load.hpp"
 #include "director/config/warning_history.hpp"
+#include "director/daemon/config_reload.hpp"
 #include "director/daemon/control_socket.hpp"
+#include "director/daemon/dump_file.hpp"
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/ipvs_sync.hpp"
 #include "director/daemon/link_monitor.hpp"
 #include "director/daemon/pid_file.hpp"
+#include "director/daemon/run_dir.hpp"
 #include "director/daemon/script_runner.hpp"
+#include "director/daemon/signal_table.hpp"
 #include "director/daemon/status_report.hpp"
 #include "director/daemon/status_worker.hpp"
 #include "director/daemon/vrrp_group.hpp"
@@ -49,8 +56,11 @@ bool report(const config::ParsedConfig& parsed, config::WarningHistory& history)
 class Daemon {
  public:
   Daemon(RunOptions options, std::unique_ptr<EventLoop> loop, netlink::RouteSocket rtnl,
-         config::Config config, config::WarningHistory warnings, conf::SourceManifest sources)
+         config::Config config, config::WarningHistory warnings, conf::SourceManifest sources,
+         const PidFile& pid, FileIdentity run_dir)
       : options_(std::move(options)),
+        pid_(pid),
+        run_dir_(run_dir),
         loop_(std::move(loop)),
         rtnl_(std::move(rtnl)),
         config_(std::move(config)),
@@ -60,20 +70,21 @@ class Daemon {
         scripts_(*loop_) {}
 
   Status start() {
-    auto control = ControlSocket::listen(control_socket_path(options_.run_dir));
+    auto control = ControlSocket::listen(
+        *loop_, control_socket_path(options_.run_dir),
+        [this](const std::string& request, ControlReply reply) {
+          answer(request, std::move(reply));
+        });
     if (!control) return control.error();
-    control_.emplace(std::move(*control));
-    if (auto st = loop_->watch(control_->fd(), io::kReadable,
-                               [this](uint32_t) {
-                                 control_->serve([this](const std::string& request,
-                                                        ControlReply reply) {
-                                   answer(request, std::move(reply));
-                                 });
-                               });
-        !st) {
-      return st.error();
-    }
+    control_ = std::move(*control);
+    auto loader = ConfigReload::create(
+        *loop_, options_.config_path,
+        [this]() -> const conf::SourceManifest* { return health_ ? &sources_ : nullptr; },
+        [this](ReloadOutcome loaded) { apply_reload(std::move(loaded)); });
+    if (!loader) return loader.error();
+    reload_ = std::move(*loader);
     if (auto st = install_signals(); !st) return st;
+    watch_run_dir();
     auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
       for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
     });
@@ -85,7 +96,14 @@ class Daemon {
     return start_vrrp(config_, {});
   }
 
-  Status run() { return loop_->run(); }
+  // 0 after a stop by signal, 1 when the daemon stopped because its run dir went away.
+  int run() {
+    if (auto st = loop_->run(); !st) {
+      spdlog::error("{}", st.error().message);
+      return 1;
+    }
+    return exit_code_;
+  }
 
   // Health checks drive the IPVS table: every change re-plans it against the kernel. On a
   // reload the running monitor hands the state of unchanged real servers to the new one.
@@ -102,16 +120,92 @@ class Daemon {
   }
 
  private:
+  // Every signal that would kill by default has an outcome (signal_table): none can take the
+  // daemon down without its shutdown.
   Status install_signals() {
-    for (int sig : {SIGTERM, SIGINT}) {
-      auto st = loop_->on_signal(sig, [this](const SignalInfo& info) { stop(info.signo); });
+    for (int sig : handled_signals()) {
+      auto st = loop_->on_signal(sig, [this](const SignalInfo& info) { on_signal(info); });
       if (!st) return st;
-    }
-    if (auto st = loop_->on_signal(SIGHUP, [this](const SignalInfo&) { reload(); }); !st) {
-      return st;
     }
     ::signal(SIGPIPE, SIG_IGN);
     return {};
+  }
+
+  void on_signal(const SignalInfo& info) {
+    const auto action = signal_action(info.signo);
+    switch (action) {
+      case SignalAction::Reload:
+        reload();
+        return;
+      case SignalAction::Stop:
+        stop(fmt::format("on signal {}", info.signo));
+        return;
+      case SignalAction::DumpData:
+      case SignalAction::DumpStats:
+      case SignalAction::DumpJson:
+        dump(action, info);
+        return;
+      case SignalAction::Ignore:
+        if (ignored_signals_logged_.insert(info.signo).second) {
+          spdlog::warn("{} from pid {} ignored (logged once per signal)", signal_name(info.signo),
+                       info.pid);
+        }
+        return;
+    }
+  }
+
+  // keepalived's dump signals: the instances' state as `director status` shows it, without the
+  // kernel's IPVS table (reading it is not loop work). Written at once, on the loop: a few KB.
+  void dump(SignalAction action, const SignalInfo& info) {
+    IpvsSummary ipvs = summarize(ipvs_);
+    ipvs.available = false;
+    ipvs.unavailable_reason = "the kernel table is not in signal dumps; see lvsctl director status";
+    const auto runners = running_instances();
+    const std::string content =
+        action == SignalAction::DumpData
+            ? StatusAnswer::text(runners, ipvs).finish(ipvs::Table{})
+            : StatusAnswer::json(runners, ipvs, health_.get()).finish(ipvs::Table{});
+    const std::string path = options_.dump_dir + "/" + dump_file_name(action);
+    if (auto st = write_dump_file(path, content); !st) {
+      spdlog::error("{} from pid {}: {}", signal_name(info.signo), info.pid, st.error().message);
+      return;
+    }
+    spdlog::info("{} from pid {}: state written to {} ({} bytes)", signal_name(info.signo),
+                 info.pid, path, content.size());
+  }
+
+  // The run dir, our pid file or our socket removed or replaced: another daemon could now start
+  // beside this one (and on exit this one would remove its files). Checked every 2 s; stop
+  // cleanly (priority 0, VIPs removed) rather than run on unseen.
+  void watch_run_dir() {
+    loop_->after(std::chrono::seconds(2), [this] {
+      if (stopping_) return;
+      std::string gone;
+      if (!run_dir_unchanged(options_.run_dir, run_dir_)) {
+        gone = "run directory " + options_.run_dir;
+      } else if (!pid_.still_ours()) {
+        gone = "pid file " + pid_.path();
+      } else if (control_ && !control_->still_ours()) {
+        gone = "control socket " + control_->path();
+      }
+      if (gone.empty()) {
+        watch_run_dir();
+        return;
+      }
+      spdlog::error("{} was removed or replaced; stopping", gone);
+      exit_code_ = 1;
+      stop("(" + gone + " gone)");
+    });
+  }
+
+  std::vector<const VrrpRunner*> running_instances() const {
+    std::vector<const VrrpRunner*> runners;
+    for (const auto& instance : config_.vrrp_instances) {
+      if (auto it = vrrp_.find(instance.name); it != vrrp_.end()) {
+        runners.push_back(it->second.get());
+      }
+    }
+    return runners;
   }
 
   // Starts the instances of `config` whose name is not in `keep`.
@@ -139,10 +233,10 @@ class Daemon {
     return result;
   }
 
-  void stop(int signo) {
+  void stop(const std::string& why) {
     if (stopping_) return;  // a second signal while scripts finish changes nothing
     stopping_ = true;
-    spdlog::info("Stopping on signal {}", signo);
+    spdlog::info("Stopping {}", why);
     for (auto& [name, runner] : vrrp_) runner->shutdown();
     if (health_) health_->shutdown();
     stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
@@ -157,21 +251,29 @@ class Daemon {
     loop_->after(std::chrono::milliseconds(20), [this, deadline] { stop_when_scripts_done(deadline); });
   }
 
+  // SIGHUP: the files are read and parsed on reload_'s worker thread (a FIFO include or a slow
+  // disk never holds the loop); apply_reload() takes the result on the loop. A SIGHUP during a
+  // load queues one more load after it.
   void reload() {
     if (stopping_) return;
     spdlog::info("Reloading {}", options_.config_path);
-    const auto started = std::chrono::steady_clock::now();
+    reload_->request();
+  }
+
+  void apply_reload(ReloadOutcome loaded) {
+    if (stopping_) return;
+    const std::chrono::duration<double> parse_time(loaded.seconds);
+    const auto started = std::chrono::steady_clock::now() -
+                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(parse_time);
     // The same bytes in the same files: loading them again would give the running config.
     // (Unless health checks failed to start at the last load: then a reload retries them.)
-    if (health_ && !config::config_files_changed(sources_)) {
-      const std::chrono::duration<double> checked = std::chrono::steady_clock::now() - started;
+    if (!loaded.parsed) {
       spdlog::info("Reload: configuration unchanged ({} file{}, same content); nothing to do "
                    "(checked in {:.3f} s)",
-                   sources_.files.size(), sources_.files.size() == 1 ? "" : "s", checked.count());
+                   sources_.files.size(), sources_.files.size() == 1 ? "" : "s", parse_time.count());
       return;
     }
-    auto parsed = config::load_config_file(options_.config_path);
-    const std::chrono::duration<double> parse_time = std::chrono::steady_clock::now() - started;
+    auto parsed = std::move(*loaded.parsed);
     if (!report(parsed, warnings_)) {
       spdlog::error("Reload rejected: {} has errors; the running configuration stays",
                     options_.config_path);
@@ -215,12 +317,7 @@ class Daemon {
   // Control socket requests: "status" (JSON) and "status text". The daemon's state is read
   // here; the kernel's IPVS table by status_worker_, off the loop (a big dump takes seconds).
   void answer(const std::string& request, ControlReply reply) {
-    std::vector<const VrrpRunner*> runners;
-    for (const auto& instance : config_.vrrp_instances) {
-      if (auto it = vrrp_.find(instance.name); it != vrrp_.end()) {
-        runners.push_back(it->second.get());
-      }
-    }
+    const auto runners = running_instances();
     if (request == "status") {
       status_worker_.answer(std::move(reply),
                             StatusAnswer::json(runners, summarize(ipvs_), health_.get()));
@@ -232,6 +329,10 @@ class Daemon {
   }
 
   RunOptions options_;
+  const PidFile& pid_;
+  FileIdentity run_dir_;
+  int exit_code_ = 0;
+  std::set<int> ignored_signals_logged_;
   std::unique_ptr<EventLoop> loop_;
   netlink::RouteSocket rtnl_;
   config::Config config_;
@@ -240,7 +341,8 @@ class Daemon {
   conf::SourceManifest sources_;     // the files of the running configuration
   IpvsSync ipvs_;
   ScriptRunnerPool scripts_;
-  std::optional<ControlSocket> control_;
+  std::unique_ptr<ConfigReload> reload_;
+  std::unique_ptr<ControlSocket> control_;
   StatusWorker status_worker_;  // owns only its jobs: safe to destroy in any order
   std::unique_ptr<LinkMonitor> links_;
   std::unique_ptr<HealthMonitor> health_;
@@ -268,6 +370,10 @@ std::string pid_file_path(const std::string& run_dir) { return run_dir + "/lvsct
 std::string control_socket_path(const std::string& run_dir) { return run_dir + "/control.sock"; }
 
 int run_director(const RunOptions& options) {
+  if (auto st = check_run_dir_path(options.run_dir); !st) {
+    spdlog::error("--run-dir: {}", st.error().message);
+    return 2;
+  }
   auto parsed = config::load_config_file(options.config_path);
   config::WarningHistory warnings;
   if (!report(parsed, warnings)) {
@@ -275,7 +381,11 @@ int run_director(const RunOptions& options) {
     return 1;
   }
   raise_file_limit(parsed.config);
-  ::mkdir(options.run_dir.c_str(), 0755);
+  auto run_dir = prepare_run_dir(options.run_dir);
+  if (!run_dir) {
+    spdlog::error("{}", run_dir.error().message);
+    return 1;
+  }
   auto pid = PidFile::acquire(pid_file_path(options.run_dir));
   if (!pid) {
     spdlog::error("{}", pid.error().message);
@@ -292,19 +402,16 @@ int run_director(const RunOptions& options) {
     return 1;
   }
   Daemon daemon(options, std::move(*loop), std::move(*rtnl), std::move(parsed.config),
-                std::move(warnings), std::move(parsed.sources));
+                std::move(warnings), std::move(parsed.sources), *pid, *run_dir);
   if (auto st = daemon.start(); !st) {
     spdlog::error("Cannot start: {}", st.error().message);
     return 1;
   }
   spdlog::info("lvsctl director running (pid {}, config {}, run dir {})", ::getpid(),
                options.config_path, options.run_dir);
-  if (auto st = daemon.run(); !st) {
-    spdlog::error("{}", st.error().message);
-    return 1;
-  }
+  const int rc = daemon.run();
   spdlog::info("lvsctl director stopped");
-  return 0;
+  return rc;
 }
 
 }  // namespace lvsctl::director

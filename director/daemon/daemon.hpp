@@ -3,21 +3,25 @@
 // instances of keepalived.conf, keeps IPVS equal to its virtual servers, and answers
 // `director status` on a control socket in the run directory.
 //
-// Signals: SIGTERM/SIGINT stop (priority-0 advert, VIPs removed); SIGHUP reloads the file: a
-// config with errors is rejected (logged with file:line:col) and the running one stays; a valid
-// one is applied as a difference (unchanged VRRP instances keep running, IPVS gets the minimal
-// plan).
+// Signals (signal_table): SIGTERM/SIGINT stop (priority-0 advert, VIPs removed); SIGHUP reloads
+// the file, read and parsed off the loop: a config with errors is rejected (logged with
+// file:line:col) and the running one stays; a valid one is applied as a difference (unchanged
+// VRRP instances keep running, IPVS gets the minimal plan). SIGUSR1/SIGUSR2/SIGRTMIN+2 write
+// keepalived's dump files; every other signal that would kill is logged once and ignored.
+// The run dir, pid file or control socket removed or replaced while running: a clean stop, exit 1.
 #include <string>
 
 namespace lvsctl::director {
 
 struct RunOptions {
   std::string config_path = "/etc/keepalived/keepalived.conf";
-  std::string run_dir = "/run/lvsctl";
+  std::string run_dir = "/run/lvsctl";  // absolute; created 0700; refused when others can write
+  std::string dump_dir = "/tmp";         // where SIGUSR1/SIGUSR2/SIGRTMIN+2 write their dumps
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is
-// invalid or start-up fails (the reason is logged).
+// invalid, start-up fails or the run dir went away (the reason is logged), 2 for an empty or
+// relative run dir.
 int run_director(const RunOptions& options);
 
 std::string pid_file_path(const std::string& run_dir);

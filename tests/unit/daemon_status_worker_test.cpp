@@ -1,6 +1,6 @@
 // StatusWorker and the control socket: a status answer that needs the kernel's IPVS table never
 // blocks the caller (the daemon's event loop), however long the table read takes; waiting
-// requests are bounded; stopping answers the waiting ones; the client's timeout is reported.
+// requests are bounded; stopping answers the waiting ones.
 #include "director/daemon/status_worker.hpp"
 
 #include <gtest/gtest.h>
@@ -160,69 +160,7 @@ TEST(StatusWorker, StoppingAnswersWaitingRequestsAndFinishesTheReadInProgress) {
   EXPECT_NE(reading.read_answer().find("203.0.113.100:80"), std::string::npos);
 }
 
-class ControlSocketTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char dir[] = "/tmp/lvsctl-control-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-    path_ = dir_ + "/control.sock";
-  }
-  void TearDown() override {
-    socket_.reset();
-    ::rmdir(dir_.c_str());
-  }
-  // Runs query_control_socket on another thread while this one serves the requests.
-  Result<std::string> query(const ControlSocket::Handler& handler, std::chrono::milliseconds timeout) {
-    std::optional<Result<std::string>> answer;
-    std::thread client([&] { answer.emplace(query_control_socket(path_, "status", timeout)); });
-    pollfd p{socket_->fd(), POLLIN, 0};
-    if (::poll(&p, 1, 5000) == 1) socket_->serve(handler);
-    client.join();
-    return std::move(*answer);
-  }
-  std::string dir_, path_;
-  std::optional<ControlSocket> socket_;
-};
-
-TEST_F(ControlSocketTest, ReplySentLaterFromAnotherThreadReachesTheClient) {
-  auto listening = ControlSocket::listen(path_);
-  ASSERT_TRUE(listening) << listening.error().message;
-  socket_.emplace(std::move(*listening));
-  std::thread later;
-  std::string request;
-  auto answer = query(
-      [&](const std::string& r, ControlReply reply) {
-        request = r;
-        later = std::thread([reply = std::move(reply)]() mutable {
-          std::this_thread::sleep_for(std::chrono::milliseconds(300));
-          std::move(reply).send("late answer\n");
-        });
-      },
-      std::chrono::seconds(5));
-  later.join();
-  EXPECT_EQ(request, "status");
-  ASSERT_TRUE(answer) << answer.error().message;
-  EXPECT_EQ(*answer, "late answer\n");
-}
-
-TEST_F(ControlSocketTest, ClientReportsTimeoutAndUnansweredRequests) {
-  auto listening = ControlSocket::listen(path_);
-  ASSERT_TRUE(listening) << listening.error().message;
-  socket_.emplace(std::move(*listening));
-  std::optional<ControlReply> held;
-  auto answer = query([&](const std::string&, ControlReply reply) { held.emplace(std::move(reply)); },
-                      std::chrono::milliseconds(300));
-  ASSERT_FALSE(answer);
-  EXPECT_EQ(answer.error().code, ETIMEDOUT);
-  EXPECT_NE(answer.error().message.find("did not answer within 0.3 s"), std::string::npos)
-      << answer.error().message;
-  held.reset();
-
-  answer = query([](const std::string&, ControlReply) {}, std::chrono::seconds(5));  // dropped
-  ASSERT_FALSE(answer);
-  EXPECT_NE(answer.error().message.find("closed without answering"), std::string::npos);
-}
+// The control socket itself (served on an event loop): daemon_control_socket_test.cpp.
 
 }  // namespace
 }  // namespace lvsctl::director

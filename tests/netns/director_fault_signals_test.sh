@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Fault suite, signals (issue 13 rows 2 and 8): keepalived's dump signals, the other signals that
+# kill by default, and a SIGHUP whose configuration now includes a FIFO. Master + backup lvsctl,
+# advert_int 1, the master's adverts captured in a third namespace. Each asserts: the master alive,
+# the VIP on the master only, the backup never MASTER, no advert gap > FAULT_MAX_GAP, RSS bounded.
+#   1. SIGUSR1, SIGUSR2, SIGRTMIN+2: /tmp-style dumps keepalived.data/.stats/.json appear (in
+#      --dump-dir, mode 0600), one log line each;
+#   2. SIGALRM, SIGVTALRM, SIGPROF, SIGIO (SIGPOLL), SIGRTMIN, SIGRTMAX (twice each): ignored, one log line
+#      per signal;
+#   3. SIGHUP with an include of a FIFO nobody writes: the load blocks on its thread while the
+#      master keeps advertising; a second SIGHUP is queued; writing the FIFO lets both loads end.
+. "$(dirname "$0")/../lib/netns.sh"
+. "$(dirname "$0")/../lib/director.sh"
+. "$(dirname "$0")/../lib/director_fault.sh"
+lab_require_root
+lab_require python3 timeout
+
+DUMPS=$LAB_TMP/dumps
+mkdir -m 0700 "$DUMPS"
+fault_pair --dump-dir "$DUMPS"
+
+# --- 1. dump signals ------------------------------------------------------------------------
+t0=$(fault_mark)
+for sig in USR1 USR2 RTMIN+2; do
+  case $sig in USR1) file=keepalived.data ;; USR2) file=keepalived.stats ;; *) file=keepalived.json ;; esac
+  kill -s "$sig" "$FAULT_M"
+  lab_wait 10 "[ -s '$DUMPS/$file' ]" || lab_fail "SIG$sig: no $file (log: $(tail -n 3 "$LAB_TMP/d1.log"))"
+  grep -q VIP_NSQ_100 "$DUMPS/$file" || lab_fail "SIG$sig: $file does not show the instance"
+  [ "$(stat -c %a "$DUMPS/$file")" = 600 ] || lab_fail "SIG$sig: $file is not mode 0600"
+  name=SIG$sig
+  [ "$(grep -c "$name from pid .*: state written to $DUMPS/$file" "$LAB_TMP/d1.log")" = 1 ] \
+    || lab_fail "$name: not exactly one log line"
+done
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["vrrp_instances"][0]["state"]=="MASTER"' \
+  "$DUMPS/keepalived.json" || lab_fail "keepalived.json is not JSON with the instance MASTER"
+sleep 2  # an observation window after the signals, not a synchronisation
+t1=$(fault_mark)
+fault_assert_held "SIGUSR1/SIGUSR2/SIGRTMIN+2" "$t0" "$t1"
+
+# --- 2. signals that would kill by default --------------------------------------------------
+t0=$(fault_mark)
+for sig in ALRM VTALRM PROF IO RTMIN RTMAX; do
+  kill -s "$sig" "$FAULT_M"
+  kill -s "$sig" "$FAULT_M"
+done
+lab_wait 10 "grep -q 'SIGRTMAX from pid' '$LAB_TMP/d1.log'" || lab_fail "no log line for SIGRTMAX"
+for name in SIGALRM SIGVTALRM SIGPROF SIGPOLL SIGRTMIN SIGRTMAX; do
+  [ "$(grep -c "$name from pid [0-9]* ignored" "$LAB_TMP/d1.log")" = 1 ] \
+    || lab_fail "$name: not exactly one log line ($(grep -c "$name from" "$LAB_TMP/d1.log"))"
+done
+sleep 2  # observation window
+t1=$(fault_mark)
+fault_assert_held "SIGALRM and other killing signals" "$t0" "$t1"
+
+# --- 3. SIGHUP while the config includes a FIFO ---------------------------------------------
+mkfifo "$LAB_TMP/extra.conf"
+printf 'include %s\n' "$LAB_TMP/extra.conf" >>"$LAB_TMP/m.conf"
+t0=$(fault_mark)
+kill -HUP "$FAULT_M"
+lab_wait 10 "grep -q 'Reloading' '$LAB_TMP/d1.log'" || lab_fail "SIGHUP: no Reloading line"
+kill -HUP "$FAULT_M"
+lab_wait 10 "grep -q 'one more follows' '$LAB_TMP/d1.log'" || lab_fail "second SIGHUP not queued"
+sleep 5  # the load stays blocked on the FIFO meanwhile: observation window
+t1=$(fault_mark)
+done_lines() { grep -c 'Reloaded in\|Reload rejected\|configuration unchanged' "$LAB_TMP/d1.log" || true; }
+fault_assert_held "SIGHUP with a FIFO include (load blocked)" "$t0" "$t1"
+dir_status d1 >/dev/null || lab_fail "director status does not answer while a load is blocked"
+# (A reader that refuses FIFOs ends both loads by itself; then nobody opens the FIFO.)
+sed -i '/^include /d' "$LAB_TMP/m.conf"
+timeout 5 sh -c "echo '# nothing' >'$LAB_TMP/extra.conf'" || true
+lab_wait 20 '[ "$(done_lines)" -ge 2 ]' || lab_fail "the loads did not finish after the FIFO was written ($(done_lines) done)"
+fault_assert_held "SIGHUP with a FIFO include (after)" "$t1" "$(fault_mark)"
+lab_log "reload outcomes: $(grep 'Reloaded in\|Reload rejected\|configuration unchanged' "$LAB_TMP/d1.log" | sed 's/.*\] //' | tr '\n' '|')"
+
+dir_stop_pair "$FAULT_M" "$FAULT_B" "$VIP/32"
+lab_log "PASS"
