@@ -138,6 +138,23 @@ void VrrpRunner::on_link(const std::string& ifname, bool up) {
   dispatch(machine_.on_interface(ifname, up, loop_.now()));
 }
 
+void VrrpRunner::update(const config::Config& config, const config::VrrpInstance& instance) {
+  auto machine_config = vrrp_instance_config(config, instance, machine_.config().primary_address);
+  auto scripts = vetted_scripts(config, instance, machine_config);  // tracked: already running
+  spdlog::info("VRRP_Instance({}) updated in place: priority {} -> {}, advert_int {} -> {} ms, "
+               "state {} kept",
+               instance.name, instance_.priority, instance.priority,
+               machine_.config().advert_interval.count(), machine_config.advert_interval.count(),
+               vrrp::to_string(machine_.state()));
+  instance_ = instance;
+  notify_as_ = std::move(scripts.notify);
+  if (stopped_) return;
+  auto step = machine_.update(std::move(machine_config), loop_.now());
+  adverts_.invalidate();
+  expectation_ = vrrp::expectation_of(machine_.config());
+  dispatch(std::move(step));
+}
+
 void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
                            const vrrp::PacketContext& context) {
   vrrp::DecodeOptions options;

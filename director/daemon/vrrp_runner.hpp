@@ -62,6 +62,10 @@ class VrrpRunner {
   // Priority-0 advert when MASTER, VIPs removed, notify_stop. The instance stays silent after.
   void shutdown();
   void on_link(const std::string& ifname, bool up);
+  // A reload changed only settings that apply in place (classify_vrrp_reload said `update`):
+  // the state stays, the next advert carries the new priority and interval, notify scripts are
+  // vetted again. Tracked scripts keep running as started (their commands did not change).
+  void update(const config::Config& config, const config::VrrpInstance& instance);
   // Out of any sync group (make_vrrp_groups calls it before building new groups).
   void leave_group() { group_ = nullptr; }
 
