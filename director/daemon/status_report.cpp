@@ -75,6 +75,9 @@ StatusAnswer StatusAnswer::json(const std::vector<const VrrpRunner*>& vrrp,
     j.key("adverts_received").value(r->counters().adverts_received);
     j.key("adverts_rejected").value(r->counters().adverts_rejected);
     j.key("last_rejection").value(r->counters().last_rejection);
+    j.key("packet_issues").begin_object();
+    for (const auto& [reason, count] : r->rejections_by_reason()) j.key(reason).value(count);
+    j.end_object();
     j.end_object();
   }
   j.end_array();

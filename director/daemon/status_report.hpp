@@ -1,7 +1,8 @@
 #pragma once
 // What `lvsctl director status` shows, built inside the daemon from its live state:
 // - JSON: `vrrp_instances[]` (name, state, priority, effective_priority, master_address, vips,
-//   counters), `virtual_servers[]` (real-server health, see HealthMonitor) and `ipvs`
+//   counters, packet_issues: packets rejected or accepted with a warning, per reason),
+//   `virtual_servers[]` (real-server health, see HealthMonitor) and `ipvs`
 //   (available, reason, requests_sent, services[] with destinations[] and counters, error when
 //   the kernel table could not be read);
 // - text: one line per VRRP instance, then the IPVS table as `ipvsadm -Ln` prints it.

@@ -15,6 +15,7 @@
 #include "director/vrrp/advert_packets.hpp"
 #include "director/vrrp/state_machine.hpp"
 #include "shared/event_loop.hpp"
+#include "shared/log_rate_limit.hpp"
 #include "shared/netlink/route_socket.hpp"
 
 namespace lvsctl::director {
@@ -72,6 +73,10 @@ class VrrpRunner {
   const config::VrrpInstance& instance() const { return instance_; }
   const vrrp::StateMachine& machine() const { return machine_; }
   const VrrpCounters& counters() const { return counters_; }
+  // Packets rejected (and adverts accepted with a warning) per reason, since start.
+  const std::map<std::string, std::uint64_t>& rejections_by_reason() const {
+    return packet_log_.totals();
+  }
 
  private:
   friend class VrrpGroup;  // sync groups route this runner's steps through the coordinator
@@ -82,6 +87,10 @@ class VrrpRunner {
   void on_packet(std::span<const std::uint8_t> packet, const vrrp::PacketContext& context);
   void on_script(const std::string& name, bool success);
   void on_timer();
+  // Per-packet log lines go through packet_log_: the first of a reason in full, then a count.
+  void log_packet(const std::string& reason, const std::string& source, const std::string& text);
+  void log_packet_summaries();
+  void log_summary(const LogRateLimiter::Line& line) const;
   void perform(const vrrp::Step& step);
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
@@ -103,6 +112,7 @@ class VrrpRunner {
   TimerId timer_ = 0;
   vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;
+  LogRateLimiter packet_log_;
   vrrp::Expectation expectation_;
   bool stopped_ = false;
   VrrpGroup* group_ = nullptr;  // set by VrrpGroup
