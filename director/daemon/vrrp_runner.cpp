@@ -190,6 +190,26 @@ void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
   }
   ++counters_.adverts_received;
   dispatch(machine_.on_advert(decoded.value(), loop_.now()));
+  report(split_brain_.heard(decoded.value(), machine_.state() == vrrp::State::master, loop_.now()));
+}
+
+void VrrpRunner::report(const vrrp::SplitBrainMonitor::Change& change) {
+  using Kind = vrrp::SplitBrainMonitor::Change::Kind;
+  if (change.kind == Kind::started) {
+    conflict_since_ = std::chrono::system_clock::now();
+    spdlog::warn("VRRP_Instance({}) another master {} (priority {}) on {} - split brain? (we are "
+                 "MASTER with priority {} and do not yield to it; it seems not to hear us)",
+                 instance_.name, change.peer.peer.to_string(), change.peer.priority,
+                 instance_.interface, machine_.effective_priority());
+  } else if (change.kind == Kind::ended) {
+    const std::chrono::duration<double> lasted = loop_.now() - change.peer.since;
+    const bool master = machine_.state() == vrrp::State::master;
+    spdlog::warn("VRRP_Instance({}) another master {} on {}: conflict over after {:.1f} s ({})",
+                 instance_.name, change.peer.peer.to_string(), instance_.interface,
+                 lasted.count(),
+                 master ? "it went silent or resigned"
+                        : "we are " + std::string(vrrp::to_string(machine_.state())) + " now");
+  }
 }
 
 void VrrpRunner::log_packet(const std::string& reason, const std::string& source,
@@ -224,6 +244,7 @@ void VrrpRunner::log_packet_summaries() {
 void VrrpRunner::on_timer() {
   timer_ = 0;
   log_packet_summaries();
+  report(split_brain_.check(machine_.state() == vrrp::State::master, loop_.now()));
   dispatch(machine_.on_timer(loop_.now()));
 }
 
@@ -253,6 +274,9 @@ void VrrpRunner::perform(const vrrp::Step& step) {
         break;
     }
   }
+  if (split_brain_.current()) {
+    report(split_brain_.check(machine_.state() == vrrp::State::master, loop_.now()));
+  }
   if (!stopped_) arm_timer(step.wake_at);
 }
 
@@ -260,6 +284,7 @@ void VrrpRunner::send_advert(std::uint8_t priority) {
   const auto& packets = adverts_.packets(priority);
   for (std::size_t i = 0; i < packets.size(); ++i) wire_->send(packets[i], destinations_[i], instance_.name);
   ++counters_.adverts_sent;
+  split_brain_.sent(vrrp::advert_of(machine_.config(), priority), loop_.now());
 }
 
 void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {

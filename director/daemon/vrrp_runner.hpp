@@ -13,6 +13,7 @@
 #include "director/daemon/vrrp_script.hpp"
 #include "director/daemon/vrrp_wire.hpp"
 #include "director/vrrp/advert_packets.hpp"
+#include "director/vrrp/master_conflict.hpp"
 #include "director/vrrp/state_machine.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/log_rate_limit.hpp"
@@ -73,6 +74,10 @@ class VrrpRunner {
   const config::VrrpInstance& instance() const { return instance_; }
   const vrrp::StateMachine& machine() const { return machine_; }
   const VrrpCounters& counters() const { return counters_; }
+  // Another master heard beside us while we are MASTER (a split brain), and since when (wall
+  // clock, for status).
+  const std::optional<vrrp::PeerMaster>& conflict() const { return split_brain_.current(); }
+  std::chrono::system_clock::time_point conflict_since() const { return conflict_since_; }
   // Packets rejected (and adverts accepted with a warning) per reason, since start.
   const std::map<std::string, std::uint64_t>& rejections_by_reason() const {
     return packet_log_.totals();
@@ -91,6 +96,7 @@ class VrrpRunner {
   void log_packet(const std::string& reason, const std::string& source, const std::string& text);
   void log_packet_summaries();
   void log_summary(const LogRateLimiter::Line& line) const;
+  void report(const vrrp::SplitBrainMonitor::Change& change);
   void perform(const vrrp::Step& step);
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
@@ -113,6 +119,8 @@ class VrrpRunner {
   vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;
   LogRateLimiter packet_log_;
+  vrrp::SplitBrainMonitor split_brain_;
+  std::chrono::system_clock::time_point conflict_since_{};
   vrrp::Expectation expectation_;
   bool stopped_ = false;
   VrrpGroup* group_ = nullptr;  // set by VrrpGroup
