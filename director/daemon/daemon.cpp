@@ -280,15 +280,19 @@ class Daemon {
       return;
     }
     sources_ = std::move(parsed.sources);
-    // VRRP: instances whose settings did not change keep running untouched.
+    // VRRP: instances whose settings did not change keep running untouched; those with only
+    // in-place settings changed (priority, advert_int, preempt, weights, notify) keep their state
+    // and send the new values; the others restart (see classify_vrrp_reload).
     std::map<std::string, bool> keep;
     for (const auto& instance : parsed.config.vrrp_instances) {
       auto old = std::find_if(config_.vrrp_instances.begin(), config_.vrrp_instances.end(),
                               [&](const auto& i) { return i.name == instance.name; });
-      if (old != config_.vrrp_instances.end() &&
-          vrrp_signature(config_, *old) == vrrp_signature(parsed.config, instance)) {
-        keep[instance.name] = true;
-      }
+      auto running = vrrp_.find(instance.name);
+      if (old == config_.vrrp_instances.end() || running == vrrp_.end()) continue;
+      const auto kind = classify_vrrp_reload(config_, *old, parsed.config, instance);
+      if (kind == VrrpReload::restart) continue;
+      if (kind == VrrpReload::update) running->second->update(parsed.config, instance);
+      keep[instance.name] = true;
     }
     for (auto it = vrrp_.begin(); it != vrrp_.end();) {
       if (keep.count(it->first)) {

@@ -1,11 +1,17 @@
 #include "director/daemon/status_report.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "shared/json_writer.hpp"
 
 namespace lvsctl::director {
 namespace {
+
+std::string utc(std::chrono::system_clock::time_point t) {
+  const auto secs = std::chrono::system_clock::to_time_t(t);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(secs));
+}
 
 std::string master_of(const VrrpRunner& r) {
   auto m = r.machine().master_address();
@@ -75,6 +81,18 @@ StatusAnswer StatusAnswer::json(const std::vector<const VrrpRunner*>& vrrp,
     j.key("adverts_received").value(r->counters().adverts_received);
     j.key("adverts_rejected").value(r->counters().adverts_rejected);
     j.key("last_rejection").value(r->counters().last_rejection);
+    if (const auto& c = r->conflict()) {
+      j.key("conflict").begin_object();
+      j.key("peer").value(c->peer.to_string());
+      j.key("priority").value(static_cast<unsigned>(c->priority));
+      j.key("since").value(utc(r->conflict_since()));
+      j.end_object();
+    } else {
+      j.key("conflict").null();
+    }
+    j.key("packet_issues").begin_object();
+    for (const auto& [reason, count] : r->rejections_by_reason()) j.key(reason).value(count);
+    j.end_object();
     j.end_object();
   }
   j.end_array();
@@ -127,6 +145,10 @@ StatusAnswer StatusAnswer::text(const std::vector<const VrrpRunner*>& vrrp,
     out += fmt::format("VRRP {} VRID {} on {}: {} (priority {}, effective {}), master {}, VIPs {}\n",
                        in.name, in.vrid, in.interface, vrrp::to_string(r->machine().state()),
                        in.priority, r->machine().effective_priority(), master_of(*r), vips);
+    if (const auto& c = r->conflict()) {
+      out += fmt::format("  CONFLICT: another master {} (priority {}) since {}: split brain?\n",
+                         c->peer.to_string(), c->priority, utc(r->conflict_since()));
+    }
   }
   if (!ipvs.available) out += "IPVS: off (" + ipvs.unavailable_reason + ")\n";
   return answer;

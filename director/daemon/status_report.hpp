@@ -1,10 +1,12 @@
 #pragma once
 // What `lvsctl director status` shows, built inside the daemon from its live state:
 // - JSON: `vrrp_instances[]` (name, state, priority, effective_priority, master_address, vips,
-//   counters), `virtual_servers[]` (real-server health, see HealthMonitor) and `ipvs`
+//   counters, packet_issues: packets rejected or accepted with a warning, per reason; conflict:
+//   null, or {peer, priority, since} while another master advertises beside us),
+//   `virtual_servers[]` (real-server health, see HealthMonitor) and `ipvs`
 //   (available, reason, requests_sent, services[] with destinations[] and counters, error when
 //   the kernel table could not be read);
-// - text: one line per VRRP instance, then the IPVS table as `ipvsadm -Ln` prints it.
+// - text: one line per VRRP instance (and a CONFLICT line under it during a split brain), then the IPVS table as `ipvsadm -Ln` prints it.
 // An answer is built in two steps: begin (the loop thread, from the daemon's live state), then
 // finish with the kernel's table, which may be read on another thread (see StatusWorker).
 #include <cstdint>

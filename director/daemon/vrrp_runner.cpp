@@ -42,6 +42,17 @@ Result<IpAddress> primary_address(netlink::RouteSocket& rtnl, int ifindex,
   return Error{"no IPv4 address on the interface to send VRRP adverts from", EADDRNOTAVAIL};
 }
 
+bool is_warning(const std::string& reason) { return reason.starts_with("accepted with "); }
+
+// The sender of a packet, for log lines: the envelope's, or an IPv4 header's source address.
+std::string packet_source(std::span<const std::uint8_t> packet, const vrrp::PacketContext& context) {
+  if (context.source) return context.source->to_string();
+  if (packet.size() >= 20 && (packet[0] >> 4) == 4) {
+    return IpAddress::from_bytes(packet.subspan(12, 4)).value().to_string();
+  }
+  return "an unknown source";
+}
+
 netlink::InterfaceAddress vip_address(const config::VirtualAddress& vip, int ifindex) {
   netlink::InterfaceAddress a;
   a.ifindex = ifindex;
@@ -138,6 +149,23 @@ void VrrpRunner::on_link(const std::string& ifname, bool up) {
   dispatch(machine_.on_interface(ifname, up, loop_.now()));
 }
 
+void VrrpRunner::update(const config::Config& config, const config::VrrpInstance& instance) {
+  auto machine_config = vrrp_instance_config(config, instance, machine_.config().primary_address);
+  auto scripts = vetted_scripts(config, instance, machine_config);  // tracked: already running
+  spdlog::info("VRRP_Instance({}) updated in place: priority {} -> {}, advert_int {} -> {} ms, "
+               "state {} kept",
+               instance.name, instance_.priority, instance.priority,
+               machine_.config().advert_interval.count(), machine_config.advert_interval.count(),
+               vrrp::to_string(machine_.state()));
+  instance_ = instance;
+  notify_as_ = std::move(scripts.notify);
+  if (stopped_) return;
+  auto step = machine_.update(std::move(machine_config), loop_.now());
+  adverts_.invalidate();
+  expectation_ = vrrp::expectation_of(machine_.config());
+  dispatch(std::move(step));
+}
+
 void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
                            const vrrp::PacketContext& context) {
   vrrp::DecodeOptions options;
@@ -147,25 +175,76 @@ void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
   auto decoded = vrrp::decode(packet, options);
   if (!decoded) {
     // Adverts of other VRIDs never get here (the wire sorts them by VRID); log the rest as
-    // keepalived logs wrong auth and address lists.
+    // keepalived logs wrong auth and address lists, rate-limited (a flood must not fill the log).
     ++counters_.adverts_rejected;
     counters_.last_rejection = decoded.rejection().text();
-    spdlog::warn("VRRP_Instance({}) ignored a packet: {}", instance_.name,
-                 counters_.last_rejection);
+    log_packet(std::string(vrrp::to_string(decoded.rejection().reason)),
+               packet_source(packet, context), counters_.last_rejection);
     return;
   }
   // Our own adverts come back on some setups (unicast to self); never obey them.
   if (decoded->source == machine_.config().primary_address) return;
   if (decoded.warning) {
-    spdlog::warn("VRRP_Instance({}) advert from {}: {}", instance_.name,
-                 decoded->source ? decoded->source->to_string() : "", decoded.warning->text());
+    log_packet("accepted with " + std::string(vrrp::to_string(decoded.warning->reason)),
+               decoded->source ? decoded->source->to_string() : "?", decoded.warning->text());
   }
   ++counters_.adverts_received;
   dispatch(machine_.on_advert(decoded.value(), loop_.now()));
+  report(split_brain_.heard(decoded.value(), machine_.state() == vrrp::State::master, loop_.now()));
+}
+
+void VrrpRunner::report(const vrrp::SplitBrainMonitor::Change& change) {
+  using Kind = vrrp::SplitBrainMonitor::Change::Kind;
+  if (change.kind == Kind::started) {
+    conflict_since_ = std::chrono::system_clock::now();
+    spdlog::warn("VRRP_Instance({}) another master {} (priority {}) on {} - split brain? (we are "
+                 "MASTER with priority {} and do not yield to it; it seems not to hear us)",
+                 instance_.name, change.peer.peer.to_string(), change.peer.priority,
+                 instance_.interface, machine_.effective_priority());
+  } else if (change.kind == Kind::ended) {
+    const std::chrono::duration<double> lasted = loop_.now() - change.peer.since;
+    const bool master = machine_.state() == vrrp::State::master;
+    spdlog::warn("VRRP_Instance({}) another master {} on {}: conflict over after {:.1f} s ({})",
+                 instance_.name, change.peer.peer.to_string(), instance_.interface,
+                 lasted.count(),
+                 master ? "it went silent or resigned"
+                        : "we are " + std::string(vrrp::to_string(machine_.state())) + " now");
+  }
+}
+
+void VrrpRunner::log_packet(const std::string& reason, const std::string& source,
+                            const std::string& text) {
+  const auto line = packet_log_.occurred(reason, source, loop_.now());
+  const auto every =
+      std::chrono::duration_cast<std::chrono::seconds>(packet_log_.interval()).count();
+  if (line.kind == LogRateLimiter::Line::Kind::full) {
+    spdlog::warn("VRRP_Instance({}) {} from {} on {}: {} (more like it: one line per {} s)",
+                 instance_.name, is_warning(reason) ? "advert" : "ignored a packet", source,
+                 instance_.interface, text, every);
+  } else if (line.kind == LogRateLimiter::Line::Kind::summary) {
+    log_summary(line);
+  }
+}
+
+void VrrpRunner::log_summary(const LogRateLimiter::Line& line) const {
+  if (is_warning(line.reason)) {
+    spdlog::warn("VRRP_Instance({}) {} more adverts on {} {} (last from {})", instance_.name,
+                 line.suppressed, instance_.interface, line.reason, line.last_detail);
+  } else {
+    spdlog::warn("VRRP_Instance({}) {} more packets rejected on {}: {} (last from {})",
+                 instance_.name, line.suppressed, instance_.interface, line.reason,
+                 line.last_detail);
+  }
+}
+
+void VrrpRunner::log_packet_summaries() {
+  for (const auto& line : packet_log_.due(loop_.now())) log_summary(line);
 }
 
 void VrrpRunner::on_timer() {
   timer_ = 0;
+  log_packet_summaries();
+  report(split_brain_.check(machine_.state() == vrrp::State::master, loop_.now()));
   dispatch(machine_.on_timer(loop_.now()));
 }
 
@@ -195,6 +274,9 @@ void VrrpRunner::perform(const vrrp::Step& step) {
         break;
     }
   }
+  if (split_brain_.current()) {
+    report(split_brain_.check(machine_.state() == vrrp::State::master, loop_.now()));
+  }
   if (!stopped_) arm_timer(step.wake_at);
 }
 
@@ -202,6 +284,7 @@ void VrrpRunner::send_advert(std::uint8_t priority) {
   const auto& packets = adverts_.packets(priority);
   for (std::size_t i = 0; i < packets.size(); ++i) wire_->send(packets[i], destinations_[i], instance_.name);
   ++counters_.adverts_sent;
+  split_brain_.sent(vrrp::advert_of(machine_.config(), priority), loop_.now());
 }
 
 void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {

@@ -13,8 +13,10 @@
 #include "director/daemon/vrrp_script.hpp"
 #include "director/daemon/vrrp_wire.hpp"
 #include "director/vrrp/advert_packets.hpp"
+#include "director/vrrp/master_conflict.hpp"
 #include "director/vrrp/state_machine.hpp"
 #include "shared/event_loop.hpp"
+#include "shared/log_rate_limit.hpp"
 #include "shared/netlink/route_socket.hpp"
 
 namespace lvsctl::director {
@@ -62,12 +64,24 @@ class VrrpRunner {
   // Priority-0 advert when MASTER, VIPs removed, notify_stop. The instance stays silent after.
   void shutdown();
   void on_link(const std::string& ifname, bool up);
+  // A reload changed only settings that apply in place (classify_vrrp_reload said `update`):
+  // the state stays, the next advert carries the new priority and interval, notify scripts are
+  // vetted again. Tracked scripts keep running as started (their commands did not change).
+  void update(const config::Config& config, const config::VrrpInstance& instance);
   // Out of any sync group (make_vrrp_groups calls it before building new groups).
   void leave_group() { group_ = nullptr; }
 
   const config::VrrpInstance& instance() const { return instance_; }
   const vrrp::StateMachine& machine() const { return machine_; }
   const VrrpCounters& counters() const { return counters_; }
+  // Another master heard beside us while we are MASTER (a split brain), and since when (wall
+  // clock, for status).
+  const std::optional<vrrp::PeerMaster>& conflict() const { return split_brain_.current(); }
+  std::chrono::system_clock::time_point conflict_since() const { return conflict_since_; }
+  // Packets rejected (and adverts accepted with a warning) per reason, since start.
+  const std::map<std::string, std::uint64_t>& rejections_by_reason() const {
+    return packet_log_.totals();
+  }
 
  private:
   friend class VrrpGroup;  // sync groups route this runner's steps through the coordinator
@@ -78,6 +92,11 @@ class VrrpRunner {
   void on_packet(std::span<const std::uint8_t> packet, const vrrp::PacketContext& context);
   void on_script(const std::string& name, bool success);
   void on_timer();
+  // Per-packet log lines go through packet_log_: the first of a reason in full, then a count.
+  void log_packet(const std::string& reason, const std::string& source, const std::string& text);
+  void log_packet_summaries();
+  void log_summary(const LogRateLimiter::Line& line) const;
+  void report(const vrrp::SplitBrainMonitor::Change& change);
   void perform(const vrrp::Step& step);
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
@@ -99,6 +118,9 @@ class VrrpRunner {
   TimerId timer_ = 0;
   vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;
+  LogRateLimiter packet_log_;
+  vrrp::SplitBrainMonitor split_brain_;
+  std::chrono::system_clock::time_point conflict_since_{};
   vrrp::Expectation expectation_;
   bool stopped_ = false;
   VrrpGroup* group_ = nullptr;  // set by VrrpGroup

@@ -108,11 +108,26 @@ void VrrpWire::flush() {
   for (const auto& q : queued_) {
     out.push_back({{queued_bytes_.data() + q.offset, q.size}, q.destination});
   }
-  socket_.send(out, [this](std::size_t i, const Error& error) {
-    spdlog::error("VRRP_Instance({}) {}", queued_[i].sender, error.message);
+  // A refused send repeats every interval (network unreachable, ...): one line per reason,
+  // then a count per interval.
+  const auto now = loop_.now();
+  socket_.send(out, [this, now](std::size_t i, const Error& error) {
+    const auto line = send_log_.occurred("VRRP_Instance(" + queued_[i].sender + ") " + error.message,
+                                         queued_[i].destination.to_string(), now);
+    if (line.kind == LogRateLimiter::Line::Kind::full) {
+      spdlog::error("VRRP_Instance({}) {}", queued_[i].sender, error.message);
+    } else if (line) {
+      log_send_summary(line);
+    }
   });
+  for (const auto& line : send_log_.due(now)) log_send_summary(line);
   queued_.clear();
   queued_bytes_.clear();
+}
+
+void VrrpWire::log_send_summary(const LogRateLimiter::Line& line) {
+  spdlog::error("VRRP: {} more adverts not sent: {} (last to {})", line.suppressed,
+                line.reason, line.last_detail);
 }
 
 void VrrpWire::on_readable() {

@@ -25,6 +25,7 @@
 
 #include "director/daemon/vrrp_socket.hpp"
 #include "shared/event_loop.hpp"
+#include "shared/log_rate_limit.hpp"
 
 namespace lvsctl::director {
 
@@ -65,6 +66,7 @@ class VrrpWire {
   std::size_t read_all();
   void update_filter();
   void flush();
+  static void log_send_summary(const LogRateLimiter::Line& line);
 
   EventLoop& loop_;
   std::string key_;
@@ -81,6 +83,7 @@ class VrrpWire {
   std::vector<std::uint8_t> queued_bytes_;  // packets waiting for flush(), back to back
   std::vector<Queued> queued_;
   HookId flush_hook_ = 0;
+  LogRateLimiter send_log_;  // refused sends, per instance and error
 };
 
 }  // namespace lvsctl::director

@@ -26,6 +26,9 @@ class AdvertPackets {
   // adds the header). Valid until the next call.
   const std::vector<std::vector<uint8_t>>& packets(uint8_t priority);
 
+  // The configuration changed (a reload updated it in place): encode again at the next send.
+  void invalidate() { priority_.reset(); }
+
   const std::vector<IpAddress>& destinations() const { return destinations_; }
 
  private:

@@ -52,4 +52,42 @@ std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, T
   return found;
 }
 
+void SplitBrainMonitor::sent(const Advert& ours, TimePoint now) {
+  own_ = ours.source;
+  detector_.observe(ours, now);
+}
+
+SplitBrainMonitor::Change SplitBrainMonitor::end(TimePoint /*now*/) {
+  Change change{Change::Kind::ended, *current_};
+  current_.reset();
+  return change;
+}
+
+SplitBrainMonitor::Change SplitBrainMonitor::heard(const Advert& theirs, bool master,
+                                                   TimePoint now) {
+  const auto conflict = detector_.observe(theirs, now);
+  if (!theirs.source || theirs.source == own_) return {};
+  if (current_ && current_->peer == *theirs.source) {
+    if (theirs.priority == 0 || !master) return end(now);
+    current_->priority = theirs.priority;
+    current_->last_heard = now;
+    current_->window = master_down_interval(theirs.version, theirs.priority,
+                                            Micros(theirs.interval_cs * 10'000LL));
+    return {};
+  }
+  if (current_ || !master || !conflict || !own_) return check(master, now);
+  const bool ours = (conflict->first == *own_ && conflict->second == *theirs.source) ||
+                    (conflict->second == *own_ && conflict->first == *theirs.source);
+  if (!ours) return {};
+  current_ = PeerMaster{*theirs.source, theirs.priority, now, now,
+                        master_down_interval(theirs.version, theirs.priority,
+                                             Micros(theirs.interval_cs * 10'000LL))};
+  return Change{Change::Kind::started, *current_};
+}
+
+SplitBrainMonitor::Change SplitBrainMonitor::check(bool master, TimePoint now) {
+  if (current_ && (!master || now - current_->last_heard > current_->window)) return end(now);
+  return {};
+}
+
 }  // namespace lvsctl::director::vrrp

@@ -49,4 +49,45 @@ class MasterConflictDetector {
   std::map<std::tuple<Key, IpAddress, IpAddress>, bool> reported_;
 };
 
+// Another master for our instance's VRID, as a MASTER instance sees it: the peer it hears
+// advertising while it stays MASTER (it does not yield to lower or equal-priority-lower-address
+// adverts), typically because the peer cannot hear it (a firewall dropping VRRP one way).
+struct PeerMaster {
+  IpAddress peer;
+  uint8_t priority = 0;
+  TimePoint since;       // when it was noticed
+  TimePoint last_heard;  // its last advert
+  Micros window{0};      // its Master_Down_Interval: silent that long, it is gone
+};
+
+// SplitBrainMonitor: one instance's view of a conflict, on top of MasterConflictDetector (fed
+// with our own adverts and the peers'). A conflict starts when the detector flags a pair of us
+// and a peer while we stay MASTER; it ends when the peer falls silent for its
+// Master_Down_Interval, sends priority 0, or we are no longer MASTER. Pure.
+class SplitBrainMonitor {
+ public:
+  struct Change {
+    enum class Kind : uint8_t { none, started, ended };
+    Kind kind = Kind::none;
+    PeerMaster peer;  // started: the new one; ended: the one that ended
+    explicit operator bool() const { return kind != Kind::none; }
+  };
+
+  // Our own advert (any priority) as sent at `now`.
+  void sent(const Advert& ours, TimePoint now);
+  // A peer's accepted advert, and whether we are MASTER after handling it.
+  Change heard(const Advert& theirs, bool master, TimePoint now);
+  // Periodically and after state changes: ends a conflict whose peer went silent, or when we
+  // are no longer MASTER.
+  Change check(bool master, TimePoint now);
+
+  const std::optional<PeerMaster>& current() const { return current_; }
+
+ private:
+  Change end(TimePoint now);
+  MasterConflictDetector detector_;
+  std::optional<IpAddress> own_;
+  std::optional<PeerMaster> current_;
+};
+
 }  // namespace lvsctl::director::vrrp

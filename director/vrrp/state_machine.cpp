@@ -248,6 +248,29 @@ Step StateMachine::on_advert(const Advert& a, TimePoint now) {
   return finish(std::move(step));
 }
 
+Step StateMachine::update(InstanceConfig config, TimePoint now) {
+  Step step;
+  config.primary_address = config_.primary_address;
+  const Micros old_interval = own_interval();
+  config_ = std::move(config);
+  tracking_.retune(config_);
+  const Micros interval = own_interval();
+  if (interval != old_interval && (state_ == State::master || config_.version == 2)) {
+    master_adver_interval_ = interval;  // v3 backups keep the interval their master sends
+  }
+  if (state_ == State::master && interval != old_interval && deadline_) {
+    deadline_ = std::min(*deadline_, on_phase(now, interval));
+  }
+  if (config_.preempt_delay.count() == 0) preempt_at_.reset();
+  if (state_ == State::master) {
+    if (config_.garp_master_delay.count() == 0 || config_.garp_master_repeat == 0) {
+      garp_repeat_at_.reset();
+    }
+  }
+  reconsider(step, now);  // a weight now 0 (or no longer 0) may change FAULT
+  return finish(std::move(step));
+}
+
 Step StateMachine::on_timer(TimePoint now) {
   Step step;
   if (state_ == State::master) {

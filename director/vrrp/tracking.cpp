@@ -15,6 +15,24 @@ Tracking::Tracking(const InstanceConfig& config) : base_priority_(config.priorit
   }
 }
 
+void Tracking::retune(const InstanceConfig& config) {
+  Tracking fresh(config);
+  for (auto& i : fresh.interfaces_) {
+    for (const auto& old : interfaces_) {
+      if (old.name == i.name) i.up = old.up;
+    }
+  }
+  for (auto& s : fresh.scripts_) {
+    for (const auto& old : scripts_) {
+      if (old.config.name != s.config.name) continue;
+      s.known = old.known;
+      s.counter = std::min(old.counter, s.config.rise + s.config.fall - 1);
+      s.good = old.good;
+    }
+  }
+  *this = std::move(fresh);
+}
+
 bool Tracking::set_interface(std::string_view name, bool up) {
   bool known = false;
   for (auto& i : interfaces_) {

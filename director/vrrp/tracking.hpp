@@ -22,6 +22,9 @@ class Tracking {
   bool set_interface(std::string_view name, bool up);
   // Record one script run. Returns true when the script's debounced state changed.
   bool add_script_result(std::string_view name, bool success);
+  // A reload changed base priority or weights: takes them from `config`, keeping every link
+  // state and script result recorded so far (matched by name; new names start unknown / up).
+  void retune(const InstanceConfig& config);
 
   bool initialising() const;  // some script has not reported yet
   bool fault() const;         // own interface down, or a weight-0 interface/script failed

@@ -37,3 +37,79 @@ TEST(VrrpSignature, ScriptSecuritySettingsChangeIt) {
 
 }  // namespace
 }  // namespace lvsctl::director
+
+namespace lvsctl::director {
+namespace {
+
+config::Config parse(const std::string& instance_body, const std::string& extra = "") {
+  conf::MemorySources files;
+  const std::string text =
+      "vrrp_script chk {\n    script \"/bin/true\"\n    weight -20\n}\n" + extra +
+      "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n" + instance_body +
+      "    virtual_ipaddress {\n        203.0.113.10\n    }\n}\n";
+  auto parsed = config::parse_config(text, "test.conf", files);
+  EXPECT_FALSE(conf::has_errors(parsed.diags)) << text;
+  return parsed.config;
+}
+
+VrrpReload classify(const std::string& before, const std::string& after) {
+  const auto a = parse(before);
+  const auto b = parse(after);
+  return classify_vrrp_reload(a, a.vrrp_instances.at(0), b, b.vrrp_instances.at(0));
+}
+
+const std::string kBase = "    priority 100\n    advert_int 1\n";
+
+TEST(VrrpReloadKind, IdenticalIsSame) { EXPECT_EQ(classify(kBase, kBase), VrrpReload::same); }
+
+TEST(VrrpReloadKind, PriorityIsUpdatedInPlace) {
+  EXPECT_EQ(classify(kBase, "    priority 110\n    advert_int 1\n"), VrrpReload::update);
+}
+
+TEST(VrrpReloadKind, PriorityToOrFromOwnerRestarts) {
+  EXPECT_EQ(classify(kBase, "    priority 255\n    advert_int 1\n"), VrrpReload::restart);
+  EXPECT_EQ(classify("    priority 255\n", "    priority 254\n"), VrrpReload::restart);
+}
+
+TEST(VrrpReloadKind, AdvertAndPreemptSettingsAreUpdatedInPlace) {
+  EXPECT_EQ(classify(kBase, kBase + "    advert_int 2\n"), VrrpReload::update);
+  EXPECT_EQ(classify(kBase, kBase + "    nopreempt\n    state BACKUP\n"), VrrpReload::update);
+  EXPECT_EQ(classify(kBase, kBase + "    state MASTER\n"), VrrpReload::update);
+  EXPECT_EQ(classify(kBase, kBase + "    preempt_delay 5\n"), VrrpReload::update);
+  EXPECT_EQ(classify(kBase, kBase + "    garp_master_delay 1\n"), VrrpReload::update);
+}
+
+TEST(VrrpReloadKind, TrackingWeightsAndNotifyAreUpdatedInPlace) {
+  const std::string tracked = kBase +
+                              "    track_interface {\n        eth1 weight -10\n    }\n"
+                              "    track_script {\n        chk\n    }\n";
+  const std::string reweighted = kBase +
+                                 "    track_interface {\n        eth1 weight -30\n    }\n"
+                                 "    track_script {\n        chk weight -40\n    }\n";
+  EXPECT_EQ(classify(tracked, reweighted), VrrpReload::update);
+  EXPECT_EQ(classify(kBase, kBase + "    notify_master /bin/true\n"), VrrpReload::update);
+  EXPECT_EQ(classify(kBase, kBase + "    notify \"/bin/echo x\"\n"), VrrpReload::update);
+}
+
+TEST(VrrpReloadKind, IdentityAndTrackedSetsRestart) {
+  EXPECT_EQ(classify(kBase, kBase + "    virtual_router_id 52\n"), VrrpReload::restart);
+  EXPECT_EQ(classify(kBase, kBase + "    interface eth1\n"), VrrpReload::restart);
+  EXPECT_EQ(classify(kBase, kBase + "    authentication {\n        auth_type PASS\n"
+                                    "        auth_pass secret\n    }\n"),
+            VrrpReload::restart);
+  EXPECT_EQ(classify(kBase, kBase + "    track_interface {\n        eth1\n    }\n"),
+            VrrpReload::restart);
+  EXPECT_EQ(classify(kBase, kBase + "    unicast_peer {\n        203.0.113.2\n    }\n"),
+            VrrpReload::restart);
+}
+
+TEST(VrrpReloadKind, VipChangeRestarts) {
+  const auto a = parse(kBase);
+  auto b = parse(kBase);
+  b.vrrp_instances.at(0).virtual_ipaddress.at(0).label = "eth0:1";
+  EXPECT_EQ(classify_vrrp_reload(a, a.vrrp_instances.at(0), b, b.vrrp_instances.at(0)),
+            VrrpReload::restart);
+}
+
+}  // namespace
+}  // namespace lvsctl::director

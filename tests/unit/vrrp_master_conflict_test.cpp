@@ -152,3 +152,63 @@ TEST(VrrpAdvertText, DescribesAConflict) {
 
 }  // namespace
 }  // namespace lvsctl::director::vrrp
+
+namespace lvsctl::director::vrrp {
+namespace {
+
+using Kind = SplitBrainMonitor::Change::Kind;
+
+TEST(VrrpSplitBrain, PeerMasterAdvertisingBesideUsStartsAndEndsOnSilence) {
+  SplitBrainMonitor m;
+  for (int i = 0; i < 3; ++i) m.sent(from("203.0.113.104", 100), T0 + i * 1s);
+  auto c = m.heard(from("203.0.113.105", 50), true, T0 + 2500ms);
+  ASSERT_EQ(c.kind, Kind::started);
+  EXPECT_EQ(c.peer.peer, ip("203.0.113.105"));
+  EXPECT_EQ(c.peer.priority, 50);
+  ASSERT_TRUE(m.current().has_value());
+  // It goes on: reported once.
+  for (int i = 3; i < 8; ++i) {
+    m.sent(from("203.0.113.104", 100), T0 + i * 1s);
+    EXPECT_FALSE(m.heard(from("203.0.113.105", 50), true, T0 + i * 1s + 500ms));
+    EXPECT_FALSE(m.check(true, T0 + i * 1s + 600ms));
+  }
+  // Silent: ends after its Master_Down_Interval (3.8 s at priority 50).
+  EXPECT_FALSE(m.check(true, T0 + 7500ms + 3s));
+  auto e = m.check(true, T0 + 7500ms + 4s);
+  EXPECT_EQ(e.kind, Kind::ended);
+  EXPECT_FALSE(m.current().has_value());
+  // It comes back: a new conflict.
+  for (int i = 12; i < 14; ++i) m.sent(from("203.0.113.104", 100), T0 + i * 1s);
+  EXPECT_EQ(m.heard(from("203.0.113.105", 50), true, T0 + 13500ms).kind, Kind::started);
+}
+
+TEST(VrrpSplitBrain, EndsWhenPeerResignsOrWeYield) {
+  SplitBrainMonitor m;
+  for (int i = 0; i < 3; ++i) m.sent(from("203.0.113.104", 100), T0 + i * 1s);
+  ASSERT_EQ(m.heard(from("203.0.113.105", 50), true, T0 + 2500ms).kind, Kind::started);
+  EXPECT_EQ(m.heard(from("203.0.113.105", 0), true, T0 + 2600ms).kind, Kind::ended);
+
+  SplitBrainMonitor n;
+  for (int i = 0; i < 3; ++i) n.sent(from("203.0.113.104", 100), T0 + i * 1s);
+  ASSERT_EQ(n.heard(from("203.0.113.105", 100), true, T0 + 2500ms).kind, Kind::started);
+  EXPECT_EQ(n.check(false, T0 + 2600ms).kind, Kind::ended);  // no longer MASTER
+}
+
+TEST(VrrpSplitBrain, BackupHearingItsMasterOrAPreemptionIsNone) {
+  SplitBrainMonitor m;
+  // A backup: never sent, hears the master.
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(m.heard(from("203.0.113.104", 100), false, T0 + i * 1s));
+  // We preempt a lower master (we send 150, it yields; an advert of its crossing ours).
+  SplitBrainMonitor p;
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(p.heard(from("203.0.113.105", 100), false, T0 + i * 1s));
+  p.sent(from("203.0.113.104", 150), T0 + 2200ms);
+  EXPECT_FALSE(p.heard(from("203.0.113.105", 100), true, T0 + 2201ms));
+  for (int i = 3; i < 8; ++i) {
+    p.sent(from("203.0.113.104", 150), T0 + i * 1s + 200ms);
+    EXPECT_FALSE(p.check(true, T0 + i * 1s + 300ms));
+  }
+  EXPECT_FALSE(p.current().has_value());
+}
+
+}  // namespace
+}  // namespace lvsctl::director::vrrp
