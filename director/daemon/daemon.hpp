@@ -7,13 +7,17 @@
 // config with errors is rejected (logged with file:line:col) and the running one stays; a valid
 // one is applied as a difference (unchanged VRRP instances keep running, IPVS gets the minimal
 // plan).
+#include <optional>
 #include <string>
+
+#include "director/config/model.hpp"
 
 namespace lvsctl::director {
 
 struct RunOptions {
   std::string config_path = "/etc/keepalived/keepalived.conf";
   std::string run_dir = "/run/lvsctl";
+  std::optional<config::LbBackend> lb_backend;  // --lb-backend; unset: global_defs lb_backend
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is
