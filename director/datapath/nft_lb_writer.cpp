@@ -27,7 +27,8 @@ constexpr std::uint16_t kFamily = NFPROTO_IPV4;
 constexpr std::uint32_t kTypeIpv4 = 7, kTypeProto = 12, kTypeService = 13, kTypeMark = 19;
 constexpr std::uint32_t concat(std::uint32_t a, std::uint32_t b) { return (a << 6) | b; }
 constexpr std::uint32_t kServicesSetId = 1, kBackendsSetId = 2;
-constexpr std::size_t kElementsPerMessage = 1024;
+// A message's element list is one netlink attribute, whose length is 16 bits: stay well under.
+constexpr std::size_t kElementsPerMessage = 256;
 
 const std::string kTable(kTableName);
 

@@ -76,6 +76,10 @@ Result<NftSocket> NftSocket::open() {
     mnl_socket_close(s);
     return nft_error("binding the netfilter netlink socket", err);
   }
+  // An error answer quotes only the header of the failed message, not a batch message of
+  // 100 KiB of set elements (which would overflow the receive buffer).
+  const int on = 1;
+  setsockopt(mnl_socket_get_fd(s), SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);
   return NftSocket(s);
 }
 
