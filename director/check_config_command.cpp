@@ -9,6 +9,7 @@
 #include "director/config/json.hpp"
 #include "director/config/load.hpp"
 #include "director/config/summary.hpp"
+#include "director/datapath/nft_support.hpp"
 #include "director/example_cluster.hpp"
 #include "shared/conf/source_files.hpp"
 
@@ -30,6 +31,9 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
       return 2;
     }
     parsed = config::parse_config(*text, file, files);
+  }
+  if (parsed.config.global.lb_backend == config::LbBackend::Nftables) {
+    for (auto& d : datapath::nftables_diagnostics(parsed.config)) parsed.diags.push_back(d);
   }
 
   std::size_t errors = 0;

@@ -9,6 +9,7 @@
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/daemon.hpp"
 #include "director/daemon/run_dir.hpp"
+#include "director/datapath/backend_choice.hpp"
 
 namespace lvsctl::director {
 namespace {
@@ -61,7 +62,14 @@ void add_run_command(CLI::App& director, int& exit_code) {
                   "directory of the SIGUSR1/SIGUSR2/SIGRTMIN+2 dump files (keepalived.data, "
                   ".stats, .json)")
       ->capture_default_str();
-  run->callback([options, &exit_code] { exit_code = run_director(*options); });
+  auto lb_backend = std::make_shared<std::string>();
+  run->add_option("--lb-backend", *lb_backend,
+                  "datapath: ipvs, nftables or auto (default: global_defs lb_backend, else auto)")
+      ->check(CLI::IsMember({"ipvs", "nftables", "auto"}));
+  run->callback([options, lb_backend, &exit_code] {
+    if (!lb_backend->empty()) options->lb_backend = datapath::parse_lb_backend(*lb_backend);
+    exit_code = run_director(*options);
+  });
 }
 
 void add_status_command(CLI::App& director, int& exit_code) {

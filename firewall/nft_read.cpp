@@ -17,8 +17,8 @@
 #include <set>
 
 #include "firewall/nft_kernel.hpp"
-#include "firewall/nft_objects.hpp"
-#include "firewall/nft_socket.hpp"
+#include "shared/nft/nft_objects.hpp"
+#include "shared/nft/nft_socket.hpp"
 
 namespace lvsctl::firewall {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "firewall/nft_kernel.hpp"
-#include "firewall/nft_objects.hpp"
-#include "firewall/nft_socket.hpp"
+#include "shared/nft/nft_objects.hpp"
+#include "shared/nft/nft_socket.hpp"
 
 namespace lvsctl::firewall {
 namespace {

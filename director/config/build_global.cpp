@@ -27,6 +27,22 @@ void script_user(BuildContext& ctx, S s, GlobalDefs& g) {
 void lvs_flush(BuildContext& ctx, S s, GlobalDefs& g) {
   if (ctx.arg_count(s, 0, 0)) g.lvs_flush = true;
 }
+void lb_backend(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  const auto& v = s.args[0].text;
+  if (v == "auto") {
+    g.lb_backend = LbBackend::Auto;
+  } else if (v == "ipvs") {
+    g.lb_backend = LbBackend::Ipvs;
+  } else if (v == "nftables") {
+    g.lb_backend = LbBackend::Nftables;
+  } else {
+    ctx.error(s.args[0].where,
+              fmt::format("'lb_backend' value '{}' is not ipvs, nftables or auto", v));
+    return;
+  }
+  g.lb_backend_where = s.keyword.where;
+}
 void garp_master_delay(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, 4294)) g.vrrp_garp_master_delay = std::chrono::seconds(*v);
@@ -56,6 +72,7 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"enable_script_security", enable_script_security},
     {"script_user", script_user},
     {"lvs_flush", lvs_flush},
+    {"lb_backend", lb_backend},
     {"vrrp_garp_master_delay", garp_master_delay},
     {"vrrp_garp_master_repeat", garp_master_repeat},
     {"vrrp_mcast_group4", mcast_group4},

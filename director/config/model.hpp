@@ -44,6 +44,10 @@ struct ScriptCommand {
   Location where;
 };
 
+// Which datapath forwards the virtual servers (global_defs lb_backend; `director run
+// --lb-backend` overrides it). Auto: IPVS when the kernel has it, else nftables.
+enum class LbBackend : std::uint8_t { Auto, Ipvs, Nftables };
+
 struct GlobalDefs {
   std::optional<std::string> router_id;
   int vrrp_version = 2;
@@ -51,6 +55,8 @@ struct GlobalDefs {
   std::optional<std::string> script_user;
   std::optional<std::string> script_group;
   bool lvs_flush = false;
+  LbBackend lb_backend = LbBackend::Auto;
+  Location lb_backend_where;  // of `lb_backend`, if present
   Duration vrrp_garp_master_delay = std::chrono::seconds(5);
   unsigned vrrp_garp_master_repeat = 5;
   IpAddress vrrp_mcast_group4 = IpAddress::v4(0xe0000012);  // 224.0.0.18

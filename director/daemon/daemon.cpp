@@ -20,7 +20,6 @@
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_desired.hpp"
-#include "director/daemon/ipvs_sync.hpp"
 #include "director/daemon/link_monitor.hpp"
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/run_dir.hpp"
@@ -31,6 +30,7 @@
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "director/daemon/vrrp_signature.hpp"
+#include "director/datapath/make_datapath.hpp"
 #include "shared/conf/diagnostic.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/netlink/route_socket.hpp"
@@ -66,7 +66,6 @@ class Daemon {
         config_(std::move(config)),
         warnings_(std::move(warnings)),
         sources_(std::move(sources)),
-        ipvs_(*loop_),
         scripts_(*loop_) {}
 
   Status start() {
@@ -91,8 +90,12 @@ class Daemon {
     if (!links) return links.error();
     links_ = std::move(*links);
 
+    auto datapath = datapath::make_datapath(*loop_, config_, options_.lb_backend);
+    if (!datapath) return datapath.error();
+    datapath_ = std::move(*datapath);
     if (auto st = start_health(); !st) return st;
-    ipvs_.apply(desired_table(config_, health_->lookup()), config_.global.lvs_flush);
+    datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
+                     config_.global.lvs_flush);
     return start_vrrp(config_, {});
   }
 
@@ -109,7 +112,11 @@ class Daemon {
   // reload the running monitor hands the state of unchanged real servers to the new one.
   Status start_health() {
     auto health = HealthMonitor::start(
-        *loop_, config_, [this] { ipvs_.apply(desired_table(config_, health_->lookup())); },
+        *loop_, config_,
+        [this] {
+          datapath_->apply(desired_table(config_, health_->lookup()),
+                           datapath::HeldVips::everything());
+        },
         scripts_.runner(), health_.get());
     if (!health) {
       health_.reset();
@@ -157,7 +164,7 @@ class Daemon {
   // keepalived's dump signals: the instances' state as `director status` shows it, without the
   // kernel's IPVS table (reading it is not loop work). Written at once, on the loop: a few KB.
   void dump(SignalAction action, const SignalInfo& info) {
-    IpvsSummary ipvs = summarize(ipvs_);
+    IpvsSummary ipvs = ipvs_summary();
     ipvs.available = false;
     ipvs.unavailable_reason = "the kernel table is not in signal dumps; see lvsctl director status";
     const auto runners = running_instances();
@@ -274,7 +281,7 @@ class Daemon {
       return;
     }
     auto parsed = std::move(*loaded.parsed);
-    if (!report(parsed, warnings_)) {
+    if (!report(parsed, warnings_) || !datapath::accepts(*datapath_, parsed.config)) {
       spdlog::error("Reload rejected: {} has errors; the running configuration stays",
                     options_.config_path);
       return;
@@ -309,13 +316,13 @@ class Daemon {
     auto desired = desired_table(config_, health_ ? health_->lookup() : all_healthy(config_));
     const std::chrono::duration<double> desired_time =
         std::chrono::steady_clock::now() - desired_start;
-    const auto ipvs = ipvs_.apply(std::move(desired));
+    const auto ipvs = datapath_->apply(desired, datapath::HeldVips::everything());
     const std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
     spdlog::info("Reloaded in {:.3f} s (parse {:.3f} s, VRRP and health checks {:.3f} s, desired "
                  "table {:.3f} s, {})",
                  total.count(), parse_time.count(),
                  (std::chrono::duration<double>(desired_start - started) - parse_time).count(),
-                 desired_time.count(), ipvs.to_string());
+                 desired_time.count(), ipvs);
   }
 
   // Control socket requests: "status" (JSON) and "status text". The daemon's state is read
@@ -324,12 +331,23 @@ class Daemon {
     const auto runners = running_instances();
     if (request == "status") {
       status_worker_.answer(std::move(reply),
-                            StatusAnswer::json(runners, summarize(ipvs_), health_.get()));
+                            StatusAnswer::json(runners, ipvs_summary(), health_.get()));
     } else if (request == "status text") {
-      status_worker_.answer(std::move(reply), StatusAnswer::text(runners, summarize(ipvs_)));
+      status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()));
     } else {
       std::move(reply).send("{\"error\": \"unknown request\"}\n");
     }
+  }
+
+  // Status reads the kernel's IPVS table only when IPVS is the datapath.
+  IpvsSummary ipvs_summary() const {
+    const auto s = datapath_->status();
+    if (s.backend == datapath::Backend::Ipvs) {
+      return {s.available, s.unavailable_reason, s.requests_sent};
+    }
+    return {false, fmt::format("the nftables datapath is in use (table ip lvsctl, {} transactions)",
+                               s.transactions),
+            s.requests_sent};
   }
 
   RunOptions options_;
@@ -343,7 +361,7 @@ class Daemon {
   config::WarningHistory warnings_;  // of the last load, so a reload logs only new ones
   bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown
   conf::SourceManifest sources_;     // the files of the running configuration
-  IpvsSync ipvs_;
+  std::unique_ptr<datapath::Datapath> datapath_;  // set by start()
   ScriptRunnerPool scripts_;
   std::unique_ptr<ConfigReload> reload_;
   std::unique_ptr<ControlSocket> control_;

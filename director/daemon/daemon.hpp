@@ -9,7 +9,10 @@
 // VRRP instances keep running, IPVS gets the minimal plan). SIGUSR1/SIGUSR2/SIGRTMIN+2 write
 // keepalived's dump files; every other signal that would kill is logged once and ignored.
 // The run dir, pid file or control socket removed or replaced while running: a clean stop, exit 1.
+#include <optional>
 #include <string>
+
+#include "director/config/model.hpp"
 
 namespace lvsctl::director {
 
@@ -17,6 +20,7 @@ struct RunOptions {
   std::string config_path = "/etc/keepalived/keepalived.conf";
   std::string run_dir = "/run/lvsctl";  // absolute; created 0700; refused when others can write
   std::string dump_dir = "/tmp";         // where SIGUSR1/SIGUSR2/SIGRTMIN+2 write their dumps
+  std::optional<config::LbBackend> lb_backend;  // --lb-backend; unset: global_defs lb_backend
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is

@@ -7,7 +7,7 @@
 
 #include <memory>
 
-namespace lvsctl::firewall {
+namespace lvsctl {
 
 template <typename T, void (*Free)(const T*)>
 struct NftnlDeleter {
@@ -18,4 +18,4 @@ using NftnlChain = std::unique_ptr<nftnl_chain, NftnlDeleter<nftnl_chain, nftnl_
 using NftnlRule = std::unique_ptr<nftnl_rule, NftnlDeleter<nftnl_rule, nftnl_rule_free>>;
 using NftnlSet = std::unique_ptr<nftnl_set, NftnlDeleter<nftnl_set, nftnl_set_free>>;
 
-}  // namespace lvsctl::firewall
+}  // namespace lvsctl

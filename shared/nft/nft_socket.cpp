@@ -1,4 +1,4 @@
-#include "firewall/nft_socket.hpp"
+#include "shared/nft/nft_socket.hpp"
 
 #include <fmt/format.h>
 #include <libmnl/libmnl.h>
@@ -6,12 +6,13 @@
 #include <linux/netlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <utility>
 
-namespace lvsctl::firewall {
+namespace lvsctl {
 namespace {
 constexpr std::size_t kBufferSize = 1 << 16;
 
@@ -48,7 +49,8 @@ NftSocket::NftSocket(mnl_socket* s)
       seq_(static_cast<std::uint32_t>(std::time(nullptr))) {}
 
 NftSocket::NftSocket(NftSocket&& o) noexcept
-    : sock_(std::exchange(o.sock_, nullptr)), portid_(o.portid_), seq_(o.seq_) {}
+    : sock_(std::exchange(o.sock_, nullptr)), portid_(o.portid_), seq_(o.seq_),
+      sndbuf_(o.sndbuf_), batches_sent_(o.batches_sent_) {}
 
 NftSocket& NftSocket::operator=(NftSocket&& o) noexcept {
   if (this != &o) {
@@ -56,6 +58,8 @@ NftSocket& NftSocket::operator=(NftSocket&& o) noexcept {
     sock_ = std::exchange(o.sock_, nullptr);
     portid_ = o.portid_;
     seq_ = o.seq_;
+    sndbuf_ = o.sndbuf_;
+    batches_sent_ = o.batches_sent_;
   }
   return *this;
 }
@@ -72,6 +76,10 @@ Result<NftSocket> NftSocket::open() {
     mnl_socket_close(s);
     return nft_error("binding the netfilter netlink socket", err);
   }
+  // An error answer quotes only the header of the failed message, not a batch message of
+  // 100 KiB of set elements (which would overflow the receive buffer).
+  const int on = 1;
+  setsockopt(mnl_socket_get_fd(s), SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);
   return NftSocket(s);
 }
 
@@ -93,6 +101,17 @@ Status NftSocket::dump(const nlmsghdr* request, std::uint32_t seq,
 }
 
 Status NftSocket::send_batch(const void* data, std::size_t len) {
+  // The kernel takes a batch as one message: the send buffer must hold all of it (a large
+  // table is megabytes; nft does the same). FORCE needs CAP_NET_ADMIN, which nftables needs too.
+  const int fd0 = mnl_socket_get_fd(sock_);
+  if (len + 4096 > (sndbuf_ != 0 ? sndbuf_ : std::size_t{200000})) {
+    int want = static_cast<int>(std::min<std::size_t>(len * 2 + 65536, 1u << 30));
+    if (setsockopt(fd0, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof want) != 0) {
+      setsockopt(fd0, SOL_SOCKET, SO_SNDBUF, &want, sizeof want);
+    }
+    sndbuf_ = static_cast<std::size_t>(want);
+  }
+  ++batches_sent_;
   if (mnl_socket_sendto(sock_, data, len) < 0) return nft_error("sending the nftables batch", errno);
   // The kernel processes the batch inside sendto(): every answer is queued already.
   std::vector<char> buf(kBufferSize);
@@ -119,4 +138,4 @@ Status NftSocket::send_batch(const void* data, std::size_t len) {
   return {};
 }
 
-}  // namespace lvsctl::firewall
+}  // namespace lvsctl

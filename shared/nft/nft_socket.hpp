@@ -2,6 +2,8 @@
 // RAII netfilter netlink socket (libmnl) with the two exchanges the nftables backend needs:
 // a dump (request, then every reply message to a callback) and a transaction batch.
 // Adapter: no decisions.
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -11,7 +13,7 @@
 struct mnl_socket;
 struct nlmsghdr;
 
-namespace lvsctl::firewall {
+namespace lvsctl {
 
 class NftSocket {
  public:
@@ -34,16 +36,21 @@ class NftSocket {
 
   // Sends a batch (begin ... end, every inner message flagged NLM_F_ACK) and collects the
   // kernel's answers; the first error fails the whole (atomic) transaction.
+  // Raises the socket's send buffer first when the batch is larger than it.
   Status send_batch(const void* data, std::size_t len);
+  // Transactions sent so far (one per send_batch).
+  std::uint64_t batches_sent() const { return batches_sent_; }
 
  private:
   explicit NftSocket(mnl_socket* s);
   mnl_socket* sock_ = nullptr;
   std::uint32_t portid_ = 0;
   std::uint32_t seq_ = 0;
+  std::size_t sndbuf_ = 0;  // what we set; 0: the system default (~200 KiB)
+  std::uint64_t batches_sent_ = 0;
 };
 
 // "permission denied (need root / CAP_NET_ADMIN)" etc.: an Error for a failed netlink exchange.
 Error nft_error(const char* what, int err);
 
-}  // namespace lvsctl::firewall
+}  // namespace lvsctl

@@ -1,0 +1,18 @@
+#include "director/datapath/ipvs_datapath.hpp"
+
+namespace lvsctl::director::datapath {
+
+std::string IpvsDatapath::apply(const ipvs::Table& desired, const HeldVips&, bool flush) {
+  return sync_.apply(desired, flush).to_string();
+}
+
+DatapathStatus IpvsDatapath::status() const {
+  DatapathStatus s;
+  s.backend = Backend::Ipvs;
+  s.available = sync_.available();
+  s.unavailable_reason = sync_.unavailable_reason();
+  s.requests_sent = sync_.requests_sent();
+  return s;
+}
+
+}  // namespace lvsctl::director::datapath

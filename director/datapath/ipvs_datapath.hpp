@@ -1,0 +1,20 @@
+#pragma once
+// The IPVS datapath: IpvsSync (plan against the last applied table, apply over generic
+// netlink) behind the seam. IPVS keeps every service on every director (`held` is not read):
+// traffic only reaches the VIP's holder.
+#include "director/daemon/ipvs_sync.hpp"
+#include "director/datapath/datapath.hpp"
+
+namespace lvsctl::director::datapath {
+
+class IpvsDatapath final : public Datapath {
+ public:
+  explicit IpvsDatapath(EventLoop& loop) : sync_(loop) {}
+  std::string apply(const ipvs::Table& desired, const HeldVips& held, bool flush) override;
+  DatapathStatus status() const override;
+
+ private:
+  IpvsSync sync_;
+};
+
+}  // namespace lvsctl::director::datapath

@@ -1,0 +1,53 @@
+#pragma once
+// From the table as applied to the table wanted: the changes of one nftables transaction, and
+// the `nft -f` text of a whole table (tests, debugging, `nft list table ip lvsctl`). Pure.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "director/datapath/nft_lb_table.hpp"
+
+namespace lvsctl::director::datapath::nftlb {
+
+// One element of the backends map: VIP.proto.port.slot -> real server.
+struct SlotElement {
+  ServiceKey key;
+  std::uint32_t slot = 0;
+  Endpoint backend;
+  bool operator==(const SlotElement&) const = default;
+};
+
+// A service's chain and its one rule.
+struct ServiceChain {
+  ServiceKey key;
+  Pick pick = Pick::Numgen;
+  std::uint32_t slots = 1;
+  bool operator==(const ServiceChain&) const = default;
+};
+
+// In the order the batch carries them: removals first (elements before the chain they jump
+// to), then additions (a chain before the element that jumps to it).
+struct Changes {
+  bool create_table = false;  // (re)create the table, its maps and prerouting chain
+  std::vector<SlotElement> remove_backends;
+  std::vector<ServiceKey> remove_services;  // the services map element
+  std::vector<ServiceKey> remove_chains;
+  std::vector<ServiceChain> add_chains;
+  std::vector<ServiceKey> add_services;
+  std::vector<SlotElement> add_backends;
+
+  bool empty() const;
+  // Chains added or removed (a rule change); 0 for a health change.
+  std::size_t ruleset_changes() const { return remove_chains.size() + add_chains.size(); }
+  std::size_t element_changes() const;
+  std::string to_string() const;  // "2 chains, 24 elements" / "table created, ..."
+};
+
+// `actual_exists`: false at start (the table is created, replacing any leftover of ours).
+Changes plan(const Table& desired, const Table& actual, bool actual_exists);
+
+// The whole table as `nft -f` text (map elements in key order, one per line).
+std::string render_nft(const Table& table);
+
+}  // namespace lvsctl::director::datapath::nftlb

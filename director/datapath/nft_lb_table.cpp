@@ -1,0 +1,156 @@
+#include "director/datapath/nft_lb_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace lvsctl::director::datapath::nftlb {
+namespace {
+
+std::string_view protocol_name(std::uint8_t protocol) {
+  return protocol == 17 ? "udp" : "tcp";
+}
+
+}  // namespace
+
+std::string ServiceKey::chain_name() const {
+  std::string addr = vip.to_string();
+  std::replace(addr.begin(), addr.end(), '.', '_');
+  return fmt::format("vs_{}_{}_{}", addr, protocol_name(protocol), port);
+}
+
+std::string ServiceKey::to_string() const {
+  return fmt::format("{} {}:{}", protocol == 17 ? "UDP" : "TCP", vip.to_string(), port);
+}
+
+const Service* Table::find(const ServiceKey& key) const {
+  auto it = std::lower_bound(services.begin(), services.end(), key,
+                             [](const Service& s, const ServiceKey& k) { return s.key < k; });
+  return it != services.end() && it->key == key ? &*it : nullptr;
+}
+
+bool scheduler_supported(std::string_view scheduler) {
+  return scheduler == "rr" || scheduler == "wrr" || scheduler == "sh";
+}
+
+std::uint32_t slot_count(std::size_t servers, const std::vector<std::int32_t>& weights,
+                         bool weighted) {
+  std::uint32_t slots = 1;
+  for (std::uint32_t i = 2; i <= servers && i <= 8; ++i) slots = std::lcm(slots, i);
+  if (!weighted) return slots;
+  std::int64_t g = 0;
+  std::int64_t sum = 0;
+  for (auto w : weights) {
+    if (w <= 0) continue;
+    g = std::gcd(g, static_cast<std::int64_t>(w));
+    sum += w;
+  }
+  if (g == 0) return slots;
+  const std::int64_t shares = sum / g;
+  while (slots < shares && slots * 2 <= kMaxSlots) slots *= 2;
+  return slots;
+}
+
+std::vector<Endpoint> assign_slots(std::uint32_t slots, const std::vector<Endpoint>& live,
+                                   const std::vector<std::int32_t>& weights,
+                                   const std::vector<Endpoint>& previous) {
+  std::int64_t total = 0;
+  for (auto w : weights) total += std::max<std::int32_t>(w, 0);
+  if (total == 0 || slots == 0) return {};
+  // Largest-remainder shares of the slots.
+  const std::size_t n = live.size();
+  std::vector<std::uint32_t> share(n, 0);
+  std::vector<std::pair<std::int64_t, std::size_t>> remainders;
+  std::uint32_t given = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t w = std::max<std::int32_t>(weights[i], 0);
+    const std::int64_t exact = w * slots;
+    share[i] = static_cast<std::uint32_t>(exact / total);
+    given += share[i];
+    if (w > 0) remainders.emplace_back(-(exact % total), i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end());
+  for (std::size_t k = 0; given < slots && k < remainders.size(); ++k, ++given) {
+    ++share[remainders[k].second];
+  }
+  auto index_of = [&](const Endpoint& e) -> std::size_t {
+    auto it = std::find(live.begin(), live.end(), e);
+    return it == live.end() ? n : static_cast<std::size_t>(it - live.begin());
+  };
+  std::vector<Endpoint> out(slots);
+  std::vector<bool> taken(slots, false);
+  std::vector<std::uint32_t> used(n, 0);
+  // Keep the previous owner of a slot while it is live and within its share.
+  if (previous.size() == slots) {
+    for (std::uint32_t s = 0; s < slots; ++s) {
+      const std::size_t i = index_of(previous[s]);
+      if (i < n && used[i] < share[i]) {
+        out[s] = previous[s];
+        taken[s] = true;
+        ++used[i];
+      }
+    }
+  }
+  // The free slots, in order, to whoever is furthest below its share (smooth weighted
+  // round robin, so a fresh service alternates its real servers slot by slot).
+  std::vector<std::int64_t> credit(n, 0);
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    if (taken[s]) continue;
+    std::size_t best = n;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (used[i] >= share[i]) continue;
+      credit[i] += share[i];
+      if (best == n || credit[i] > credit[best]) best = i;
+    }
+    if (best == n) break;  // cannot happen: the shares sum to `slots`
+    credit[best] -= slots;
+    out[s] = live[best];
+    ++used[best];
+  }
+  return out;
+}
+
+Table build_table(const ipvs::Table& desired, const HeldVips& held, const Table& previous) {
+  Table table;
+  for (const auto& svc : desired) {
+    const auto& k = svc.key;
+    if (k.is_fwmark() || !k.address.is_v4() || k.protocol == ipvs::Protocol::Sctp) continue;
+    if (!scheduler_supported(svc.scheduler) || !held.holds(k.address)) continue;
+    Service out;
+    out.key = {k.address, static_cast<std::uint8_t>(k.protocol), k.port};
+    out.pick = svc.scheduler == "sh" ? Pick::SourceHash : Pick::Numgen;
+    const bool weighted = svc.scheduler != "rr";
+    std::vector<Endpoint> live;
+    std::vector<std::int32_t> weights;
+    for (const auto& d : svc.destinations) {
+      if (!d.address.is_v4() || d.forwarding != ipvs::Forwarding::Nat) continue;
+      live.push_back({d.address, d.port == 0 ? k.port : d.port});
+      weights.push_back(d.weight <= 0 ? 0 : (weighted ? d.weight : 1));
+    }
+    const Service* before = previous.find(out.key);
+    out.known = before ? before->known : std::vector<Endpoint>{};
+    bool grew = before == nullptr || before->pick != out.pick;
+    for (const auto& e : live) {
+      if (!std::binary_search(out.known.begin(), out.known.end(), e)) {
+        out.known.insert(std::upper_bound(out.known.begin(), out.known.end(), e), e);
+        grew = true;
+      }
+    }
+    out.slots = grew ? slot_count(out.known.size(), weights, weighted) : before->slots;
+    out.slot_backend = assign_slots(out.slots, live, weights,
+                                    before && before->slots == out.slots
+                                        ? before->slot_backend
+                                        : std::vector<Endpoint>{});
+    table.services.push_back(std::move(out));
+  }
+  std::sort(table.services.begin(), table.services.end(),
+            [](const Service& a, const Service& b) { return a.key < b.key; });
+  // Two virtual servers with one key (a group listing an address twice): keep the first.
+  table.services.erase(std::unique(table.services.begin(), table.services.end(),
+                                   [](const Service& a, const Service& b) { return a.key == b.key; }),
+                       table.services.end());
+  return table;
+}
+
+}  // namespace lvsctl::director::datapath::nftlb

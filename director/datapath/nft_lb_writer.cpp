@@ -1,0 +1,302 @@
+#include "director/datapath/nft_lb_writer.hpp"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "shared/nft/nft_batch.hpp"
+#include "shared/nft/nft_objects.hpp"
+
+namespace lvsctl::director::datapath::nftlb {
+namespace {
+
+constexpr std::uint16_t kFamily = NFPROTO_IPV4;
+// nft's datatype ids (shown by `nft list`); a concatenation packs them 6 bits apart.
+constexpr std::uint32_t kTypeIpv4 = 7, kTypeProto = 12, kTypeService = 13, kTypeMark = 19;
+constexpr std::uint32_t concat(std::uint32_t a, std::uint32_t b) { return (a << 6) | b; }
+constexpr std::uint32_t kServicesSetId = 1, kBackendsSetId = 2;
+// A message's element list is one netlink attribute, whose length is 16 bits: stay well under.
+constexpr std::size_t kElementsPerMessage = 256;
+
+const std::string kTable(kTableName);
+
+using ServiceBytes = std::array<std::uint8_t, 12>;  // addr . proto(+3) . port(+2)
+using BackendKeyBytes = std::array<std::uint8_t, 16>;
+using EndpointBytes = std::array<std::uint8_t, 8>;  // addr . port(+2)
+
+ServiceBytes service_bytes(const ServiceKey& k) {
+  ServiceBytes b{};
+  std::memcpy(b.data(), k.vip.bytes().data(), 4);
+  b[4] = k.protocol;
+  const std::uint16_t port = htons(k.port);
+  std::memcpy(b.data() + 8, &port, 2);
+  return b;
+}
+
+BackendKeyBytes backend_key(const ServiceKey& k, std::uint32_t slot) {
+  BackendKeyBytes b{};
+  const auto s = service_bytes(k);
+  std::memcpy(b.data(), s.data(), s.size());
+  std::memcpy(b.data() + 12, &slot, 4);  // meta mark: host order in the register
+  return b;
+}
+
+EndpointBytes endpoint_bytes(const Endpoint& e) {
+  EndpointBytes b{};
+  std::memcpy(b.data(), e.address.bytes().data(), 4);
+  const std::uint16_t port = htons(e.port);
+  std::memcpy(b.data() + 4, &port, 2);
+  return b;
+}
+
+NftnlSet set_named(std::string_view name) {
+  NftnlSet s(nftnl_set_alloc());
+  nftnl_set_set_u32(s.get(), NFTNL_SET_FAMILY, kFamily);
+  nftnl_set_set_str(s.get(), NFTNL_SET_TABLE, kTable.c_str());
+  nftnl_set_set_str(s.get(), NFTNL_SET_NAME, std::string(name).c_str());
+  return s;
+}
+
+void add_table_message(NftBatch& batch, std::uint16_t type, std::uint16_t flags) {
+  NftnlTable t(nftnl_table_alloc());
+  nftnl_table_set_u32(t.get(), NFTNL_TABLE_FAMILY, kFamily);
+  nftnl_table_set_str(t.get(), NFTNL_TABLE_NAME, kTable.c_str());
+  nftnl_table_nlmsg_build_payload(batch.add(type, kFamily, flags), t.get());
+  batch.commit();
+}
+
+void add_chain(NftBatch& batch, const std::string& name, bool hook) {
+  NftnlChain c(nftnl_chain_alloc());
+  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_FAMILY, kFamily);
+  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, kTable.c_str());
+  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_NAME, name.c_str());
+  if (hook) {
+    nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
+    nftnl_chain_set_s32(c.get(), NFTNL_CHAIN_PRIO, -100);  // dstnat
+    nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TYPE, "nat");
+    nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_POLICY, NF_ACCEPT);
+  }
+  nftnl_chain_nlmsg_build_payload(batch.add(NFT_MSG_NEWCHAIN, kFamily, NLM_F_CREATE), c.get());
+  batch.commit();
+}
+
+void delete_chain(NftBatch& batch, const std::string& name) {
+  NftnlChain c(nftnl_chain_alloc());
+  nftnl_chain_set_u32(c.get(), NFTNL_CHAIN_FAMILY, kFamily);
+  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_TABLE, kTable.c_str());
+  nftnl_chain_set_str(c.get(), NFTNL_CHAIN_NAME, name.c_str());
+  nftnl_chain_nlmsg_build_payload(batch.add(NFT_MSG_DELCHAIN, kFamily, 0), c.get());
+  batch.commit();
+}
+
+nftnl_expr* payload(std::uint32_t base, std::uint32_t offset, std::uint32_t len,
+                    std::uint32_t dreg) {
+  nftnl_expr* e = nftnl_expr_alloc("payload");
+  nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
+  return e;
+}
+
+nftnl_expr* meta_load(std::uint32_t key, std::uint32_t dreg) {
+  nftnl_expr* e = nftnl_expr_alloc("meta");
+  nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
+  return e;
+}
+
+nftnl_expr* lookup(std::string_view set, std::uint32_t set_id, std::uint32_t dreg) {
+  nftnl_expr* e = nftnl_expr_alloc("lookup");
+  nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, dreg);
+  nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, std::string(set).c_str());
+  nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, set_id);
+  return e;
+}
+
+// ip daddr . meta l4proto . th dport into reg 1, reg32 01, reg32 02.
+void load_service_key(nftnl_rule* r) {
+  nftnl_rule_add_expr(r, payload(NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1));
+  nftnl_rule_add_expr(r, meta_load(NFT_META_L4PROTO, NFT_REG32_01));
+  nftnl_rule_add_expr(r, payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, NFT_REG32_02));
+}
+
+NftnlRule rule_in(const std::string& chain) {
+  NftnlRule r(nftnl_rule_alloc());
+  nftnl_rule_set_u32(r.get(), NFTNL_RULE_FAMILY, kFamily);
+  nftnl_rule_set_str(r.get(), NFTNL_RULE_TABLE, kTable.c_str());
+  nftnl_rule_set_str(r.get(), NFTNL_RULE_CHAIN, chain.c_str());
+  return r;
+}
+
+void add_rule(NftBatch& batch, const NftnlRule& r) {
+  nftnl_rule_nlmsg_build_payload(
+      batch.add(NFT_MSG_NEWRULE, kFamily, NLM_F_CREATE | NLM_F_APPEND), r.get());
+  batch.commit();
+}
+
+void create_table(NftBatch& batch) {
+  // add + delete + add: replaces a leftover table of ours (a crash) without failing when
+  // there is none, in the same transaction.
+  add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+  add_table_message(batch, NFT_MSG_DELTABLE, 0);
+  add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+
+  auto services = set_named(kServicesMap);
+  nftnl_set_set_u32(services.get(), NFTNL_SET_ID, kServicesSetId);
+  nftnl_set_set_u32(services.get(), NFTNL_SET_FLAGS, NFT_SET_MAP);
+  nftnl_set_set_u32(services.get(), NFTNL_SET_KEY_TYPE,
+                    concat(concat(kTypeIpv4, kTypeProto), kTypeService));
+  nftnl_set_set_u32(services.get(), NFTNL_SET_KEY_LEN, 12);
+  nftnl_set_set_u32(services.get(), NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+  nftnl_set_set_u32(services.get(), NFTNL_SET_DATA_LEN, 0);
+  nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, kFamily, NLM_F_CREATE),
+                                services.get());
+  batch.commit();
+
+  auto backends = set_named(kBackendsMap);
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_ID, kBackendsSetId);
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_FLAGS, NFT_SET_MAP);
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_KEY_TYPE,
+                    concat(concat(concat(kTypeIpv4, kTypeProto), kTypeService), kTypeMark));
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_KEY_LEN, 16);
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_TYPE, concat(kTypeIpv4, kTypeService));
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_LEN, 8);
+  nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, kFamily, NLM_F_CREATE),
+                                backends.get());
+  batch.commit();
+
+  const std::string prerouting(kPreroutingChain);
+  add_chain(batch, prerouting, true);
+  {
+    auto r = rule_in(prerouting);  // ip daddr . meta l4proto . th dport vmap @services
+    load_service_key(r.get());
+    nftnl_rule_add_expr(r.get(), lookup(kServicesMap, kServicesSetId, NFT_REG_VERDICT));
+    add_rule(batch, r);
+  }
+  {
+    auto r = rule_in(prerouting);  // dnat ip to ... . meta mark map @backends
+    load_service_key(r.get());
+    nftnl_rule_add_expr(r.get(), meta_load(NFT_META_MARK, NFT_REG32_03));
+    nftnl_rule_add_expr(r.get(), lookup(kBackendsMap, kBackendsSetId, NFT_REG_1));
+    nftnl_expr* nat = nftnl_expr_alloc("nat");
+    nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+    nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+    nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+    nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
+    nftnl_rule_add_expr(r.get(), nat);
+    add_rule(batch, r);
+  }
+}
+
+void add_service_chain(NftBatch& batch, const ServiceChain& sc) {
+  const std::string name = sc.key.chain_name();
+  add_chain(batch, name, false);
+  auto r = rule_in(name);
+  if (sc.pick == Pick::SourceHash) {  // meta mark set jhash ip saddr mod S seed 0x0
+    nftnl_rule_add_expr(r.get(), payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1));
+    nftnl_expr* h = nftnl_expr_alloc("hash");
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_SREG, NFT_REG_1);
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_DREG, NFT_REG_1);
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_LEN, 4);
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_MODULUS, sc.slots);
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_SEED, 0);
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_OFFSET, 0);
+    nftnl_expr_set_u32(h, NFTNL_EXPR_HASH_TYPE, NFT_HASH_JENKINS);
+    nftnl_rule_add_expr(r.get(), h);
+  } else {  // meta mark set numgen inc mod S
+    nftnl_expr* g = nftnl_expr_alloc("numgen");
+    nftnl_expr_set_u32(g, NFTNL_EXPR_NG_DREG, NFT_REG_1);
+    nftnl_expr_set_u32(g, NFTNL_EXPR_NG_MODULUS, sc.slots);
+    nftnl_expr_set_u32(g, NFTNL_EXPR_NG_TYPE, NFT_NG_INCREMENTAL);
+    nftnl_expr_set_u32(g, NFTNL_EXPR_NG_OFFSET, 0);
+    nftnl_rule_add_expr(r.get(), g);
+  }
+  nftnl_expr* set_mark = nftnl_expr_alloc("meta");
+  nftnl_expr_set_u32(set_mark, NFTNL_EXPR_META_KEY, NFT_META_MARK);
+  nftnl_expr_set_u32(set_mark, NFTNL_EXPR_META_SREG, NFT_REG_1);
+  nftnl_rule_add_expr(r.get(), set_mark);
+  add_rule(batch, r);
+}
+
+// Elements in messages of kElementsPerMessage; `fill` adds element i to the set.
+template <typename Fill>
+void element_messages(NftBatch& batch, std::string_view set, std::uint16_t type,
+                      std::size_t count, std::size_t element_size, const Fill& fill) {
+  for (std::size_t start = 0; start < count; start += kElementsPerMessage) {
+    auto s = set_named(set);
+    const std::size_t end = std::min(count, start + kElementsPerMessage);
+    for (std::size_t i = start; i < end; ++i) nftnl_set_elem_add(s.get(), fill(i));
+    nftnl_set_elems_nlmsg_build_payload(
+        batch.add(type, kFamily, type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0,
+                  (end - start) * element_size + 1024),
+        s.get());
+    batch.commit();
+  }
+}
+
+nftnl_set_elem* backend_element(const SlotElement& el, bool with_data) {
+  nftnl_set_elem* e = nftnl_set_elem_alloc();
+  const auto key = backend_key(el.key, el.slot);
+  nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), key.size());
+  if (with_data) {
+    const auto data = endpoint_bytes(el.backend);
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, data.data(), data.size());
+  }
+  return e;
+}
+
+nftnl_set_elem* service_element(const ServiceKey& k, bool with_data) {
+  nftnl_set_elem* e = nftnl_set_elem_alloc();
+  const auto key = service_bytes(k);
+  nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), key.size());
+  if (with_data) {
+    nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, static_cast<std::uint32_t>(NFT_JUMP));
+    nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, k.chain_name().c_str());
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<std::size_t> write_changes(NftSocket& socket, const Changes& c) {
+  if (c.empty()) return std::size_t{0};
+  NftBatch batch;
+  if (c.create_table) create_table(batch);
+  element_messages(batch, kBackendsMap, NFT_MSG_DELSETELEM, c.remove_backends.size(), 64,
+                   [&](std::size_t i) { return backend_element(c.remove_backends[i], false); });
+  element_messages(batch, kServicesMap, NFT_MSG_DELSETELEM, c.remove_services.size(), 64,
+                   [&](std::size_t i) { return service_element(c.remove_services[i], false); });
+  for (const auto& k : c.remove_chains) delete_chain(batch, k.chain_name());
+  for (const auto& sc : c.add_chains) add_service_chain(batch, sc);
+  element_messages(batch, kServicesMap, NFT_MSG_NEWSETELEM, c.add_services.size(), 128,
+                   [&](std::size_t i) { return service_element(c.add_services[i], true); });
+  element_messages(batch, kBackendsMap, NFT_MSG_NEWSETELEM, c.add_backends.size(), 96,
+                   [&](std::size_t i) { return backend_element(c.add_backends[i], true); });
+  batch.finish();
+  if (auto st = socket.send_batch(batch.data(), batch.size()); !st) return st.error();
+  return batch.messages();
+}
+
+Status delete_table(NftSocket& socket) {
+  NftBatch batch;
+  add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+  add_table_message(batch, NFT_MSG_DELTABLE, 0);
+  batch.finish();
+  return socket.send_batch(batch.data(), batch.size());
+}
+
+}  // namespace lvsctl::director::datapath::nftlb

@@ -1,0 +1,18 @@
+#pragma once
+// Carries nftlb::Changes to the kernel as ONE nftables transaction (libmnl + libnftnl), in
+// lvsctl's own table only. Adapter: no decisions.
+#include <cstddef>
+
+#include "director/datapath/nft_lb_plan.hpp"
+#include "shared/nft/nft_socket.hpp"
+#include "shared/result.hpp"
+
+namespace lvsctl::director::datapath::nftlb {
+
+// Messages in the batch sent (0 when `changes` is empty: nothing is sent).
+Result<std::size_t> write_changes(NftSocket& socket, const Changes& changes);
+
+// Deletes `table ip lvsctl` (nothing else); a missing table is not an error.
+Status delete_table(NftSocket& socket);
+
+}  // namespace lvsctl::director::datapath::nftlb
