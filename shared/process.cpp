@@ -3,11 +3,15 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <grp.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -32,11 +36,50 @@ ExitStatus decode(int wstatus) {
   return st;
 }
 
+Error exec_error(const std::string& program, int err) {
+  auto e = Error::from_errno("spawn " + program, err);
+  if (err == ENOEXEC) e.message += " (a script needs a #! line naming its interpreter)";
+  return e;
+}
+
 }  // namespace
+
+Result<std::string> find_program(const std::string& name) {
+  if (name.empty()) return Error{"spawn: empty program name", ENOENT};
+  if (name.size() >= PATH_MAX) return Error::from_errno("program " + name.substr(0, 64) + "...", ENAMETOOLONG);
+  if (name.find('/') != std::string::npos) return name;
+  if (name.size() > NAME_MAX) return Error::from_errno("program " + name, ENAMETOOLONG);
+  std::string dirs;
+  if (const char* env = std::getenv("PATH")) {
+    dirs = env;
+  } else {
+    dirs.resize(::confstr(_CS_PATH, nullptr, 0));
+    ::confstr(_CS_PATH, dirs.data(), dirs.size());
+    if (!dirs.empty() && dirs.back() == '\0') dirs.pop_back();
+  }
+  bool denied = false;
+  std::size_t at = 0;
+  while (at <= dirs.size()) {
+    const std::size_t colon = std::min(dirs.find(':', at), dirs.size());
+    std::string dir = dirs.substr(at, colon - at);
+    // An empty entry is the current directory, as for execvp().
+    const std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0) {
+      if (S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+      denied = true;
+    }
+    at = colon + 1;
+  }
+  if (denied) return Error::from_errno("program " + name + " in PATH", EACCES);
+  return Error::from_errno("program " + name + " in PATH", ENOENT);
+}
 
 Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
                                          std::optional<Credentials> as) {
   if (argv.empty()) return Error{"spawn: empty command", EINVAL};
+  auto program = find_program(argv[0]);
+  if (!program) return program.error();
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -44,8 +87,11 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   // and needs no privilege (setgroups fails without CAP_SETGID).
   if (as && *as == Credentials{::geteuid(), ::getegid()}) as.reset();
   if (as) {
-    auto pid = fork_exec(args, *as);
-    if (!pid) return Error{"spawn " + argv[0] + ": " + pid.error().message, pid.error().code};
+    auto pid = fork_exec(program->c_str(), args, *as);
+    if (!pid) {
+      if (pid.error().code == ENOEXEC) return exec_error(*program, ENOEXEC);
+      return Error{"spawn " + *program + ": " + pid.error().message, pid.error().code};
+    }
     return watch(*pid, argv[0]);
   }
 
@@ -66,17 +112,18 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 
   pid_t pid = -1;
-  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  const int rc = ::posix_spawn(&pid, program->c_str(), &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return Error::from_errno("spawn " + argv[0], rc);
+  if (rc != 0) return exec_error(*program, rc);
   return watch(pid, argv[0]);
 }
 
 // posix_spawn cannot change the user, so: fork, set up what posix_spawn would (process group,
 // signals, stdin), take the group and user, exec. Between fork and exec only async-signal-safe
 // calls. A failure before or in exec is reported through a close-on-exec pipe.
-Result<pid_t> ChildProcess::fork_exec(const std::vector<char*>& args, const Credentials& as) {
+Result<pid_t> ChildProcess::fork_exec(const char* program, const std::vector<char*>& args,
+                                      const Credentials& as) {
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) return Error::from_errno("pipe");
   const pid_t pid = ::fork();
@@ -102,7 +149,7 @@ Result<pid_t> ChildProcess::fork_exec(const std::vector<char*>& args, const Cred
       ::close(devnull);
     }
     if (::setgroups(1, &as.gid) == 0 && ::setgid(as.gid) == 0 && ::setuid(as.uid) == 0) {
-      ::execvp(args[0], args.data());
+      ::execve(program, args.data(), environ);
     }
     const int err = errno;
     (void)!::write(report[1], &err, sizeof err);
@@ -134,11 +181,6 @@ Result<ChildProcess> ChildProcess::watch(pid_t pid, const std::string& what) {
   }
   ::fcntl(pidfd.get(), F_SETFD, FD_CLOEXEC);
   return ChildProcess(pid, std::move(pidfd));
-}
-
-Result<ChildProcess> ChildProcess::spawn_shell(const std::string& command,
-                                               std::optional<Credentials> as) {
-  return spawn({"/bin/sh", "-c", command}, as);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept

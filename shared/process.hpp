@@ -19,6 +19,11 @@
 
 namespace lvsctl {
 
+// The file execvp() would execute for `name`: `name` itself when it has a '/', else the first
+// executable regular file `dir/name` for the directories of PATH (confstr(_CS_PATH) when PATH is
+// unset). Errors: ENOENT (none; EACCES when one was found but is not executable), ENAMETOOLONG.
+Result<std::string> find_program(const std::string& name);
+
 struct ExitStatus {
   bool exited = false;  // exited normally: `code` is valid
   int code = 0;
@@ -35,13 +40,12 @@ struct Credentials {
 
 class ChildProcess {
  public:
-  // Runs argv[0] (looked up in PATH) with argv, as `as` when given (else as we run). Errors: the
-  // program cannot be executed, or the user/group cannot be taken (EPERM when we are not root).
+  // Runs the program find_program(argv[0]) with argv, as `as` when given (else as we run), by
+  // execve(): never through a shell, also not for a script without a `#!` line (ENOEXEC).
+  // Errors: the program cannot be found or executed, or the user/group cannot be taken (EPERM
+  // when we are not root).
   static Result<ChildProcess> spawn(const std::vector<std::string>& argv,
                                     std::optional<Credentials> as = std::nullopt);
-  // Runs `/bin/sh -c command`.
-  static Result<ChildProcess> spawn_shell(const std::string& command,
-                                          std::optional<Credentials> as = std::nullopt);
 
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
@@ -61,7 +65,8 @@ class ChildProcess {
 
  private:
   ChildProcess(pid_t pid, Fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
-  static Result<pid_t> fork_exec(const std::vector<char*>& args, const Credentials& as);
+  static Result<pid_t> fork_exec(const char* program, const std::vector<char*>& args,
+                                 const Credentials& as);
   static Result<ChildProcess> watch(pid_t pid, const std::string& what);
   void kill_and_reap();
 

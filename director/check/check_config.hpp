@@ -64,7 +64,7 @@ struct CheckerConfig {
   bool enable_sni = false;            // SSL_GET: send the virtualhost (or connect IP) as SNI
 
   // MISC_CHECK.
-  std::string misc_path;  // run with /bin/sh -c, so it may carry arguments
+  std::string misc_path;  // a command line: split into argv (shared/script_command), no shell
   Duration misc_timeout = std::chrono::seconds(60);
   bool misc_dynamic = false;  // exit 2..255 = up with weight (code - 2)
   // Who runs misc_path (the daemon resolves `user`, script_user, ... and vets the script once);

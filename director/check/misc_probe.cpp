@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "shared/script_command.hpp"
+
 namespace lvsctl::director::check {
 
 ProbeResult judge_misc_exit(const ExitStatus& status, bool misc_dynamic) {
@@ -25,7 +27,8 @@ void MiscProbe::start(Done done) {
   close();
   done_ = std::move(done);
   timed_out_ = false;
-  auto child = ChildProcess::spawn_shell(command_, run_as_);
+  auto argv = script_argv(command_);
+  auto child = argv ? ChildProcess::spawn(*argv, run_as_) : Result<ChildProcess>(argv.error());
   if (!child) {
     timer_ = loop_.after(Duration::zero(), [this, msg = child.error().message] {
       timer_ = 0;

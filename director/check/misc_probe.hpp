@@ -1,6 +1,6 @@
 #pragma once
-// MISC_CHECK: runs misc_path (through /bin/sh -c) as a child process, watched on the loop through
-// its pidfd. Exit 0: up; exit 1: down; with misc_dynamic, exit 2..255: up with weight code - 2
+// MISC_CHECK: runs misc_path (split into argv as keepalived does, no shell) as a child process,
+// watched on the loop through its pidfd. Exit 0: up; exit 1: down; with misc_dynamic, exit 2..255: up with weight code - 2
 // (without it, any non-zero exit is down). It runs as CheckerConfig::misc_run_as. A script
 // still running after misc_timeout is killed with its whole process group and counts as down.
 #include <optional>

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "director/config/values.hpp"
+#include "shared/script_command.hpp"
 
 namespace lvsctl::director::config {
 
@@ -130,10 +131,45 @@ std::optional<std::string> BuildContext::string_arg(const conf::Statement& s) {
   return s.args[0].text;
 }
 
+// A script's command line is split into argv without a shell (shared/script_command), as
+// keepalived does: a "..." word has its escapes decoded first (keepalived reads the line with
+// escapes, then splits the script's word again), and a line that cannot be split is an error here.
+bool BuildContext::script_words(const conf::Statement& s, std::size_t first, std::size_t count,
+                                std::string& command) {
+  for (std::size_t i = first; i < first + count; ++i) {
+    const conf::Word& w = s.args[i];
+    std::string text = w.text;
+    if (w.quoted) {
+      auto decoded = decode_script_escapes(w.text);
+      if (!decoded) {
+        error(w.where, fmt::format("'{}': {}", name(s), decoded.error().message));
+        return false;
+      }
+      text = std::move(*decoded);
+    }
+    if (!command.empty()) command += ' ';
+    command += text;
+  }
+  const conf::Word& at = s.args[first];
+  auto argv = split_script_command(command);
+  if (!argv) {
+    error(at.where, fmt::format("'{}': {}", name(s), argv.error().message));
+    return false;
+  }
+  if (auto shellish = shell_syntax_words(*argv); !shellish.empty()) {
+    warning(at.where,
+            fmt::format("'{}': '{}' is passed to {} as an argument: scripts run without a shell "
+                        "(as keepalived runs them); to use shell syntax, name a shell: "
+                        "\"/bin/sh -c '...'\"",
+                        name(s), shellish.front(), argv->front()));
+  }
+  return true;
+}
+
 std::optional<ScriptCommand> BuildContext::notify_script(const conf::Statement& s) {
   if (!arg_count(s, 1, 3)) return std::nullopt;
   ScriptCommand c;
-  c.command = s.args[0].text;
+  if (!script_words(s, 0, 1, c.command)) return std::nullopt;
   if (s.args.size() > 1) c.user = s.args[1].text;
   if (s.args.size() > 2) c.group = s.args[2].text;
   c.where = s.keyword.where;
@@ -143,10 +179,7 @@ std::optional<ScriptCommand> BuildContext::notify_script(const conf::Statement& 
 std::optional<ScriptCommand> BuildContext::command_line(const conf::Statement& s) {
   if (!arg_count(s, 1, kAny)) return std::nullopt;
   ScriptCommand c;
-  for (const auto& w : s.args) {
-    if (!c.command.empty()) c.command += ' ';
-    c.command += w.text;
-  }
+  if (!script_words(s, 0, s.args.size(), c.command)) return std::nullopt;
   c.where = s.keyword.where;
   return c;
 }

@@ -42,6 +42,10 @@ class BuildContext {
   std::optional<ScriptCommand> notify_script(const conf::Statement& s);
   // script / misc_path: every argument is part of the command.
   std::optional<ScriptCommand> command_line(const conf::Statement& s);
+  // Appends args[first, first+count) to `command` as a script's command line (quoted words with
+  // their escapes decoded) and checks that it splits into argv; false after an error.
+  bool script_words(const conf::Statement& s, std::size_t first, std::size_t count,
+                    std::string& command);
 
   // Matches `word` against `choices` (as keepalived spells them). An exact match is silent;
   // a match that differs only in case is accepted with a warning (keepalived 2.2.7 compares

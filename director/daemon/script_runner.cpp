@@ -2,23 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "shared/script_command.hpp"
+
 namespace lvsctl::director {
-namespace {
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-}  // namespace
-
 ScriptRunnerPool::~ScriptRunnerPool() {
   for (auto& r : children_) {
     loop_.unwatch(r.child.pidfd());
@@ -29,8 +15,14 @@ ScriptRunnerPool::~ScriptRunnerPool() {
 void ScriptRunnerPool::run(const std::string& command, const std::vector<std::string>& args,
                            std::optional<Credentials> as) {
   std::string line = command;
-  for (const auto& a : args) line += " " + shell_quote(a);
-  auto child = ChildProcess::spawn_shell(line, as);
+  for (const auto& a : args) line += " " + a;
+  auto argv = script_argv(command);
+  if (!argv) {
+    spdlog::error("cannot run script '{}': {}", command, argv.error().message);
+    return;
+  }
+  argv->insert(argv->end(), args.begin(), args.end());
+  auto child = ChildProcess::spawn(*argv, as);
   if (!child) {
     spdlog::error("cannot run script '{}': {}", line, child.error().message);
     return;

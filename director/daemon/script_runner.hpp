@@ -2,6 +2,7 @@
 // ScriptRunnerPool: runs notify scripts as child processes on the event loop, never waiting for
 // them: each one is reaped when its pidfd turns readable, and killed (its whole process group)
 // when it outlives the timeout. Failures are logged with the command and how it ended.
+// No shell is involved: a command line is split into argv as keepalived does it.
 #include <chrono>
 #include <list>
 #include <string>
@@ -20,7 +21,8 @@ class ScriptRunnerPool {
       : loop_(loop), timeout_(timeout) {}
   ~ScriptRunnerPool();
 
-  // `command` is run by /bin/sh with `args` appended, each quoted, as `as` when given.
+  // `command` is split into argv (shared/script_command: keepalived's rules, no shell), `args`
+  // are appended as further argv entries, and argv[0] is executed as `as` when given.
   void run(const std::string& command, const std::vector<std::string>& args,
            std::optional<Credentials> as = std::nullopt);
   ScriptRunner runner() {

@@ -1,5 +1,7 @@
 #include "director/daemon/script_security.hpp"
 
+#include "shared/script_command.hpp"
+
 #include <grp.h>
 #include <pwd.h>
 #include <spdlog/spdlog.h>
@@ -57,20 +59,34 @@ std::optional<std::string> unsafe_path(const std::string& path) {
   return std::nullopt;
 }
 
-std::string search_path(const std::string& name) {
-  const char* env = std::getenv("PATH");
-  const std::string dirs = env != nullptr ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  std::size_t at = 0;
-  while (at <= dirs.size()) {
-    const std::size_t colon = std::min(dirs.find(':', at), dirs.size());
-    const std::string dir = dirs.substr(at, colon - at);
-    if (!dir.empty()) {
-      const std::string candidate = dir + "/" + name;
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    at = colon + 1;
+std::string base_name(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool is_shell(const std::string& program) {
+  static const char* const kShells[] = {"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"};
+  const std::string name = base_name(program);
+  for (const char* s : kShells) {
+    if (name == s) return true;
   }
-  return {};
+  return false;
+}
+
+std::string absolute(const std::string& path) {
+  if (!path.empty() && path.front() == '/') return path;
+  char cwd[PATH_MAX];
+  if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
+  return std::string(cwd) == "/" ? "/" + path : std::string(cwd) + "/" + path;
+}
+
+// What a file that runs as root may not be; nullopt when it is safe.
+std::optional<std::string> unsafe_file(const std::string& file) {
+  const std::string path = absolute(file);
+  if (auto unsafe = unsafe_path(path)) return unsafe;
+  char real[PATH_MAX];
+  if (::realpath(path.c_str(), real) != nullptr && path != real) return unsafe_path(real);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -91,13 +107,76 @@ std::optional<std::string> unsafe_reason(const PathEntry& e) {
   return std::nullopt;
 }
 
-std::string script_program(const std::string& command) {
-  const std::size_t begin = command.find_first_not_of(" \t");
-  if (begin == std::string::npos) return {};
-  const std::size_t end = command.find_first_of(" \t", begin);
-  std::string word = command.substr(begin, end == std::string::npos ? end : end - begin);
-  if (word.find('/') == std::string::npos) return search_path(word);
-  return word;
+Result<ExecutedFiles> executed_files(const std::vector<std::string>& argv) {
+  ExecutedFiles out;
+  std::size_t at = 0;  // argv[at] is the program executed
+  while (at < argv.size()) {
+    const std::string& program = argv[at];
+    out.files.push_back(absolute(program));
+    std::size_t i = at + 1;
+    if (base_name(program) == "env") {
+      // env [-i] [-u NAME] [-C DIR] [-S STRING] [NAME=value]... [--] PROGRAM [ARG]...
+      for (; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (a == "--") {
+          ++i;
+          break;
+        }
+        if (a == "-u" || a == "-C" || a == "--unset" || a == "--chdir") {
+          ++i;
+          continue;
+        }
+        if (a == "-S" || a.rfind("--split-string", 0) == 0 || (a.size() > 2 && a.rfind("-S", 0) == 0)) {
+          return Error{"env -S runs a command line split by env: it cannot be vetted", EPERM};
+        }
+        if (a.size() > 1 && a.front() == '-') continue;
+        if (a.find('=') != std::string::npos) continue;
+        break;
+      }
+      if (i >= argv.size()) return out;
+      auto found = find_program(argv[i]);
+      if (!found) return found.error();
+      std::vector<std::string> rest(argv.begin() + static_cast<std::ptrdiff_t>(i), argv.end());
+      rest.front() = *found;
+      auto more = executed_files(rest);
+      if (!more) return more;
+      out.files.insert(out.files.end(), more->files.begin(), more->files.end());
+      out.command_string = more->command_string;
+      return out;
+    }
+    if (!is_shell(program)) return out;
+    bool command_mode = false;
+    for (; i < argv.size(); ++i) {
+      const std::string& a = argv[i];
+      if (a == "--" || a == "-") {
+        ++i;
+        break;
+      }
+      if (a == "-o" || a == "+o" || a == "-O" || a == "+O" || a == "--rcfile" ||
+          a == "--init-file") {
+        ++i;
+        continue;
+      }
+      if (a.size() > 1 && (a.front() == '-' || a.front() == '+')) {
+        if (a.rfind("--", 0) != 0 && a.find('c') != std::string::npos && a.front() == '-') {
+          command_mode = true;
+        }
+        if (a.rfind("--", 0) != 0 && a.find('s') != std::string::npos && a.front() == '-') {
+          return out;  // commands from stdin, which is /dev/null
+        }
+        continue;
+      }
+      break;
+    }
+    if (i >= argv.size()) return out;
+    if (command_mode) {
+      out.command_string = argv[i];
+      return out;
+    }
+    out.files.push_back(absolute(argv[i]));
+    return out;  // the shell reads that file; what it runs is the script's business
+  }
+  return out;
 }
 
 Accounts system_accounts() {
@@ -153,15 +232,20 @@ Result<Credentials> ScriptSecurity::vet(const config::ScriptCommand& script,
   auto as = identity(script);
   if (!as) return as;
   if (!is_root(*as)) return as;
-  const std::string program = script_program(script.command);
   std::optional<std::string> unsafe;
-  if (program.empty()) {
-    unsafe = "'" + script.command + "' names no program that can be found";
+  auto argv = script_argv(script.command);
+  if (!argv) {
+    unsafe = "cannot be run: " + argv.error().message;
+  } else if (auto files = executed_files(*argv); !files) {
+    unsafe = files.error().message;
   } else {
-    unsafe = unsafe_path(program);
-    if (!unsafe) {
-      char real[PATH_MAX];
-      if (::realpath(program.c_str(), real) != nullptr && program != real) unsafe = unsafe_path(real);
+    for (const auto& file : files->files) {
+      if ((unsafe = unsafe_file(file))) break;
+    }
+    if (!unsafe && files->command_string) {
+      spdlog::warn("{} '{}': the command string given to {} -c is not vetted (only {} is); it "
+                   "runs as root",
+                   what, script.command, base_name(files->files.back()), files->files.back());
     }
   }
   if (!unsafe) return as;

@@ -13,6 +13,10 @@
 //    /tmp, excepted). With enable_script_security an unsafe script is refused; without it, it
 //    runs and a warning says so (keepalived's "SECURITY VIOLATION").
 // Scripts run as another user are not checked (that user can only do what it may do anyway).
+//
+// What is vetted is exactly what is executed: scripts run without a shell (shared/script_command:
+// keepalived's quoting rules, then execve() of argv[0] found as execvp() would), and every file
+// executed_files() lists is judged: the program, and the script a shell or env is told to run.
 #include <sys/stat.h>
 
 #include <functional>
@@ -38,9 +42,22 @@ struct PathEntry {
 // Why `entry` makes a script run as root unsafe; nullopt when it is fine. Pure.
 std::optional<std::string> unsafe_reason(const PathEntry& entry);
 
-// The program of a command line: its first word (keepalived runs that file), searched in PATH
-// when it has no '/'. Empty when there is none.
-std::string script_program(const std::string& command);
+// The files that running `argv` (argv[0] already found in PATH, see script_argv()) executes and
+// vetting must judge, argv[0] first:
+//  - argv[0] itself;
+//  - when argv[0] is a shell (sh, bash, dash, ash, ksh, mksh, zsh, by file name): the script file
+//    it runs, its first argument that is not an option (`-o x`, `-O x`, `--rcfile x`,
+//    `--init-file x` take a value; `--` and `-` end the options). With -c the shell runs a
+//    command string instead: the string is reported in `command_string` and not vetted (a shell
+//    string cannot be vetted; keepalived does not either); with -s it reads stdin (/dev/null);
+//  - when argv[0] is env: the program it runs (after its options and NAME=value words), found
+//    in PATH, and what that one runs in turn.
+// Relative script paths are made absolute against the current directory (a child inherits it).
+struct ExecutedFiles {
+  std::vector<std::string> files;
+  std::optional<std::string> command_string;
+};
+Result<ExecutedFiles> executed_files(const std::vector<std::string>& argv);
 
 // How user and group names resolve, and who the daemon runs as: the system's (getpwnam,
 // getgrnam, getuid) unless a test passes its own.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "director/daemon/script_security.hpp"
+#include "shared/script_command.hpp"
 
 namespace lvsctl::director {
 
@@ -47,7 +48,8 @@ void VrrpScriptTracker::drop_child(Script& script) {
 void VrrpScriptTracker::launch(Script& script) {
   script.next = 0;
   if (!running_ || script.child) return;
-  auto child = ChildProcess::spawn_shell(script.config.script.command, script.as);
+  auto argv = script_argv(script.config.script.command);
+  auto child = argv ? ChildProcess::spawn(*argv, script.as) : Result<ChildProcess>(argv.error());
   if (!child) {
     spdlog::error("VRRP_Script({}) cannot run '{}': {}", script.config.name,
                   script.config.script.command, child.error().message);

@@ -1,8 +1,9 @@
 #pragma once
 // VrrpScriptTracker: runs the vrrp_scripts an instance tracks (`track_script`), each every
-// `interval`, as a child process on the event loop, and reports every result: success is exit
-// status 0; a non-zero exit, a signal, or outliving `timeout` (the script's whole process group
-// is then killed) is a failure. Debouncing (rise/fall) and weights belong to the state machine.
+// `interval`, as a child process on the event loop (argv split as keepalived does, no shell),
+// and reports every result: success is exit status 0; a non-zero exit, a signal, or outliving
+// `timeout` (the script's whole process group is then killed) is a failure.
+// Debouncing (rise/fall) and weights belong to the state machine.
 //
 // A script still running when its next interval comes is not started twice: the next run
 // starts once the running one has been reported. The first run of every script starts at

@@ -348,7 +348,7 @@ TEST_F(CheckEngineNetns, MiscCheckExitCodesAndTimeout) {
   write_file(flag, "0");
   CheckerConfig c = fast(CheckerKind::Misc);
   c.retry = 0;
-  c.misc_path = "exit $(cat " + flag.string() + ")";
+  c.misc_path = "/bin/sh -c 'exit $(cat " + flag.string() + ")'";
   CheckerConfig dyn = c;
   dyn.misc_dynamic = true;
   CheckerConfig slow = c;
@@ -382,7 +382,7 @@ TEST_F(CheckEngineNetns, SeveralCheckersOnOneRealServerMustAllPass) {
   write_file(flag, "0");
   CheckerConfig misc = fast(CheckerKind::Misc);
   misc.retry = 0;
-  misc.misc_path = "exit $(cat " + flag.string() + ")";
+  misc.misc_path = "/bin/sh -c 'exit $(cat " + flag.string() + ")'";
   start_engine({rs("203.0.113.10", 10010, {fast(CheckerKind::Tcp), misc})});
   run_for(600ms);
   EXPECT_TRUE(engine_->health(0).healthy());

@@ -68,7 +68,7 @@ TEST(CheckEngineReload, ServersAddedByAReloadRetryTheirFirstFailure) {
   ASSERT_TRUE(loop.ok()) << loop.error().message;
   auto failing = [](std::uint16_t port) {
     CheckerConfig c = default_checker(CheckerKind::Misc);
-    c.misc_path = "exit 1";
+    c.misc_path = "/bin/false";
     c.retry = 1;
     c.delay_loop = 10s;
     c.delay_before_retry = 10s;  // the retry never comes during the test

@@ -2,7 +2,12 @@
 // parts of a script's path make running it as root unsafe, and which program a command line runs.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "director/daemon/script_security.hpp"
@@ -161,13 +166,115 @@ TEST(ScriptSecurityIdentity, UnknownUsersAndGroupsAreRefusedWithOrWithoutScriptS
   }
 }
 
-TEST(ScriptSecurity, ProgramIsTheFirstWordSearchedInPath) {
-  EXPECT_EQ(script_program("/etc/k/notify.sh MASTER"), "/etc/k/notify.sh");
-  EXPECT_EQ(script_program("  /bin/true"), "/bin/true");
-  EXPECT_EQ(script_program(""), "");
-  const std::string sh = script_program("sh -c 'exit 0'");
-  EXPECT_TRUE(sh.ends_with("/sh")) << sh;
-  EXPECT_EQ(script_program("no-such-program-lvsctl-test"), "");
+using Files = std::vector<std::string>;
+
+Files files_of(const std::vector<std::string>& argv) {
+  auto f = executed_files(argv);
+  EXPECT_TRUE(f.ok()) << (f.ok() ? "" : f.error().message);
+  return f.ok() ? f->files : Files{};
+}
+
+TEST(ScriptSecurityExecutedFiles, TheProgramOnlyWhateverItsArgumentsSay) {
+  EXPECT_EQ(files_of({"/etc/k/notify.sh", "MASTER"}), (Files{"/etc/k/notify.sh"}));
+  EXPECT_EQ(files_of({"/safe/script.sh", "&&", "/tmp/ww.sh"}), (Files{"/safe/script.sh"}));
+  EXPECT_EQ(files_of({"/usr/bin/python3", "/tmp/x.py"}), (Files{"/usr/bin/python3"}));
+}
+
+TEST(ScriptSecurityExecutedFiles, AShellAndTheScriptItRuns) {
+  EXPECT_EQ(files_of({"/bin/sh", "/etc/k/x.sh", "a"}), (Files{"/bin/sh", "/etc/k/x.sh"}));
+  EXPECT_EQ(files_of({"/usr/bin/bash", "-e", "-o", "pipefail", "/etc/k/x.sh"}),
+            (Files{"/usr/bin/bash", "/etc/k/x.sh"}));
+  EXPECT_EQ(files_of({"/bin/dash", "--", "/e/-x.sh"}), (Files{"/bin/dash", "/e/-x.sh"}));
+  EXPECT_EQ(files_of({"/bin/bash", "--norc", "+x", "/s"}), (Files{"/bin/bash", "/s"}));
+  EXPECT_EQ(files_of({"/bin/sh"}), (Files{"/bin/sh"}));
+  EXPECT_EQ(files_of({"/bin/sh", "-s", "/not/a/script"}), (Files{"/bin/sh"}));
+  // A relative script is read from the current directory, which the child inherits.
+  const auto rel = files_of({"/bin/sh", "x.sh"});
+  ASSERT_EQ(rel.size(), 2u);
+  EXPECT_TRUE(rel[1].starts_with("/") && rel[1].ends_with("/x.sh")) << rel[1];
+}
+
+TEST(ScriptSecurityExecutedFiles, ShellCommandStringsAreReportedNotVetted) {
+  auto f = executed_files({"/bin/sh", "-c", "/tmp/ww.sh", "arg0"});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->files, (Files{"/bin/sh"}));
+  EXPECT_EQ(f->command_string, "/tmp/ww.sh");
+  auto ec = executed_files({"/bin/bash", "-ec", "true"});
+  ASSERT_TRUE(ec.ok());
+  EXPECT_EQ(ec->command_string, "true");
+  EXPECT_EQ(executed_files({"/bin/sh", "/s"})->command_string, std::nullopt);
+}
+
+TEST(ScriptSecurityExecutedFiles, EnvAndWhatItRuns) {
+  EXPECT_EQ(files_of({"/usr/bin/env", "-i", "A=1", "/bin/sh", "/etc/k/x.sh"}),
+            (Files{"/usr/bin/env", "/bin/sh", "/etc/k/x.sh"}));
+  EXPECT_EQ(files_of({"/usr/bin/env", "-u", "X", "--", "/etc/k/y"}),
+            (Files{"/usr/bin/env", "/etc/k/y"}));
+  const auto found = files_of({"/usr/bin/env", "sh", "/s"});
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_TRUE(found[1].ends_with("/sh")) << found[1];  // found in PATH, as env would
+  auto split = executed_files({"/usr/bin/env", "-S", "/tmp/ww.sh x"});
+  ASSERT_FALSE(split.ok());
+  EXPECT_EQ(split.error().code, EPERM);
+}
+
+// vet() on the real file system: a world-writable script is refused wherever it is executed
+// from, and only what is executed is judged.
+class ScriptSecurityVet : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/lvsctl-vet-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    dir_ = dir;
+    ww_ = dir_ + "/ww.sh";
+    FILE* f = std::fopen(ww_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("#!/bin/sh\ntouch /tmp/never\n", f);
+    std::fclose(f);
+    ASSERT_EQ(::chmod(ww_.c_str(), 0777), 0);
+  }
+  void TearDown() override {
+    std::remove(ww_.c_str());
+    ::rmdir(dir_.c_str());
+  }
+  Result<Credentials> vet(const std::string& line) {
+    config::ScriptCommand c;
+    c.command = line;
+    return ScriptSecurity(global(true, "root"), fake_accounts({{"root", {0, 0}}})).vet(c, "test");
+  }
+  std::string dir_;
+  std::string ww_;
+};
+
+TEST_F(ScriptSecurityVet, RefusesAWorldWritableProgramOrShellScript) {
+  for (const std::string& line : {ww_, ww_ + " arg", "/bin/sh " + ww_, "sh -e " + ww_,
+                                  "/usr/bin/env A=1 " + ww_, "'" + ww_ + "'"}) {
+    auto as = vet(line);
+    ASSERT_FALSE(as.ok()) << line;
+    EXPECT_EQ(as.error().code, EPERM) << line;
+    EXPECT_NE(as.error().message.find(ww_), std::string::npos) << as.error().message;
+  }
+}
+
+TEST_F(ScriptSecurityVet, ShellSyntaxAfterASafeProgramIsOnlyAnArgument) {
+  for (const std::string& line : {"/bin/true && " + ww_, "/bin/true ; " + ww_,
+                                  "/bin/true $(" + ww_ + ")", "true | " + ww_}) {
+    auto as = vet(line);
+    EXPECT_TRUE(as.ok()) << line << ": " << as.error().message;
+  }
+  // `/bin/true;` is the program's name then, and there is no such file: refused.
+  auto glued = vet("/bin/true; " + ww_);
+  ASSERT_FALSE(glued.ok());
+  EXPECT_NE(glued.error().message.find("cannot examine /bin/true;"), std::string::npos)
+      << glued.error().message;
+}
+
+TEST_F(ScriptSecurityVet, ACommandLineThatCannotBeRunIsRefused) {
+  auto open_quote = vet("/bin/true 'a");
+  ASSERT_FALSE(open_quote.ok());
+  EXPECT_NE(open_quote.error().message.find("missing closing '"), std::string::npos)
+      << open_quote.error().message;
+  EXPECT_FALSE(vet("no-such-program-lvsctl-test").ok());
 }
 
 }  // namespace
