@@ -39,9 +39,9 @@ dir_conf "$LAB_TMP/bad.conf" 200 MASTER 2 wrongpw 1
 lab_keepalived d1 "$LAB_TMP/bad.conf" >>"$LAB_TMP/d1-bad.log" 2>&1; bad=$LAB_LAST_PID
 lab_wait 20 "dir_captured $LAB_TMP/d2.pcap.txt 203.0.113.104 100 3" \
   || lab_fail "keepalived (wrong auth_pass) sent no adverts: $(cat "$LAB_TMP/d1-bad.log")"
-lab_wait 10 '[ "$(counters d2 | cut -d" " -f2)" -ge 3 ]' || lab_fail "wrong-auth adverts not rejected: $(dir_status d2)"
 dir_vip_on d2 || lab_fail "lvsctl obeyed an advert with the wrong auth_pass"
 [ "$(dir_state d2)" = MASTER ] || lab_fail "lvsctl left MASTER for a wrong-auth peer"
+lab_wait 10 '[ "$(counters d2 | cut -d" " -f2)" -ge 3 ]' || lab_fail "wrong-auth adverts not rejected: $(dir_status d2)"
 [ "$(counters d2 | cut -d' ' -f1)" = 0 ] || lab_fail "wrong-auth adverts counted as received: $(dir_status d2)"
 dir_log_since d2 "$mark" | grep -q "VRRP_Instance(VIP_NSQ_100) ignored a packet: auth mismatch" \
   || lab_fail "the wrong auth_pass was not logged: $(dir_log_since d2 "$mark")"
