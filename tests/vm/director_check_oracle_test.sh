@@ -62,7 +62,7 @@ virtual_server 203.0.113.100 10098 {
         weight 1
         MISC_CHECK {
             misc_path "$3"
-            misc_timeout 5
+            misc_timeout 30
             warmup 0
             ${4:-}
         }
@@ -105,7 +105,7 @@ declare -A probes
 for impl in lvsctl keepalived; do
   lab_log "--- $impl: script_user nobody; TCP_CHECK of a closed port"
   start "$impl" user "$LAB_TMP/user.conf"
-  lab_wait 15 "[ -s $out/id.user ]" || lab_fail "$impl: the MISC_CHECK script did not run: $(tail -5 "$log")"
+  lab_wait 60 "[ -s $out/id.user ]" || lab_fail "$impl: the MISC_CHECK script did not run: $(tail -5 "$log")"
   ran_as=$(cat "$out/id.user")
   [ "$ran_as" = "$(id -u nobody)" ] || lab_fail "$impl: the MISC_CHECK script ran as uid $ran_as, expected $(id -u nobody)"
   # The probes of the dead real server, from its first one (a fresh checker goes down at its
