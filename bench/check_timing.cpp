@@ -6,6 +6,9 @@
 //   B. black hole (accept queue full, SYNs unanswered): connect_timeout 1 s, retry 2,
 //      delay_before_retry 0.5 s. Expected: each failed probe takes 1 s, so results are 1.5 s
 //      apart during retries.
+//   C. a hung neighbour: TCP_CHECK delay_loop 0.2 s of one real server beside an HTTP_GET of
+//      another that accepts and never answers (connect_timeout 6 s). Expected: the TCP check's
+//      results stay 0.2 s apart while the HTTP check waits (tests assert only that they go on).
 // It prints every probe result with its time and the deviation of each gap from the expected one.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -61,7 +64,7 @@ struct Sample {
 
 // Runs the engine for `secs`, calling `event` once at `event_at`, and records every probe result.
 std::vector<Sample> observe(CheckEngine& engine, EventLoop& loop, double secs, double event_at,
-                            const std::function<void()>& event) {
+                            const std::function<void()>& event, std::size_t server = 0) {
   std::vector<Sample> samples;
   const auto t0 = std::chrono::steady_clock::now();
   TimePoint last{};
@@ -75,7 +78,7 @@ std::vector<Sample> observe(CheckEngine& engine, EventLoop& loop, double secs, d
       std::printf("  %6.3f s  -- server changed --\n", now);
     }
     (void)loop.run_once(2ms);
-    const auto& lc = engine.health(0).last_check();
+    const auto& lc = engine.health(server).last_check();
     if (lc && lc->at != last) {
       last = lc->at;
       samples.push_back({std::chrono::duration<double>(lc->at - t0).count(), lc->success, lc->reason});
@@ -165,6 +168,31 @@ int main() {
     // Each probe takes connect_timeout; retries start 0.5 s after a failure; once down, the next
     // probe starts delay_loop after the previous one started, i.e. right after it timed out.
     report(samples, {1.5, 1.5, 1.0, 1.0});
+  }
+  {
+    std::printf("C. hung neighbour: TCP_CHECK delay_loop 0.2 s beside an HTTP_GET that never gets an answer\n");
+    Fd hung = listen_on(10030, 64);  // accepts (kernel backlog), never reads nor answers
+    Fd good = listen_on(10040, 64);
+    CheckerConfig http = default_checker(CheckerKind::HttpGet);
+    http.urls = {UrlSpec{"/", std::nullopt, {{200, 299}}, std::nullopt}};
+    http.connect_timeout = 6s;
+    http.retry = 0;
+    http.warmup = Duration::zero();
+    CheckerConfig tcp = default_checker(CheckerKind::Tcp);
+    tcp.delay_loop = 200ms;
+    tcp.warmup = Duration::zero();
+    RealServerConfig h, g;
+    h.address = Endpoint{"203.0.113.1", 10030};
+    h.checkers.push_back(http);
+    g.address = Endpoint{"203.0.113.1", 10040};
+    g.checkers.push_back(tcp);
+    auto engine = CheckEngine::create(loop, {h, g}, [](std::size_t, const HealthTransition& t) {
+      std::printf("  transition: %s\n", t.message.c_str());
+    });
+    if (!engine) return 1;
+    (*engine)->start(1);
+    auto samples = observe(**engine, loop, 3.0, 100.0, [] {}, 1);
+    report(samples, std::vector<double>(samples.size(), 0.2));
   }
   return 0;
 }

@@ -226,8 +226,7 @@ TEST_F(SynProbeNetns, TimeoutWithKernelLikeRetransmissionWhenSynsAreDropped) {
   ASSERT_TRUE(r.has_value());
   EXPECT_FALSE(r->success);
   EXPECT_EQ(r->reason, "connect timeout after 3.5 s");
-  EXPECT_GE(took, 3500ms);
-  EXPECT_LT(took, 3850ms);
+  EXPECT_GE(took, 3500ms) << "gave up before its timeout";  // how soon after: bench_check_timing
   // The SYN at 0 and its retransmissions at 1 s and 3 s (the kernel's 1 s, 2 s backoff).
   EXPECT_EQ(counter_packets(), 3);
 
@@ -245,20 +244,20 @@ TEST_F(SynProbeNetns, AHungTargetDoesNotDelayOthers) {
   ASSERT_EQ(nft("table inet lvsctl_test {\n chain in {\n  type filter hook input priority 0;\n"
                 "  tcp dport 10030 drop\n }\n}\n"),
             0);
-  SynProbe& hung = make("203.0.113.10", 10030, tcp_check(3s));
+  // The good target answers while the hung one is still pending: a verdict, not a latency (the
+  // probe's own latency is a figure: bench_check_timing).
+  SynProbe& hung = make("203.0.113.10", 10030, tcp_check(6s));
   SynProbe& good = make("203.0.113.10", 10010);
   std::optional<ProbeResult> hung_result;
   hung.start([&](ProbeResult r) { hung_result = std::move(r); });
   ASSERT_TRUE(loop_->run_once(10ms).ok());
-  const auto t0 = SteadyTime::now();
-  auto r = probe_once(good, 1000ms);
+  auto r = probe_once(good, 20000ms);
   ASSERT_TRUE(r.has_value());
-  EXPECT_TRUE(r->success);
-  EXPECT_LT(SteadyTime::now() - t0, 200ms);
-  EXPECT_FALSE(hung_result.has_value());
-  run_until([&] { return hung_result.has_value(); }, 5000ms);
+  EXPECT_TRUE(r->success) << r->reason;
+  EXPECT_FALSE(hung_result.has_value()) << "the good target answered only after the hung one timed out";
+  run_until([&] { return hung_result.has_value(); }, 20000ms);
   ASSERT_TRUE(hung_result.has_value());
-  EXPECT_EQ(hung_result->reason, "connect timeout after 3 s");
+  EXPECT_EQ(hung_result->reason, "connect timeout after 6 s");
 }
 
 TEST_F(SynProbeNetns, ConcurrentProbesOfOneTargetAllAnswered) {

@@ -13,7 +13,7 @@ dir_conf "$LAB_TMP/b.conf" 50 BACKUP
 dir_lvsctl d1 "$LAB_TMP/m.conf"
 dir_lvsctl d2 "$LAB_TMP/b.conf"
 lab_wait 10 "dir_vip_on d1" || lab_fail "VIP not on the master"
-sleep 1
+lab_wait 10 "dir_backup_accepts d2" || lab_fail "d2 is not a BACKUP hearing the master"
 
 ip -n "${LAB}-d1" link set eth0 down
 lab_wait 5 '[ "$(dir_state d1)" = FAULT ]' || lab_fail "master not in FAULT after link down: $(dir_status d1)"

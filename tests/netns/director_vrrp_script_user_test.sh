@@ -60,7 +60,8 @@ vrrp_instance VI_1 {
 CONF
 }
 
-run() {  # run IMPL TAG CONF: run until MASTER, then stop; sets run_log
+run() {  # run IMPL TAG CONF [FILE...]: run until MASTER and the FILEs (written by the scripts)
+  # exist, then stop; sets run_log. Without FILEs (scripts that must not run), for 1.5 s more.
   echo "$2" >"$out/tag"
   local log="$LAB_TMP/$1-$2.log" pid
   rm -rf "$LAB_TMP/run-d1" "$LAB_TMP/ka-d1"
@@ -72,7 +73,14 @@ run() {  # run IMPL TAG CONF: run until MASTER, then stop; sets run_log
   fi
   pid=$LAB_LAST_PID
   lab_wait 10 "dir_vip_on d1" || lab_fail "$1 ($2): never became MASTER: $(tail -5 "$log")"
-  sleep 1.5  # the track script runs every second; notify scripts run asynchronously
+  if [ $# -gt 3 ]; then
+    local f
+    for f in "${@:4}"; do
+      lab_wait 10 "[ -s '$f' ]" || lab_fail "$1 ($2): the script writing $f did not run: $(tail -5 "$log")"
+    done
+  else
+    sleep 1.5  # an observation window: the track script would run every second
+  fi
   kill -TERM "$pid"; lab_wait 5 "! kill -0 $pid 2>/dev/null" || kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null || true
   ip -n "${LAB}-d1" addr del "$VIP/32" dev eth0 2>/dev/null || true
@@ -86,7 +94,7 @@ expect_ids() {  # expect_ids FILE "UID GID" WHO
 for impl in lvsctl keepalived; do
   lab_log "--- $impl: script_user nobody"
   conf "$LAB_TMP/user.conf" "   script_user nobody" "$LAB_TMP/track.sh" "$LAB_TMP/master.sh"
-  run "$impl" user "$LAB_TMP/user.conf"
+  run "$impl" user "$LAB_TMP/user.conf" "$out/track.user" "$out/master.user"
   expect_ids "$out/track.user" "$nobody_id" "$impl track script"
   expect_ids "$out/master.user" "$nobody_id" "$impl notify_master"
 
@@ -132,7 +140,7 @@ fi
 if ! getent passwd keepalived_script >/dev/null; then
   lab_log "--- lvsctl: no script_user and no user keepalived_script: root, with a warning"
   conf "$LAB_TMP/root.conf" "" "$LAB_TMP/track.sh" "$LAB_TMP/master.sh"
-  run lvsctl root "$LAB_TMP/root.conf"
+  run lvsctl root "$LAB_TMP/root.conf" "$out/track.root" "$out/master.root"
   expect_ids "$out/track.root" "0 0" "lvsctl track script without script_user"
   expect_ids "$out/master.root" "0 0" "lvsctl notify_master without script_user"
   grep -q "script_user is not set and user keepalived_script does not exist: scripts run as root" \

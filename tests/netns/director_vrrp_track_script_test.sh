@@ -60,12 +60,18 @@ lab_wait 15 "dir_vip_on d2 && ! dir_vip_on d1" || lab_fail "a hanging script (ti
 grep -q "VRRP_Script(chk_file) timed out" "$LAB_TMP/d1.log" || lab_fail "no timeout log line"
 rm "$LAB_TMP/hang"
 lab_wait 10 "dir_vip_on d1 && ! dir_vip_on d2" || lab_fail "master did not recover after the hang ended"
-sleep 3
+# The hung script was killed at its timeout (2 s), long before now: nothing left to wait for.
 pgrep -f "sleep 4137" >/dev/null && lab_fail "the timed-out script still runs (not killed)"
 lab_log "timeout: hanging script killed, counted as failure; recovered"
 
+# SIGTERM: the master resigns with a priority-0 advert; the backup takes over after its Skew_Time,
+# sooner than its Master_Down_Interval (3 x 1 s + 0.8 s) would let it.
+dir_capture d2 "$LAB_TMP/d2.pcap.txt"
+lab_wait 10 "dir_captured $LAB_TMP/d2.pcap.txt 203.0.113.104" || lab_fail "no advert of the master captured"
 kill -TERM "$master"; wait "$master" 2>/dev/null || true
 lab_wait 10 "dir_vip_on d2" || lab_fail "backup did not take over on SIGTERM"
+lab_wait 10 "dir_resigned_to $LAB_TMP/d2.pcap.txt 203.0.113.104 203.0.113.105 3.8047" \
+  || lab_fail "SIGTERM: $(dir_resigned_to "$LAB_TMP/d2.pcap.txt" 203.0.113.104 203.0.113.105 3.8047 2>&1)"
 master_conf 0
 dir_lvsctl d1 "$LAB_TMP/m.conf"; master=$LAB_LAST_PID
 lab_wait 15 "dir_vip_on d1 && ! dir_vip_on d2" || lab_fail "restarted master (weight 0) did not take over"

@@ -2,10 +2,11 @@
 # vm tier: health checks driving the real IPVS table, checked with ipvsadm and against
 # keepalived 2.2.7 on the same file. A DR lab (tests/lib/dr_lab.sh: client, director, rs1 .11,
 # rs2 .12) plus a sorry server (.13); `lvsctl director run` with three virtual servers:
-#   :8000 TCP_CHECK                 rs2's listener stops -> rs2 leaves the table within
-#                                   delay_loop + retry * delay_before_retry + connect_timeout and
-#                                   returns when it listens again; a client connecting all along
-#                                   sees no failed connection once rs2 is out of the table
+#   :8000 TCP_CHECK                 rs2's listener stops -> rs2 leaves the table after its
+#                                   failure was retried (retry 1/1) and returns when it listens
+#                                   again; a client connecting all along sees no failed
+#                                   connection once rs2 is out of the table (how soon the table
+#                                   changes is printed, not asserted: figures in bench_check_timing)
 #   :8001 HTTP_GET, inhibit         rs2's HTTP server stops -> rs2 stays with weight 0, then 1
 #   :8002 quorum 3, hysteresis 1,   rs1 (weight 3) stops -> live weight 1 < 2: the sorry server
 #         sorry_server, omega       is the only destination; rs2 stops and rs1 returns -> live 3,
@@ -51,7 +52,7 @@ serve sorry 8002
 serve rs1 8003
 
 # real_server ADDR PORT WEIGHT CHECKER: one real server block (delay_loop 1 comes from the
-# virtual server; connect_timeout 1, retry 1, delay_before_retry 1: BOUND below).
+# virtual server; connect_timeout 1, retry 1, delay_before_retry 1).
 real_server() {
   printf '    real_server %s %s {\n        weight %s\n        %s {\n' "$1" "$2" "$3" "$4"
   if [ "$4" = HTTP_GET ]; then printf '            url {\n                path /health.txt\n                status_code 200\n            }\n'; fi
@@ -84,7 +85,6 @@ conf="$LAB_TMP/health.conf"
   echo "}"
 } >"$conf"
 sed -i "s|QUORUM_FILE|$LAB_TMP/quorum|" "$conf"
-BOUND=3  # delay_loop + retry * delay_before_retry + connect_timeout, in seconds
 
 dests() {  # dests PORT [TABLE]: "addr:port/weight ..." of VIP:PORT (in the kernel), sorted
   local table=${2-$(lab_exec dir ipvsadm -S -n | sort)} out="" a b c d e rest
@@ -143,10 +143,9 @@ wait_dests() {  # wait_dests PORT "EXPECTED" SECONDS WHY
     { tail -20 "$LAB_TMP/lvsctl.log" >&2; lab_fail "$4: VIP:$1 has '$(dests "$1")', want '$2'"; }
 }
 when() { echo "at ${SEEN[$1]} s"; }
-since() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }'; }
-within_bound() {  # within_bound PORT WHAT: the kernel changed within the bound (+1 s: load)
-  awk -v t="${SEEN[$1]}" -v b="$BOUND" 'BEGIN { exit !(t <= b + 1) }' ||
-    lab_fail "$2 took ${SEEN[$1]} s, more than delay_loop + retry * delay_before_retry + connect_timeout = $BOUND s"
+went_down_after_retry() {  # went_down_after_retry RS:PORT: its DOWN line says the retry was spent
+  grep -q "$1 DOWN: .*, retry 1/1" "$LAB_TMP/lvsctl.log" ||
+    lab_fail "$1 went down without its retry: $(grep "$1 DOWN" "$LAB_TMP/lvsctl.log")"
 }
 
 ALL8000="203.0.113.11:8000/1 203.0.113.12:8000/1 "
@@ -161,7 +160,15 @@ lab_spawn dir "$DR_PY" "$LAB_TMP/ipvs_watch.py" "$TIMELINE"
 wait_dests 8000 "$ALL8000" 30 "start"
 wait_dests 8001 "$ALL8001" 30 "start"
 wait_dests 8002 "$ALL8002" 30 "start"
-sleep 2  # two delay_loops: every checker has run at least once
+# Every checker has run (not "two delay_loops have passed"): the HTTP servers answered four
+# checks and the director's kernel reset ten SYN-ACKs (the TCP_CHECKs of the five listening real
+# servers, twice over).
+dir_rsts() {
+  lab_exec dir awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "OutRsts") c = i } else print $c }' \
+    /proc/net/snmp
+}
+lab_wait 60 "[ \$(grep -c 'GET /health.txt' '$LAB_TMP/servers.log') -ge 4 ] && [ \$(dir_rsts) -ge 10 ]" ||
+  lab_fail "the checkers did not run: $(grep -c 'GET /health.txt' "$LAB_TMP/servers.log") HTTP checks, $(dir_rsts) RSTs"
 [ "$(dests 8002)" = "$ALL8002" ] || lab_fail "start: VIP:8002 has '$(dests 8002)'"
 lab_log "lvsctl: all real servers in the table"
 
@@ -191,16 +198,16 @@ t0=$(date +%s.%N)
 unserve rs2 8000; unserve rs2 8001; unserve rs1 8002
 watch_all 20 "203.0.113.11:8000/1 " "203.0.113.11:8001/1 203.0.113.12:8001/0 " "$SORRY"
 removed=$(awk -v s="$t0" -v d="${SEEN[8000]}" 'BEGIN { printf "%.3f", s + d }')
-lab_log "after the failures (bound $BOUND s): 8000 rs2 removed $(when 8000), 8001 rs2 weight 0 $(when 8001), 8002 sorry server only $(when 8002)"
+lab_log "after the failures: 8000 rs2 removed $(when 8000), 8001 rs2 weight 0 $(when 8001), 8002 sorry server only $(when 8002)"
 grep -E "DOWN|quorum|IPVS" "$LAB_TMP/lvsctl.log" | tail -12 >&2
-within_bound 8000 "removing rs2 from VIP:8000"
-within_bound 8001 "setting rs2's weight to 0 on VIP:8001"
-within_bound 8002 "switching VIP:8002 to the sorry server"
+went_down_after_retry 203.0.113.12:8000
+went_down_after_retry 203.0.113.12:8001
+went_down_after_retry 203.0.113.11:8002
 wait_dests 8003 "203.0.113.11:8003/1 203.0.113.13:8003/0 " 15 "sorry_server_inhibit with quorum"
 ours=$(lab_exec dir ipvsadm -S -n | sort)
 answer=$(lab_exec client "$DR_PY" "$LAB_TMP/hello.py" "$DR_VIP" 8002) || lab_fail "VIP:8002 did not answer"
 [ "$answer" = sorry ] || lab_fail "VIP:8002 answered by '$answer', not the sorry server"
-sleep 2
+sleep 2  # an observation window: rs2 stays out
 [ "$(dests 8000)" = "203.0.113.11:8000/1 " ] || lab_fail "rs2 came back while down: $(dests 8000)"
 
 # 2. Recovery.
@@ -217,7 +224,7 @@ unserve rs2 8002
 lab_wait 15 "grep -q '203.0.113.12:8002 DOWN' '$LAB_TMP/lvsctl.log'" || lab_fail "rs2:8002 not seen DOWN"
 serve rs1 8002
 lab_wait 15 "[ \$(grep -c '203.0.113.11:8002 UP' '$LAB_TMP/lvsctl.log') -ge 2 ]" || lab_fail "rs1:8002 not seen UP"
-sleep 2
+sleep 2  # an observation window: the sorry server stays
 [ "$(dests 8002)" = "$SORRY" ] || lab_fail "live weight 3 < quorum 3 + hysteresis 1, yet VIP:8002 has '$(dests 8002)'"
 serve rs2 8002
 wait_dests 8002 "$ALL8002" 15 "rs2 back: live weight 4"
@@ -256,7 +263,7 @@ lab_wait 40 "[ \"\$(lab_exec dir ipvsadm -S -n | sort)\" = \"\$ours\" ]" || {
   lab_exec dir ipvsadm -S -n | sort | diff "$LAB_TMP/ours.table" - >&2
   lab_fail "keepalived's table after the same failures differs from ours (diff: ours, keepalived)"
 }
-sleep 2
+sleep 2  # an observation window: keepalived's table stays
 [ "$(lab_exec dir ipvsadm -S -n | sort)" = "$ours" ] || lab_fail "keepalived's table moved away from ours"
 lab_log "keepalived 2.2.7 programs the same table after the same failures:"
 echo "$ours" >&2
