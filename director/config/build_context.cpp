@@ -14,6 +14,10 @@ void BuildContext::warning(const Location& at, std::string message) {
   diags_.push_back({conf::Severity::Warning, at, std::move(message)});
 }
 
+bool BuildContext::first_in_file(std::string_view tag, const Location& at) {
+  return said_in_file_.emplace(std::string(tag), at.file.str()).second;
+}
+
 bool BuildContext::arg_count(const conf::Statement& s, std::size_t min_args, std::size_t max_args) {
   const std::size_t n = s.args.size();
   if (n < min_args) {
@@ -130,8 +134,20 @@ std::optional<std::string> BuildContext::string_arg(const conf::Statement& s) {
   return s.args[0].text;
 }
 
+void BuildContext::warn_shell_syntax(const conf::Statement& s, std::string_view command) {
+  const std::string_view op = shell_operator(command);
+  if (op.empty()) return;
+  warning(s.args.empty() ? s.keyword.where : s.args[0].where,
+          fmt::format("'{}' uses shell syntax ('{}'): keepalived runs the command without a "
+                      "shell, so '{}' reaches the program as an argument, while lvsctl runs it "
+                      "with /bin/sh -c; for the same result under both write: {} \"/bin/sh -c "
+                      "'...'\"",
+                      name(s), op, op, name(s)));
+}
+
 std::optional<ScriptCommand> BuildContext::notify_script(const conf::Statement& s) {
   if (!arg_count(s, 1, 3)) return std::nullopt;
+  warn_shell_syntax(s, s.args[0].text);
   ScriptCommand c;
   c.command = s.args[0].text;
   if (s.args.size() > 1) c.user = s.args[1].text;
@@ -147,6 +163,7 @@ std::optional<ScriptCommand> BuildContext::command_line(const conf::Statement& s
     if (!c.command.empty()) c.command += ' ';
     c.command += w.text;
   }
+  warn_shell_syntax(s, c.command);
   c.where = s.keyword.where;
   return c;
 }

@@ -47,6 +47,31 @@ std::optional<Duration> parse_timer(std::string_view text) {
   return Duration(static_cast<std::int64_t>(seconds * 1'000'000 + micros));
 }
 
+std::string_view shell_operator(std::string_view command) {
+  std::size_t start = command.find_first_not_of(' ');
+  if (start == std::string_view::npos) return {};
+  std::string_view first = command.substr(start, command.find(' ', start) - start);
+  if (const std::size_t slash = first.rfind('/'); slash != std::string_view::npos) {
+    first.remove_prefix(slash + 1);
+  }
+  static constexpr std::string_view kShells[] = {"sh", "bash", "dash", "ksh", "zsh", "ash"};
+  for (auto sh : kShells) {
+    if (first == sh) return {};
+  }
+  static constexpr std::string_view kOperators[] = {"&&", "||", "$(", ">", "<", "|", ";", "`"};
+  std::size_t best = std::string_view::npos;
+  std::string_view found;
+  for (auto op : kOperators) {
+    const std::size_t at = command.find(op);
+    if (at < best) {
+      best = at;
+      found = op;
+    }
+  }
+  if (found.empty() && command.ends_with('&')) return "&";
+  return found;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -21,6 +21,11 @@ std::string format_duration(Duration d);
 // Seconds as a decimal number ("1", "0.25") for JSON.
 std::string duration_seconds(Duration d);
 
+// The first shell operator in a script command line (`>`, `<`, `|`, `&&`, `;`, `$(`, a backtick,
+// `&` at the end), or empty when there is none or the command is itself a shell given the line
+// with -c (`/bin/sh -c '...'`). keepalived runs scripts without a shell.
+std::string_view shell_operator(std::string_view command);
+
 // Case-insensitive ASCII comparison.
 bool iequals(std::string_view a, std::string_view b);
 

@@ -86,7 +86,9 @@ void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
     i = kByteOrderMark.size();
   }
   const std::size_t n = line.size();
+  bool nbsp_pending = false;  // a U+00A0 since the last token
   while (i < n) {
+    const std::size_t tokens_before = out.size();
     switch (class_of(line[i])) {
       case kBlank:
         ++i;
@@ -110,12 +112,7 @@ void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
         break;
       case kLeadC2:
         if (is_nbsp_at(line, i)) {
-          if (!warned_nbsp_) {
-            report(Severity::Warning, i,
-                   "U+00A0 no-break space read as whitespace (keepalived would read it as part "
-                   "of a word)");
-            warned_nbsp_ = true;
-          }
+          nbsp_pending = true;
           i += 2;
           break;
         }
@@ -124,6 +121,10 @@ void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
       default:
         i = scan_word(line, i, out);
         break;
+    }
+    if (nbsp_pending && out.size() > tokens_before) {
+      out[tokens_before].nbsp_before = true;
+      nbsp_pending = false;
     }
   }
 }

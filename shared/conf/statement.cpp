@@ -110,7 +110,8 @@ class StatementReader {
             skipping = true;
           }
           if (!skipping) {
-            tree_.word(Word{std::string(token.text), at(source, token), token.quoted});
+            tree_.word(
+                Word{std::string(token.text), at(source, token), token.quoted, token.nbsp_before});
           }
           break;
         case Token::Kind::OpenBrace:

@@ -16,6 +16,9 @@ struct Word {
   std::string text;   // unquoted, comment-free
   Location where;     // where the word starts
   bool quoted = false;
+  // Separated from the word before it (or indented) by U+00A0 no-break spaces, which keepalived
+  // reads as part of a word: it would misread this statement.
+  bool nbsp_before = false;
 };
 
 struct Statement {
