@@ -71,10 +71,24 @@ bool Lexer::next_line(std::vector<Token>& out) {
     pos_ = newline == std::string_view::npos ? text_.size() : newline + 1;
     ++line_;
     while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line_text_ = line;
     scan_line(line, out);
     if (!out.empty() || continuation_column_ != 0) return true;
   }
   return false;
+}
+
+bool Lexer::next_raw_line(std::string_view& out) {
+  if (pos_ >= text_.size()) return false;
+  const std::size_t newline = text_.find('\n', pos_);
+  const std::size_t end = newline == std::string_view::npos ? text_.size() : newline;
+  out = text_.substr(pos_, end - pos_);
+  pos_ = newline == std::string_view::npos ? text_.size() : newline + 1;
+  ++line_;
+  while (!out.empty() && out.back() == '\r') out.remove_suffix(1);
+  line_text_ = out;
+  continuation_column_ = 0;
+  return true;
 }
 
 void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {

@@ -58,6 +58,11 @@ class Lexer {
   int continuation_column() const { return continuation_column_; }
   // Number of the line last returned (1-based).
   int line() const { return line_; }
+  // The text of the line last returned (trailing '\r's removed), as in the source.
+  std::string_view line_text() const { return line_text_; }
+  // The next physical line as text, not split into tokens (multi-line `$NAME=` definitions);
+  // false at the end of the text.
+  bool next_raw_line(std::string_view& out);
 
  private:
   void scan_line(std::string_view line, std::vector<Token>& out);
@@ -72,6 +77,7 @@ class Lexer {
   std::size_t pos_ = 0;  // start of the next line
   int line_ = 0;         // number of the line being scanned
   int continuation_column_ = 0;
+  std::string_view line_text_;
   bool warned_nul_ = false;
   std::deque<std::string> unescaped_;  // texts of this line's words that had `\#` or `\!`
 };

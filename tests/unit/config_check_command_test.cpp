@@ -199,3 +199,49 @@ TEST(CheckConfig, DebianSamplesNeverCrashAndFailOnlyWithPreciseErrors) {
 
 }  // namespace
 }  // namespace lvsctl::director
+
+namespace lvsctl::director {
+namespace {
+
+CheckRun check_with_id(const std::string& file, bool json, const std::string& config_id) {
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  CheckRun r;
+  r.code = run_check_config(file, json, false, out, err, config_id);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+TEST(CheckConfig, ConfigIdSelectsConditionalLines) {
+  const std::string path = write_temp("conditional.conf",
+                                      "vrrp_instance VI_1 {\n"
+                                      "    interface eth0\n"
+                                      "    virtual_router_id 51\n"
+                                      "@lb1    priority 150\n"
+                                      "@lb2    priority 100\n"
+                                      "@^lb1   bogus_keyword\n"
+                                      "    virtual_ipaddress {\n"
+                                      "        203.0.113.10\n"
+                                      "    }\n"
+                                      "}\n");
+  const CheckRun lb1 = check_with_id(path, true, "lb1");
+  EXPECT_EQ(lb1.code, 0) << lb1.err;
+  EXPECT_THAT(lb1.out, HasSubstr("\"priority\": 150"));
+  const CheckRun lb2 = check_with_id(path, false, "lb2");
+  EXPECT_EQ(lb2.code, 1);
+  EXPECT_THAT(lb2.err, HasSubstr(path + ":6:9: error: unknown keyword 'bogus_keyword'"));
+}
+
+TEST(CheckConfig, JsonOnAnInvalidFilePrintsTheDiagnosticsAsJson) {
+  const std::string path = write_temp("invalid-json.conf", "vrrp_instance A {\n  bogus 1\n}\n");
+  const CheckRun r = check_with_id(path, true, "");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("\"valid\": false"));
+  EXPECT_THAT(r.out, HasSubstr("\"line\": 2,\n      \"column\": 3,\n      \"severity\": \"error\""));
+  EXPECT_THAT(r.err, Not(HasSubstr(":2:3: error")));  // not twice
+  EXPECT_THAT(r.err, HasSubstr("invalid: 3 errors"));
+}
+
+}  // namespace
+}  // namespace lvsctl::director
