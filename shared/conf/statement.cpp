@@ -157,7 +157,18 @@ class StatementReader {
     }
     std::optional<SequenceError> seq_error;
     if (auto seq = take_sequence(line, seq_error)) {
+      // Nested sequences multiply: the lines they make in one file read are bounded.
+      if (sequence_overflow_) return;  // said once
+      if (sequence_lines_ + seq->values.size() > kMaxSequenceLines) {
+        error(start, fmt::format("~SEQ would make more than {} lines in all; this and every "
+                                 "further ~SEQ line ignored",
+                                 kMaxSequenceLines));
+        sequence_overflow_ = true;
+        return;
+      }
+      sequence_lines_ += seq->values.size();
       for (const auto& v : seq->values) {
+        if (sequence_overflow_) break;
         params_.define(seq->var, {v});
         language_line(source, line, line_no, depth + 1);
       }
@@ -333,6 +344,9 @@ class StatementReader {
   std::string config_id_;
   Parameters params_;
   std::size_t line_diags_start_ = 0;
+  static constexpr std::size_t kMaxSequenceLines = 1'000'000;
+  std::size_t sequence_lines_ = 0;
+  bool sequence_overflow_ = false;
   std::vector<std::unique_ptr<Source>> sources_;
 };
 

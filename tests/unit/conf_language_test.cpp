@@ -207,5 +207,14 @@ TEST(ConfLanguage, BadSequencesAreErrorsAtTheirPlace) {
   EXPECT_EQ(render(p.statements), "z 1");
 }
 
+TEST(ConfLanguage, NestedSequencesCannotMultiplyWithoutBound) {
+  // 100,000^3 lines would never end: the lines all sequences make are bounded.
+  Parsed p = parse("~SEQ(A,1,1000) ~SEQ(B,1,1000) ~SEQ(C,1,1000) x\nz 1\n");
+  ASSERT_EQ(p.diags.size(), 1U);
+  EXPECT_EQ(p.diags.back().severity, Severity::Error);
+  EXPECT_EQ(p.statements.back().keyword.text, "z");
+  EXPECT_LE(p.statements.size(), 1'000'001U);
+}
+
 }  // namespace
 }  // namespace lvsctl::conf
