@@ -68,6 +68,16 @@ TEST(ConfigVerdicts, EveryIgnoredKeywordHasAReason) {
   EXPECT_TRUE(ignored_reason("virtual_routes").empty());
 }
 
+TEST(ConfigVerdicts, VrrpStrictWarningNamesItsTrap) {
+  auto p = parse("global_defs {\n    vrrp_strict\n    lvs_timeouts tcp 7200\n}\n");
+  EXPECT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:2:5: warning: 'vrrp_strict' in global_defs is "
+                                      "ignored: keepalived would also drop all traffic to the "
+                                      "VIPs"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:3:5: warning: 'lvs_timeouts' in global_defs is "
+                                      "ignored: IPVS keeps the kernel's current"));
+}
+
 // ---- DR port mismatch --------------------------------------------------------------------------
 
 TEST(ConfigVerdicts, DirectRoutingPortMismatchIsResetWithAWarning) {
