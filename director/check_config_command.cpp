@@ -16,13 +16,15 @@
 namespace lvsctl::director {
 
 int run_check_config(const std::string& file, bool json, bool example, std::FILE* out,
-                     std::FILE* err) {
+                     std::FILE* err, const std::string& config_id) {
   config::ParsedConfig parsed;
+  conf::LanguageOptions language;
+  language.config_id = config_id;
   std::string shown = file;
   if (example) {
     conf::MemorySources none;  // the example has no includes
     shown = kExampleClusterFile;
-    parsed = config::parse_config(example_cluster_config(), shown, none);
+    parsed = config::parse_config(example_cluster_config(), shown, none, language);
   } else {
     conf::SourceFiles files;
     auto text = files.read(file);
@@ -30,7 +32,7 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
       fmt::print(err, "lvsctl: cannot read {}: {}\n", file, text.error().message);
       return 2;
     }
-    parsed = config::parse_config(*text, file, files);
+    parsed = config::parse_config(*text, file, files, language);
   }
   if (parsed.config.global.lb_backend == config::LbBackend::Nftables) {
     for (auto& d : datapath::nftables_diagnostics(parsed.config)) parsed.diags.push_back(d);
@@ -39,9 +41,14 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
   std::size_t errors = 0;
   std::size_t warnings = 0;
   for (const auto& d : parsed.diags) {
-    fmt::print(err, "{}\n", conf::format(d));
     (d.severity == conf::Severity::Error ? errors : warnings)++;
   }
+  // With --json an invalid file's diagnostics go to stdout as JSON (the summary line stays).
+  const bool json_diagnostics = json && errors != 0;
+  for (const auto& d : parsed.diags) {
+    if (!json_diagnostics) fmt::print(err, "{}\n", conf::format(d));
+  }
+  if (json_diagnostics) fmt::print(out, "{}", config::diagnostics_json(shown, parsed.diags));
   if (errors != 0) {
     fmt::print(err, "{}: invalid: {} error{}, {} warning{}\n", shown, errors,
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
@@ -61,6 +68,7 @@ void add_check_config_command(CLI::App& director, int& exit_code) {
     std::string file = "/etc/keepalived/keepalived.conf";
     bool json = false;
     bool example = false;
+    std::string config_id;
   };
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = director.add_subcommand(
@@ -71,8 +79,12 @@ void add_check_config_command(CLI::App& director, int& exit_code) {
   cmd->add_flag("--example", opts->example,
                 "check the embedded example cluster (design.md) instead of a file")
       ->excludes(file);
+  cmd->add_option("-i,--config-id", opts->config_id,
+                  "config id compared with '@ID' lines (default: the host name up to its first "
+                  "'.', as keepalived)");
   cmd->callback([opts, &exit_code] {
-    exit_code = run_check_config(opts->file, opts->json, opts->example, stdout, stderr);
+    exit_code = run_check_config(opts->file, opts->json, opts->example, stdout, stderr,
+                                 opts->config_id);
   });
 }
 

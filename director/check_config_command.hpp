@@ -17,7 +17,8 @@ namespace lvsctl::director {
 void add_check_config_command(CLI::App& director, int& exit_code);
 
 // The command itself, for tests: writes to the given streams and returns the exit code.
+// `config_id`: compared with `@ID` lines (empty: the host name's first label, as keepalived).
 int run_check_config(const std::string& file, bool json, bool example, std::FILE* out,
-                     std::FILE* err);
+                     std::FILE* err, const std::string& config_id = {});
 
 }  // namespace lvsctl::director

@@ -9,6 +9,7 @@
 
 #include "director/config/build_parts.hpp"
 #include "director/config/keyword_table.hpp"
+#include "director/config/nbsp_misread.hpp"
 
 namespace lvsctl::director::config {
 namespace {
@@ -68,6 +69,7 @@ Config build(Statements& statements, conf::Diagnostics& diags, bool release) {
 
   static constexpr BlockRules rules{"the top level", kTopUnsupported, false};
   for (auto& s : statements) {
+    report_nbsp_misreads(ctx, s);
     apply_keywords<ConfigDraft>(ctx, std::span<const conf::Statement>(&s, 1), kTopKeywords, rules,
                                 draft);
     if constexpr (!std::is_const_v<std::remove_reference_t<decltype(s)>>) {

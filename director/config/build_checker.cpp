@@ -16,6 +16,15 @@ void retry(BuildContext& ctx, S s, C& c) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, 4294967295U)) c.own.retry = static_cast<unsigned>(*v);
 }
+// keepalived 2.2.7 knows nb_get_retry only in HTTP_GET/SSL_GET; in TCP_CHECK and MISC_CHECK it
+// ignores the line. lvsctl keeps applying it (as it always has) and says both facts.
+void nb_get_retry_unknown(BuildContext& ctx, S s, C& c) {
+  retry(ctx, s, c);
+  if (c.own.retry) {
+    report_keepalived_ignores_nb_get_retry(
+        ctx, s, c.checker.kind == CheckerKind::Misc ? "MISC_CHECK" : "TCP_CHECK");
+  }
+}
 void delay_before_retry(BuildContext& ctx, S s, C& c) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.timer_arg(s, 0)) c.own.delay_before_retry = *v;
@@ -164,8 +173,7 @@ void misc_user(BuildContext& ctx, S s, C& c) {
 }
 
 #define LVSCTL_COMMON_CHECK_KEYWORDS                                                              \
-  {"retry", retry}, {"nb_get_retry", retry, BlockUse::None, "retry"},                             \
-      {"delay_before_retry", delay_before_retry}, {"warmup", warmup}, {"delay_loop", delay_loop}, \
+  {"retry", retry}, {"delay_before_retry", delay_before_retry}, {"warmup", warmup}, {"delay_loop", delay_loop}, \
   {                                                                                               \
     "alpha", alpha                                                                                \
   }
@@ -174,14 +182,16 @@ void misc_user(BuildContext& ctx, S s, C& c) {
     "connect_timeout", connect_timeout                                              \
   }
 
-constexpr Keyword<C> kTcpKeywords[] = {LVSCTL_COMMON_CHECK_KEYWORDS, LVSCTL_CONNECT_KEYWORDS};
+constexpr Keyword<C> kTcpKeywords[] = {LVSCTL_COMMON_CHECK_KEYWORDS, LVSCTL_CONNECT_KEYWORDS,
+                                       {"nb_get_retry", nb_get_retry_unknown}};
 constexpr Keyword<C> kHttpKeywords[] = {
     LVSCTL_COMMON_CHECK_KEYWORDS,     LVSCTL_CONNECT_KEYWORDS,
+    {"nb_get_retry", retry, BlockUse::None, "retry"},
     {"url", url, BlockUse::Required}, {"virtualhost", virtualhost},
     {"http_protocol", http_protocol}, {"enable_sni", enable_sni},
 };
 constexpr Keyword<C> kMiscKeywords[] = {
-    LVSCTL_COMMON_CHECK_KEYWORDS,   {"misc_path", misc_path}, {"misc_timeout", misc_timeout},
+    LVSCTL_COMMON_CHECK_KEYWORDS,   {"nb_get_retry", nb_get_retry_unknown}, {"misc_path", misc_path}, {"misc_timeout", misc_timeout},
     {"misc_dynamic", misc_dynamic}, {"user", misc_user},
 };
 #undef LVSCTL_COMMON_CHECK_KEYWORDS

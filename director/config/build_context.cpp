@@ -15,6 +15,10 @@ void BuildContext::warning(const Location& at, std::string message) {
   diags_.push_back({conf::Severity::Warning, at, std::move(message)});
 }
 
+bool BuildContext::first_in_file(std::string_view tag, const Location& at) {
+  return said_in_file_.emplace(std::string(tag), at.file.str()).second;
+}
+
 bool BuildContext::arg_count(const conf::Statement& s, std::size_t min_args, std::size_t max_args) {
   const std::size_t n = s.args.size();
   if (n < min_args) {

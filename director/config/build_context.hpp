@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,8 @@ class BuildContext {
 
   void error(const Location& at, std::string message);
   void warning(const Location& at, std::string message);
+  // True the first time `tag` is asked for in the file of `at` (one warning per file).
+  bool first_in_file(std::string_view tag, const Location& at);
 
   // True when `s` has between min_args and max_args arguments; otherwise reports it.
   bool arg_count(const conf::Statement& s, std::size_t min_args, std::size_t max_args);
@@ -59,6 +63,7 @@ class BuildContext {
  private:
   const conf::Word* word(const conf::Statement& s, std::size_t i);
   conf::Diagnostics& diags_;
+  std::set<std::pair<std::string, std::string>> said_in_file_;  // (tag, file)
 };
 
 }  // namespace lvsctl::director::config

@@ -12,6 +12,23 @@ using S = const conf::Statement&;
 void router_id(BuildContext& ctx, S s, GlobalDefs& g) {
   if (auto v = ctx.string_arg(s)) g.router_id = *v;
 }
+// The name router_id had before keepalived 1.x; keepalived 2.2.7 no longer knows it.
+void lvs_id(BuildContext& ctx, S s, GlobalDefs& g) {
+  auto v = ctx.string_arg(s);
+  if (!v) return;
+  if (g.router_id) {
+    ctx.warning(s.keyword.where,
+                fmt::format("'lvs_id' is the old name of 'router_id', which is already set; "
+                            "ignored (keepalived 2.2.7 ignores 'lvs_id' too)"));
+    return;
+  }
+  ctx.warning(s.keyword.where,
+              fmt::format("'lvs_id' is the old name of 'router_id': lvsctl reads it as "
+                          "'router_id {}', keepalived 2.2.7 ignores it (its router_id stays the "
+                          "host name); write 'router_id {}'",
+                          *v, *v));
+  g.router_id = *v;
+}
 void vrrp_version(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 2, 3)) g.vrrp_version = static_cast<int>(*v);
@@ -68,6 +85,7 @@ void mcast_group4(BuildContext& ctx, S s, GlobalDefs& g) {
 
 constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"router_id", router_id},
+    {"lvs_id", lvs_id},
     {"vrrp_version", vrrp_version},
     {"enable_script_security", enable_script_security},
     {"script_user", script_user},

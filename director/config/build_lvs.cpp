@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <array>
 
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
@@ -35,6 +37,15 @@ template <typename Draft>
 void set_retry(BuildContext& ctx, S s, Draft& d) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, 4294967295U)) d.defaults.retry = static_cast<unsigned>(*v);
+}
+// keepalived 2.2.7 does not know nb_get_retry in virtual_server/real_server; lvsctl applies it.
+template <typename Draft>
+void set_nb_get_retry(BuildContext& ctx, S s, Draft& d) {
+  set_retry(ctx, s, d);
+  if (d.defaults.retry) {
+    report_keepalived_ignores_nb_get_retry(
+        ctx, s, std::is_same_v<Draft, RealServerDraft> ? "real_server" : "virtual_server");
+  }
 }
 template <typename Draft>
 void set_delay_before_retry(BuildContext& ctx, S s, Draft& d) {
@@ -96,7 +107,7 @@ constexpr Keyword<R> kRealServerKeywords[] = {
     {"alpha", set_alpha<R>},
     {"connect_timeout", set_connect_timeout<R>},
     {"retry", set_retry<R>},
-    {"nb_get_retry", set_retry<R>, BlockUse::None, "retry"},
+    {"nb_get_retry", set_nb_get_retry<R>},
     {"delay_before_retry", set_delay_before_retry<R>},
     {"warmup", set_warmup<R>},
     {"delay_loop", set_delay_loop<R>},
@@ -311,7 +322,7 @@ constexpr Keyword<V> kVirtualServerKeywords[] = {
     {"warmup", set_warmup<V>},
     {"connect_timeout", vs_connect_timeout},
     {"retry", set_retry<V>},
-    {"nb_get_retry", set_retry<V>, BlockUse::None, "retry"},
+    {"nb_get_retry", set_nb_get_retry<V>},
     {"delay_before_retry", set_delay_before_retry<V>},
     {"weight", set_weight<V>},
     {"ip_family", vs_ip_family},

@@ -124,6 +124,15 @@ VirtualServer finish_virtual_server(BuildContext& ctx, VirtualServerDraft&& d) {
       }
     } else if (by_address && !rd.port_given) {
       rs.port = vs.port;
+    } else if (by_address && rs.method != ForwardingMethod::Nat && vs.port != 0 &&
+               rs.port != vs.port) {
+      // IPVS cannot change the port without NAT; keepalived 2.2.7 warns and uses the service's.
+      ctx.warning(rs.where, fmt::format("virtual_server {} and real_server {} ports don't match - "
+                                        "resetting to {} ({} cannot change the port; as "
+                                        "keepalived does)",
+                                        name(), rs.address.to_string(), vs.port,
+                                        to_string(rs.method)));
+      rs.port = vs.port;
     }
     rs.checkers.reserve(rd.checkers.size());
     for (auto& cd : rd.checkers) rs.checkers.push_back(resolve_checker(std::move(cd), rs, rd, d));

@@ -227,7 +227,17 @@ void preempt_delay(BuildContext& ctx, S s, D& d) {
 }
 void src_ip(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 1, 1)) return;
-  if (auto a = ctx.address_arg(s, 0)) d.instance.unicast_src_ip = *a;
+  auto a = ctx.address_arg(s, 0);
+  if (!a) return;
+  if (a->is_multicast()) {
+    ctx.warning(s.args[0].where,
+                fmt::format("'{}' {} is a multicast address: this sets the source address of "
+                            "adverts (an address of this host), not the group they go to "
+                            "(vrrp_mcast_group4/6); no interface owns it, so adverts cannot be "
+                            "sent from it",
+                            s.keyword.text, a->to_string()));
+  }
+  d.instance.unicast_src_ip = *a;
 }
 void unicast_peer(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 0, 0)) return;
@@ -427,9 +437,15 @@ VrrpInstance finish_vrrp_instance(BuildContext& ctx, VrrpInstanceDraft&& d,
   if (!vi.state_configured) vi.state = vi.priority == 255 ? VrrpState::Master : VrrpState::Backup;
 
   if (vi.version == 2 && vi.advert_int.count() % 1'000'000 != 0) {
-    ctx.error(vi.where, fmt::format("vrrp_instance {}: VRRPv2 advert_int must be whole seconds "
-                                    "(got {}); use 'version 3' for fractions",
-                                    vi.name, duration_seconds(vi.advert_int)));
+    // keepalived 2.2.7 rounds to the nearest second (halves up), at least 1 s, with a warning.
+    auto rounded = std::chrono::duration_cast<std::chrono::seconds>(
+        vi.advert_int + std::chrono::milliseconds(500));
+    if (rounded.count() == 0) rounded = std::chrono::seconds(1);
+    ctx.warning(vi.where,
+                fmt::format("vrrp_instance {}: VRRPv2 advert_int must be whole seconds (got {}); "
+                            "rounded to {} s as keepalived does (use 'version 3' for fractions)",
+                            vi.name, duration_seconds(vi.advert_int), rounded.count()));
+    vi.advert_int = rounded;
   }
   if (vi.version == 3 && vi.advert_int.count() % 10'000 != 0) {
     ctx.error(vi.where, fmt::format("vrrp_instance {}: VRRPv3 advert_int must be in units of "

@@ -69,22 +69,30 @@ void build_vrrp_sync_group(BuildContext& ctx, const conf::Statement& s, ConfigDr
   g.name = s.args[0].text;
   g.where = s.keyword.where;
   static constexpr BlockRules rules{"vrrp_sync_group", kSyncGroupUnsupported, false};
-  // Old tutorials list member names directly in the block; keepalived 2.2.7 rejects that too.
+  // Old tutorials list member names directly in the block; keepalived 2.2.7 reads each as an
+  // unknown keyword and ignores it, and so does lvsctl (with a warning that says where they go).
   std::vector<conf::Statement> rest;
   for (const auto& st : s.block) {
     bool known = false;
     for (const auto& k : kSyncGroupKeywords) known = known || k.name == st.keyword.text;
     for (auto u : kSyncGroupUnsupported) known = known || u == st.keyword.text;
     if (!known && st.args.empty() && !st.has_block) {
-      ctx.error(st.keyword.where,
-                fmt::format("unknown keyword '{}' in vrrp_sync_group; instance names go inside "
-                            "'group {{ ... }}'",
-                            st.keyword.text));
+      ctx.warning(st.keyword.where,
+                  fmt::format("'{}' in vrrp_sync_group {} is ignored, as keepalived 2.2.7 ignores "
+                              "it (unknown keyword): instance names go inside 'group {{ ... }}'",
+                              st.keyword.text, g.name));
       continue;
     }
     rest.push_back(st);
   }
   apply_keywords<VrrpSyncGroup>(ctx, rest, kSyncGroupKeywords, rules, g);
+  if (g.instances.empty()) {
+    ctx.warning(s.keyword.where,
+                fmt::format("vrrp_sync_group {} has no instances (no 'group {{ ... }}' names); "
+                            "removed, as keepalived 2.2.7 removes it",
+                            g.name));
+    return;
+  }
   draft.config.vrrp_sync_groups.push_back(std::move(g));
 }
 

@@ -311,4 +311,29 @@ std::string to_json(const Config& c) {
   return w.str();
 }
 
+std::string diagnostics_json(const std::string& file, const conf::Diagnostics& diags) {
+  std::uint64_t errors = 0;
+  std::uint64_t warnings = 0;
+  for (const auto& d : diags) (d.severity == conf::Severity::Error ? errors : warnings)++;
+  JsonWriter w;
+  w.begin_object();
+  w.key("file").value(file);
+  w.key("valid").value(errors == 0);
+  w.key("errors").value(errors);
+  w.key("warnings").value(warnings);
+  w.key("diagnostics").begin_array();
+  for (const auto& d : diags) {
+    w.begin_object();
+    w.key("file").value(d.where.file.str());
+    w.key("line").value(d.where.line);
+    w.key("column").value(d.where.column);
+    w.key("severity").value(d.severity == conf::Severity::Error ? "error" : "warning");
+    w.key("message").value(d.message);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.str();
+}
+
 }  // namespace lvsctl::director::config

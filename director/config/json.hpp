@@ -7,9 +7,14 @@
 #include <string>
 
 #include "director/config/model.hpp"
+#include "shared/conf/diagnostic.hpp"
 
 namespace lvsctl::director::config {
 
 std::string to_json(const Config& config);
+
+// The diagnostics of a check as JSON: {"file", "valid", "errors", "warnings", "diagnostics":
+// [{"file", "line", "column", "severity": "error"|"warning", "message"}]}.
+std::string diagnostics_json(const std::string& file, const conf::Diagnostics& diags);
 
 }  // namespace lvsctl::director::config

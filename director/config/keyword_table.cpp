@@ -44,33 +44,130 @@ std::string_view nearest_keyword(std::string_view word,
   return best;
 }
 
-// Unsupported keywords that only feed alerting/monitoring (e-mail, SNMP): ignoring them changes
-// nothing on the wire or in IPVS, so they are warnings in every block, not errors.
-constexpr std::string_view kAlertingOnly[] = {"smtp_alert", "snmp_name"};
+std::string_view nearest_block_keyword(std::string_view word,
+                                       const std::vector<std::string_view>& candidates) {
+  std::string_view best;
+  std::size_t best_distance = 0;
+  for (auto c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (best.empty() || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
+  }
+  // Up to a third of the longer name, at most 4 edits, and the words share their last 4
+  // characters (`bal_defs` / `global_defs`, `vrrp_instanc` / `vrrp_instance`).
+  const std::size_t longer = std::max(word.size(), best.size());
+  const std::size_t limit = std::min<std::size_t>(4, longer / 3);
+  if (best.empty() || best_distance > limit || word.size() < 4 || best.size() < 4) return {};
+  if (word.substr(word.size() - 4) != best.substr(best.size() - 4) &&
+      word.substr(0, 4) != best.substr(0, 4)) {
+    return {};
+  }
+  return best;
+}
+
+// Keywords keepalived 2.2.7 knows that lvsctl does not implement, but whose absence changes
+// neither what is forwarded nor who holds a VIP: read, ignored and named in a warning saying what
+// is lost. Every other unsupported keyword is an error (see report_unhandled).
+constexpr IgnoredKeyword kIgnored[] = {
+    // alerting and monitoring
+    {"smtp_alert", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"snmp_name", "lvsctl has no SNMP agent"},
+    {"notify_priority_changes", "notify scripts are not told of priority changes"},
+    {"notify_deleted", "notify scripts are not told when an instance is deleted by a reload"},
+    {"notify_master_rx_lower_pri",
+     "no script runs when a master hears a lower priority advert"},
+    {"log_all_failures", "every failure is logged the same way"},
+    {"debug", "per-instance debug level"},
+    // timing and repetition of gratuitous ARP/NA: who holds the VIP is unchanged
+    {"garp_master_refresh", "no periodic gratuitous ARP/NA refresh while master"},
+    {"garp_master_refresh_repeat", "no periodic gratuitous ARP/NA refresh while master"},
+    {"garp_lower_prio_delay", "no extra gratuitous ARP/NA on lower priority adverts"},
+    {"garp_lower_prio_repeat", "no extra gratuitous ARP/NA on lower priority adverts"},
+    {"garp_extra_if", "no gratuitous ARP/NA on other interfaces"},
+    {"vmac_garp_intvl", "no per-VMAC gratuitous ARP interval"},
+    {"garp_group", "no interface-wide gratuitous ARP intervals"},
+    // advert exchange details that leave the elected master unchanged
+    {"lower_prio_no_advert",
+     "a master answers a lower priority advert with its own (keepalived's default)"},
+    {"higher_prio_send_advert",
+     "a master that hears a higher priority advert does not send one more before it steps down"},
+    {"check_unicast_src",
+     "adverts are not checked against the unicast_peer list (only a foreign sender could tell)"},
+    {"skip_check_adv_addr", "adverts' address lists are not compared with ours"},
+    {"kernel_rx_buf_size", "the kernel's default receive buffer is used"},
+    {"linkbeat_use_polling", "link state comes from rtnetlink events"},
+    {"linkbeat_interfaces", "link state comes from rtnetlink events"},
+    // connection synchronisation between directors (its own issue)
+    {"lvs_sync_daemon_interface",
+     "lvsctl does not run the IPVS connection sync daemon (connections are not synchronised)"},
+    // health checks: no effect on results
+    {"ha_suspend", "checks also run while this director holds no VIP"},
+    // global_defs keywords real files carry (issue 14); global_defs keywords are never errors
+    {"vrrp_strict",
+     "keepalived would also drop all traffic to the VIPs (its well-known trap: VIPs that do not "
+     "answer) and refuse unicast peers and authentication; lvsctl does none of this"},
+    {"lvs_timeouts", "IPVS keeps the kernel's current tcp/tcpfin/udp timeouts"},
+    {"lvs_sync_daemon", "lvsctl does not run the IPVS connection sync daemon"},
+    {"notify_fifo", "no FIFO notifications (notify scripts still run)"},
+    {"notify_fifo_script", "no FIFO notifications (notify scripts still run)"},
+    {"vrrp_notify_fifo", "no FIFO notifications (notify scripts still run)"},
+    {"vrrp_notify_fifo_script", "no FIFO notifications (notify scripts still run)"},
+    {"lvs_notify_fifo", "no FIFO notifications (notify scripts still run)"},
+    {"lvs_notify_fifo_script", "no FIFO notifications (notify scripts still run)"},
+    {"vrrp_garp_master_refresh", "no periodic gratuitous ARP/NA refresh while master"},
+    {"vrrp_garp_master_refresh_repeat", "no periodic gratuitous ARP/NA refresh while master"},
+    {"vrrp_garp_lower_prio_delay", "no extra gratuitous ARP/NA on lower priority adverts"},
+    {"vrrp_garp_lower_prio_repeat", "no extra gratuitous ARP/NA on lower priority adverts"},
+    {"vrrp_check_unicast_src",
+     "adverts are not checked against the unicast_peer list (only a foreign sender could tell)"},
+    {"vrrp_higher_prio_send_advert",
+     "a master that hears a higher priority advert does not send one more before it steps down"},
+    {"vrrp_lower_prio_no_advert",
+     "a master answers a lower priority advert with its own (keepalived's default)"},
+    {"vrrp_skip_check_adv_addr", "adverts' address lists are not compared with ours"},
+    // process management
+    {"bfd_instance", "BFD is not implemented (track_bfd is refused)"},
+    {"namespace_with_ipsets", "no network namespaces"},
+    {"use_pid_dir", "lvsctl has its own pid file"},
+    {"instance", "lvsctl has its own pid file"},
+    {"child_wait_time", "lvsctl runs one process"},
+};
+
+std::string_view ignored_reason(std::string_view keyword) {
+  for (const auto& k : kIgnored) {
+    if (k.name == keyword) return k.why;
+  }
+  return {};
+}
+
+std::span<const IgnoredKeyword> ignored_keywords() { return kIgnored; }
 
 void report_unhandled(BuildContext& ctx, const conf::Statement& s, const BlockRules& rules,
                       const std::vector<std::string_view>& known) {
   const std::string& kw = s.keyword.text;
   if (std::find(rules.unsupported.begin(), rules.unsupported.end(), kw) !=
       rules.unsupported.end()) {
-    if (std::find(std::begin(kAlertingOnly), std::end(kAlertingOnly), kw) !=
-        std::end(kAlertingOnly)) {
-      ctx.warning(s.keyword.where,
-                  fmt::format("'{}' in {} is ignored: lvsctl sends no e-mail or SNMP alerts (use "
-                              "notify scripts)",
-                              kw, rules.block));
+    if (const std::string_view why = ignored_reason(kw); !why.empty()) {
+      ctx.warning(s.keyword.where, fmt::format("'{}' in {} is ignored: {}", kw, rules.block, why));
     } else if (rules.unsupported_is_warning) {
       ctx.warning(
           s.keyword.where,
           fmt::format("'{}' in {} is not supported by lvsctl yet and is ignored", kw, rules.block));
     } else {
-      ctx.error(s.keyword.where, fmt::format("not supported yet: {} (in {})", kw, rules.block));
+      ctx.error(s.keyword.where,
+                fmt::format("not supported yet: {} (in {}); ignoring it would change what is "
+                            "forwarded or who holds a VIP",
+                            kw, rules.block));
     }
     return;
   }
   std::vector<std::string_view> candidates = known;
   candidates.insert(candidates.end(), rules.unsupported.begin(), rules.unsupported.end());
-  const std::string_view hint = nearest_keyword(kw, candidates);
+  std::string_view hint = nearest_keyword(kw, candidates);
+  // A block keyword may be missing a whole word part (`bal_defs`): allow more edits for it.
+  if (hint.empty() && s.has_block) hint = nearest_block_keyword(kw, candidates);
   if (!hint.empty()) {
     ctx.error(s.keyword.where,
               fmt::format("unknown keyword '{}' in {}; did you mean '{}'?", kw, rules.block, hint));
@@ -91,9 +188,31 @@ bool check_block_use(BuildContext& ctx, const conf::Statement& s, BlockUse use) 
   return true;
 }
 
-void report_deprecated(BuildContext& ctx, const conf::Statement& s, std::string_view replaced_by) {
+void report_keepalived_ignores_nb_get_retry(BuildContext& ctx, const conf::Statement& s,
+                                            std::string_view block) {
+  // Real files repeat it in every checker: the fact is said once per file.
+  if (!ctx.first_in_file(fmt::format("nb_get_retry in {}", block), s.keyword.where)) return;
+  const std::string value = s.args.empty() ? std::string("N") : s.args[0].text;
   ctx.warning(s.keyword.where,
-              fmt::format("'{}' is deprecated; use '{}'", s.keyword.text, replaced_by));
+              fmt::format("keepalived 2.2.7 does not know 'nb_get_retry' in {} and ignores it "
+                          "(retry stays at its default there); lvsctl applies it as 'retry {}'. "
+                          "Write 'retry {}' so that both agree (said once per file)",
+                          block, value, value));
+}
+
+void report_deprecated(BuildContext& ctx, const conf::Statement& s, std::string_view replaced_by) {
+  const std::string& kw = s.keyword.text;
+  if (kw == "lb_algo" || kw == "lb_kind") {
+    // In nearly every real file and silent in keepalived 2.2.7: one line per file at most, so
+    // that the warnings that matter are not buried.
+    if (ctx.first_in_file("lb_algo/lb_kind", s.keyword.where)) {
+      ctx.warning(s.keyword.where,
+                  "'lb_algo'/'lb_kind' are the old names of 'lvs_sched'/'lvs_method' (accepted "
+                  "silently by keepalived 2.2.7 and by lvsctl; said once per file)");
+    }
+    return;
+  }
+  ctx.warning(s.keyword.where, fmt::format("'{}' is deprecated; use '{}'", kw, replaced_by));
 }
 
 }  // namespace lvsctl::director::config

@@ -44,12 +44,31 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string_view nearest_keyword(std::string_view word,
                                  const std::vector<std::string_view>& candidates);
 
+// Like nearest_keyword, for a word with a `{ }` block (a block name): a few more edits allowed
+// when the ends or the starts of the words agree (`bal_defs` -> `global_defs`).
+std::string_view nearest_block_keyword(std::string_view word,
+                                       const std::vector<std::string_view>& candidates);
+
+// An unsupported keyword that lvsctl ignores with a warning, and what is lost by ignoring it.
+struct IgnoredKeyword {
+  std::string_view name;
+  std::string_view why;
+};
+// Why `keyword` (when a block lists it as unsupported) is only a warning; empty when ignoring it
+// would change what is forwarded or who holds a VIP (then it is an error outside global_defs).
+std::string_view ignored_reason(std::string_view keyword);
+std::span<const IgnoredKeyword> ignored_keywords();
+
 // Reports a keyword outside the table: unsupported (error or warning) or unknown (error with
 // the nearest of `known` suggested).
 void report_unhandled(BuildContext& ctx, const conf::Statement& s, const BlockRules& rules,
                       const std::vector<std::string_view>& known);
 // Reports a missing/unexpected `{ }` block; false when the shape is wrong.
 bool check_block_use(BuildContext& ctx, const conf::Statement& s, BlockUse use);
+// `nb_get_retry N` where keepalived 2.2.7 does not know it (TCP_CHECK, MISC_CHECK, virtual_server,
+// real_server): it ignores the line, lvsctl applies it as `retry N`.
+void report_keepalived_ignores_nb_get_retry(BuildContext& ctx, const conf::Statement& s,
+                                            std::string_view block);
 void report_deprecated(BuildContext& ctx, const conf::Statement& s, std::string_view replaced_by);
 
 template <typename Target>

@@ -71,10 +71,24 @@ bool Lexer::next_line(std::vector<Token>& out) {
     pos_ = newline == std::string_view::npos ? text_.size() : newline + 1;
     ++line_;
     while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line_text_ = line;
     scan_line(line, out);
     if (!out.empty() || continuation_column_ != 0) return true;
   }
   return false;
+}
+
+bool Lexer::next_raw_line(std::string_view& out) {
+  if (pos_ >= text_.size()) return false;
+  const std::size_t newline = text_.find('\n', pos_);
+  const std::size_t end = newline == std::string_view::npos ? text_.size() : newline;
+  out = text_.substr(pos_, end - pos_);
+  pos_ = newline == std::string_view::npos ? text_.size() : newline + 1;
+  ++line_;
+  while (!out.empty() && out.back() == '\r') out.remove_suffix(1);
+  line_text_ = out;
+  continuation_column_ = 0;
+  return true;
 }
 
 void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
@@ -86,7 +100,9 @@ void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
     i = kByteOrderMark.size();
   }
   const std::size_t n = line.size();
+  bool nbsp_pending = false;  // a U+00A0 since the last token
   while (i < n) {
+    const std::size_t tokens_before = out.size();
     switch (class_of(line[i])) {
       case kBlank:
         ++i;
@@ -110,12 +126,7 @@ void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
         break;
       case kLeadC2:
         if (is_nbsp_at(line, i)) {
-          if (!warned_nbsp_) {
-            report(Severity::Warning, i,
-                   "U+00A0 no-break space read as whitespace (keepalived would read it as part "
-                   "of a word)");
-            warned_nbsp_ = true;
-          }
+          nbsp_pending = true;
           i += 2;
           break;
         }
@@ -124,6 +135,10 @@ void Lexer::scan_line(std::string_view line, std::vector<Token>& out) {
       default:
         i = scan_word(line, i, out);
         break;
+    }
+    if (nbsp_pending && out.size() > tokens_before) {
+      out[tokens_before].nbsp_before = true;
+      nbsp_pending = false;
     }
   }
 }

@@ -5,8 +5,9 @@
 // The rules follow keepalived 2.2.7's reader (lib/parser.c: read_line, decomment, alloc_strvec):
 // - Lines end at '\n'; trailing '\r's are dropped (CRLF files). Blank lines produce nothing.
 // - Whitespace between tokens: space, tab, '\f', '\v', '\r'; also U+00A0 (UTF-8 C2 A0), which
-//   keepalived would glue into a word (warning, once per file), and a UTF-8 byte-order mark at the
-//   start of the file (warning).
+//   keepalived would glue into a word: the token after it has `nbsp_before` set, so that the
+//   config builder can say, per block, what keepalived would make of such lines; and a UTF-8
+//   byte-order mark at the start of the file (warning).
 // - '#' or '!' outside a quoted string starts a comment that runs to the end of the line, also in
 //   the middle of a word: `3#seconds` is `3`, `Test123!` is `Test123` (warning: the comment is
 //   glued to a word). `\#` and `\!` outside quotes are the characters themselves.
@@ -39,6 +40,8 @@ struct Token {
   int line = 0;    // 1-based
   int column = 0;  // 1-based, in bytes
   bool quoted = false;
+  // U+00A0 no-break space(s) between this token and the one before it (or the line start).
+  bool nbsp_before = false;
 };
 
 class Lexer {
@@ -55,6 +58,11 @@ class Lexer {
   int continuation_column() const { return continuation_column_; }
   // Number of the line last returned (1-based).
   int line() const { return line_; }
+  // The text of the line last returned (trailing '\r's removed), as in the source.
+  std::string_view line_text() const { return line_text_; }
+  // The next physical line as text, not split into tokens (multi-line `$NAME=` definitions);
+  // false at the end of the text.
+  bool next_raw_line(std::string_view& out);
 
  private:
   void scan_line(std::string_view line, std::vector<Token>& out);
@@ -69,7 +77,7 @@ class Lexer {
   std::size_t pos_ = 0;  // start of the next line
   int line_ = 0;         // number of the line being scanned
   int continuation_column_ = 0;
-  bool warned_nbsp_ = false;
+  std::string_view line_text_;
   bool warned_nul_ = false;
   std::deque<std::string> unescaped_;  // texts of this line's words that had `\#` or `\!`
 };

@@ -3,6 +3,7 @@
 // lines come where its include line was, so an include may sit inside a block.
 #include "shared/conf/statement.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -54,8 +55,11 @@ struct Source {
 
 class StatementReader {
  public:
-  StatementReader(SourceReader& reader, Diagnostics& diags)
-      : reader_(reader), diags_(diags), tree_(diags) {}
+  StatementReader(SourceReader& reader, Diagnostics& diags, const LanguageOptions& options)
+      : reader_(reader),
+        diags_(diags),
+        tree_(diags),
+        config_id_(options.config_id.empty() ? default_config_id() : options.config_id) {}
 
   std::vector<Statement> run(std::string_view text, const std::string& file) {
     auto top = std::make_unique<Source>();
@@ -67,6 +71,7 @@ class StatementReader {
     std::vector<Token> line;
     while (!sources_.empty()) {
       Source& source = *sources_.back();
+      line_diags_start_ = diags_.size();
       if (source.lexer->next_line(line)) {
         read_line(source, line);
         continue;
@@ -90,14 +95,140 @@ class StatementReader {
     return Location{source.name, token.line, token.column};
   }
 
+  // True when the line needs keepalived's language (language.hpp) before it is read.
+  bool uses_language(const std::vector<Token>& line) const {
+    if (line.empty() || line.front().kind != Token::Kind::Word || line.front().quoted) {
+      return false;
+    }
+    const std::string_view first = line.front().text;
+    if (first.front() == '@' || first.front() == '$' || first.starts_with("~SEQ")) return true;
+    if (params_.empty()) return false;
+    for (const Token& t : line) {
+      if (t.kind == Token::Kind::Word && t.text.find('$') != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
   void read_line(Source& source, const std::vector<Token>& line) {
+    if (uses_language(line)) {
+      // The line is split again once the language is applied: drop what splitting it as
+      // written reported, so that nothing is said twice (or about a line that is skipped).
+      diags_.resize(line_diags_start_);
+      std::string_view text = source.lexer->line_text();
+      language_line(source, MappedLine::from_source(text), source.lexer->line(), 0);
+      return;
+    }
+    read_tokens(source, line);
+  }
+
+  // One line through conditionals, definitions, sequences and substitution; what remains is
+  // split into words (keeping source columns) and read.
+  void language_line(Source& source, MappedLine line, int line_no, int depth) {
+    auto where = [&](std::size_t index) {
+      return Location{source.name, line_no, line.column_at(index)};
+    };
+    if (depth > 64) {
+      error(where(0), "parameters, conditionals and ~SEQ nested more than 64 deep; line ignored");
+      return;
+    }
+    const std::size_t first = line.text.find_first_not_of(" \t\f\v\r");
+    if (first == std::string::npos) return;
+    const Location start = where(first);
+    if (auto c = take_conditional(line, config_id_)) {
+      if (c->id.empty()) {
+        error(start, "'@' must be followed by a config id ('@ID' or '@^ID'); line ignored");
+        return;
+      }
+      if (c->keep) language_line(source, std::move(line), line_no, depth + 1);
+      return;
+    }
+    if (auto d = parse_definition(line.text)) {
+      std::vector<std::string> value;
+      if (!d->value.empty() || !d->continued) value.push_back(std::move(d->value));
+      bool continued = d->continued;
+      // Only from the file itself (not from a substituted line) can a definition continue.
+      std::string_view raw;
+      while (continued && depth == 0 && source.lexer->next_raw_line(raw)) {
+        std::string v = definition_line(raw, continued);
+        if (!v.empty()) value.push_back(std::move(v));
+      }
+      params_.define(std::move(d->name), std::move(value));
+      return;
+    }
+    std::optional<SequenceError> seq_error;
+    if (auto seq = take_sequence(line, seq_error)) {
+      // Nested sequences multiply: the lines they make in one file read are bounded.
+      if (sequence_overflow_) return;  // said once
+      if (sequence_lines_ + seq->values.size() > kMaxSequenceLines) {
+        error(start, fmt::format("~SEQ would make more than {} lines in all; this and every "
+                                 "further ~SEQ line ignored",
+                                 kMaxSequenceLines));
+        sequence_overflow_ = true;
+        return;
+      }
+      sequence_lines_ += seq->values.size();
+      for (const auto& v : seq->values) {
+        if (sequence_overflow_) break;
+        params_.define(seq->var, {v});
+        language_line(source, line, line_no, depth + 1);
+      }
+      return;
+    }
+    if (seq_error) {
+      error(Location{source.name, line_no, seq_error->column}, seq_error->message + "; line ignored");
+      return;
+    }
+    if (line.text.compare(first, 4, "~LST") == 0) {
+      error(start, "'~LST' is not supported yet; line ignored");
+      return;
+    }
+    std::vector<MappedLine> lines;
+    std::string message;
+    if (!params_.expand(line, lines, message)) {
+      error(start, message + "; line ignored");
+      return;
+    }
+    for (auto& l : lines) {
+      if (lines.size() != 1 || l.text != line.text) {
+        // Substituted text may itself be a conditional, a definition or a sequence.
+        const std::size_t f = l.text.find_first_not_of(" \t\f\v\r");
+        if (f != std::string::npos &&
+            (l.text[f] == '@' || l.text.compare(f, 4, "~SEQ") == 0 ||
+             parse_definition(l.text))) {
+          language_line(source, std::move(l), line_no, depth + 1);
+          continue;
+        }
+      }
+      read_text(source, l, line_no);
+    }
+  }
+
+  // Splits a produced line into tokens (diagnostics and tokens keep the source positions).
+  void read_text(Source& source, const MappedLine& l, int line_no) {
+    Diagnostics found;
+    Lexer lexer(l.text, source.name, found);
+    std::vector<Token> tokens;
+    while (lexer.next_line(tokens)) {
+      for (Token& t : tokens) {
+        t.column = l.column_at(static_cast<std::size_t>(t.column - 1));
+        t.line = line_no;
+      }
+      read_tokens(source, tokens);
+    }
+    for (auto& d : found) {
+      d.where.column = l.column_at(static_cast<std::size_t>(std::max(d.where.column, 1) - 1));
+      d.where.line = line_no;
+      diags_.push_back(std::move(d));
+    }
+  }
+
+  void read_tokens(Source& source, const std::vector<Token>& line) {
     if (!line.empty() && line.front().kind == Token::Kind::Word && !line.front().quoted) {
       if (is_include_keyword(line.front().text)) {
         report_continuation(source);
         include(source, line);
         return;
       }
-      if (unsupported_line(source, line)) return;
     }
     report_continuation(source);
     bool skipping = false;  // the words of a misplaced include
@@ -110,7 +241,8 @@ class StatementReader {
             skipping = true;
           }
           if (!skipping) {
-            tree_.word(Word{std::string(token.text), at(source, token), token.quoted});
+            tree_.word(
+                Word{std::string(token.text), at(source, token), token.quoted, token.nbsp_before});
           }
           break;
         case Token::Kind::OpenBrace:
@@ -132,35 +264,6 @@ class StatementReader {
     error(Location{source.name, source.lexer->line(), column},
           "'\\' at the end of a line does not continue it: keepalived keeps the '\\' in the word "
           "and reads the next line as a new statement; join the lines");
-  }
-
-  // keepalived's parameter definitions ($NAME=...), conditional lines (@ID ...) and ~SEQ/~LST
-  // expansions: reported and skipped, never read as statements.
-  bool unsupported_line(Source& source, const std::vector<Token>& line) {
-    const Token& first = line.front();
-    std::string_view text = first.text;
-    if (text.front() == '@') {
-      error(at(source, first),
-            "conditional configuration lines ('@ID ...') are not supported yet; line ignored");
-      return true;
-    }
-    if (text.front() == '$' &&
-        (text.find('=') != std::string_view::npos ||
-         (line.size() > 1 && line[1].kind == Token::Kind::Word && line[1].text.starts_with('=')))) {
-      error(at(source, first),
-            "parameter definitions ('$NAME=VALUE') are not supported yet; line ignored");
-      // A definition continues over lines that end with '\'.
-      std::vector<Token> continued;
-      while (source.lexer->continuation_column() != 0 && source.lexer->next_line(continued)) {
-      }
-      return true;
-    }
-    if (text.starts_with("~SEQ") || text.starts_with("~LST")) {
-      error(at(source, first), fmt::format("'{}' is not supported yet; line ignored",
-                                           text.substr(0, 4)));
-      return true;
-    }
-    return false;
   }
 
   void include(Source& source, const std::vector<Token>& line) {
@@ -238,14 +341,21 @@ class StatementReader {
   SourceReader& reader_;
   Diagnostics& diags_;
   TreeBuilder tree_;
+  std::string config_id_;
+  Parameters params_;
+  std::size_t line_diags_start_ = 0;
+  static constexpr std::size_t kMaxSequenceLines = 1'000'000;
+  std::size_t sequence_lines_ = 0;
+  bool sequence_overflow_ = false;
   std::vector<std::unique_ptr<Source>> sources_;
 };
 
 }  // namespace
 
 std::vector<Statement> parse_statements(std::string_view text, const std::string& file,
-                                        SourceReader& reader, Diagnostics& diags) {
-  return StatementReader(reader, diags).run(text, file);
+                                        SourceReader& reader, Diagnostics& diags,
+                                        const LanguageOptions& options) {
+  return StatementReader(reader, diags, options).run(text, file);
 }
 
 }  // namespace lvsctl::conf

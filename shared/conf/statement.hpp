@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "shared/conf/diagnostic.hpp"
+#include "shared/conf/language.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::conf {
@@ -16,6 +17,9 @@ struct Word {
   std::string text;   // unquoted, comment-free
   Location where;     // where the word starts
   bool quoted = false;
+  // Separated from the word before it (or indented) by U+00A0 no-break spaces, which keepalived
+  // reads as part of a word: it would misread this statement.
+  bool nbsp_before = false;
 };
 
 struct Statement {
@@ -39,7 +43,10 @@ class SourceReader {
 // with relative patterns taken from the directory of the including file. Every problem found
 // (unbalanced braces, unterminated quotes, include loops, unreadable includes) is appended to
 // `diags` with its file:line:col; parsing continues where it can.
+// `@ID` lines, `$NAME=` parameters and `~SEQ` (language.hpp) are applied as keepalived does;
+// `options.config_id` empty means default_config_id().
 std::vector<Statement> parse_statements(std::string_view text, const std::string& file,
-                                        SourceReader& reader, Diagnostics& diags);
+                                        SourceReader& reader, Diagnostics& diags,
+                                        const LanguageOptions& options = {});
 
 }  // namespace lvsctl::conf

@@ -58,9 +58,11 @@ TEST(CheckConfig, SeedConfigsAreValidWithDeprecationWarnings) {
   for (const char* name : {"seed-master.conf", "seed-backup.conf"}) {
     const CheckRun r = check(kSeeds + name);
     EXPECT_EQ(r.code, 0) << name << "\n" << r.err;
-    EXPECT_THAT(r.err, HasSubstr(":35:12: warning: 'nb_get_retry' is deprecated; use 'retry'"));
-    EXPECT_THAT(r.err, HasSubstr(":25:4: warning: 'lb_algo' is deprecated; use 'lvs_sched'"));
-    EXPECT_THAT(r.err, HasSubstr(":26:4: warning: 'lb_kind' is deprecated; use 'lvs_method'"));
+    EXPECT_THAT(r.err, HasSubstr(":35:12: warning: keepalived 2.2.7 does not know 'nb_get_retry' "
+                                 "in TCP_CHECK"));
+    EXPECT_THAT(r.err, Not(HasSubstr(":44:12:")));  // said once per file
+    EXPECT_THAT(r.err, HasSubstr(":25:4: warning: 'lb_algo'/'lb_kind' are the old names"));
+    EXPECT_THAT(r.err, Not(HasSubstr(":26:4:")));
     EXPECT_THAT(r.err, Not(HasSubstr("error")));
     EXPECT_THAT(r.out, HasSubstr("VRID 100 on em1"));
     EXPECT_THAT(r.out, HasSubstr("VIPs: 10.0.200.100/32"));
@@ -193,6 +195,52 @@ TEST(CheckConfig, DebianSamplesNeverCrashAndFailOnlyWithPreciseErrors) {
     }
   }
   EXPECT_GT(checked, 10U);
+}
+
+}  // namespace
+}  // namespace lvsctl::director
+
+namespace lvsctl::director {
+namespace {
+
+CheckRun check_with_id(const std::string& file, bool json, const std::string& config_id) {
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  CheckRun r;
+  r.code = run_check_config(file, json, false, out, err, config_id);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+TEST(CheckConfig, ConfigIdSelectsConditionalLines) {
+  const std::string path = write_temp("conditional.conf",
+                                      "vrrp_instance VI_1 {\n"
+                                      "    interface eth0\n"
+                                      "    virtual_router_id 51\n"
+                                      "@lb1    priority 150\n"
+                                      "@lb2    priority 100\n"
+                                      "@^lb1   bogus_keyword\n"
+                                      "    virtual_ipaddress {\n"
+                                      "        203.0.113.10\n"
+                                      "    }\n"
+                                      "}\n");
+  const CheckRun lb1 = check_with_id(path, true, "lb1");
+  EXPECT_EQ(lb1.code, 0) << lb1.err;
+  EXPECT_THAT(lb1.out, HasSubstr("\"priority\": 150"));
+  const CheckRun lb2 = check_with_id(path, false, "lb2");
+  EXPECT_EQ(lb2.code, 1);
+  EXPECT_THAT(lb2.err, HasSubstr(path + ":6:9: error: unknown keyword 'bogus_keyword'"));
+}
+
+TEST(CheckConfig, JsonOnAnInvalidFilePrintsTheDiagnosticsAsJson) {
+  const std::string path = write_temp("invalid-json.conf", "vrrp_instance A {\n  bogus 1\n}\n");
+  const CheckRun r = check_with_id(path, true, "");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("\"valid\": false"));
+  EXPECT_THAT(r.out, HasSubstr("\"line\": 2,\n      \"column\": 3,\n      \"severity\": \"error\""));
+  EXPECT_THAT(r.err, Not(HasSubstr(":2:3: error")));  // not twice
+  EXPECT_THAT(r.err, HasSubstr("invalid: 3 errors"));
 }
 
 }  // namespace
