@@ -62,6 +62,9 @@ void add_run_command(CLI::App& director, int& exit_code) {
                   "directory of the SIGUSR1/SIGUSR2/SIGRTMIN+2 dump files (keepalived.data, "
                   ".stats, .json)")
       ->capture_default_str();
+  run->add_option("-i,--config-id", options->language.config_id,
+                  "config id compared with '@ID' lines (default: the host name up to its first "
+                  "'.', as keepalived)");
   auto lb_backend = std::make_shared<std::string>();
   run->add_option("--lb-backend", *lb_backend,
                   "datapath: ipvs, nftables or auto (default: global_defs lb_backend, else auto)")

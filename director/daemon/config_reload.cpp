@@ -34,11 +34,12 @@ struct ConfigReload::Shared {
 };
 
 ReloadOutcome ConfigReload::default_loader(const std::string& path,
-                                           const conf::SourceManifest* running) {
+                                           const conf::SourceManifest* running,
+                                           const conf::LanguageOptions& language) {
   const auto started = std::chrono::steady_clock::now();
   ReloadOutcome outcome;
   if (running == nullptr || config::config_files_changed(*running)) {
-    outcome.parsed = config::load_config_file(path);
+    outcome.parsed = config::load_config_file(path, language);
   }
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -48,6 +49,11 @@ ReloadOutcome ConfigReload::default_loader(const std::string& path,
 Result<std::unique_ptr<ConfigReload>> ConfigReload::create(EventLoop& loop, std::string path,
                                                            Running running, Done done,
                                                            Loader loader) {
+  if (!loader) {
+    loader = [](const std::string& p, const conf::SourceManifest* r) {
+      return default_loader(p, r, conf::LanguageOptions{});
+    };
+  }
   auto shared = std::make_shared<Shared>();
   shared->event.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!shared->event) return Error::from_errno("eventfd");

@@ -38,7 +38,7 @@ class ConfigReload {
 
   static Result<std::unique_ptr<ConfigReload>> create(EventLoop& loop, std::string path,
                                                       Running running, Done done,
-                                                      Loader loader = default_loader);
+                                                      Loader loader = {});  // {}: default_loader
   ConfigReload(const ConfigReload&) = delete;
   ConfigReload& operator=(const ConfigReload&) = delete;
   ~ConfigReload();  // a load in progress is abandoned (its result dropped)
@@ -48,7 +48,8 @@ class ConfigReload {
   bool busy() const { return busy_; }
 
   static ReloadOutcome default_loader(const std::string& path,
-                                      const conf::SourceManifest* running);
+                                      const conf::SourceManifest* running,
+                                      const conf::LanguageOptions& language);
 
  private:
   struct Shared;

@@ -79,7 +79,10 @@ class Daemon {
     auto loader = ConfigReload::create(
         *loop_, options_.config_path,
         [this]() -> const conf::SourceManifest* { return health_ ? &sources_ : nullptr; },
-        [this](ReloadOutcome loaded) { apply_reload(std::move(loaded)); });
+        [this](ReloadOutcome loaded) { apply_reload(std::move(loaded)); },
+        [language = options_.language](const std::string& path, const conf::SourceManifest* running) {
+          return ConfigReload::default_loader(path, running, language);
+        });
     if (!loader) return loader.error();
     reload_ = std::move(*loader);
     if (auto st = install_signals(); !st) return st;
@@ -396,7 +399,7 @@ int run_director(const RunOptions& options) {
     spdlog::error("--run-dir: {}", st.error().message);
     return 2;
   }
-  auto parsed = config::load_config_file(options.config_path);
+  auto parsed = config::load_config_file(options.config_path, options.language);
   config::WarningHistory warnings;
   if (!report(parsed, warnings)) {
     spdlog::error("{} has errors; not starting", options.config_path);

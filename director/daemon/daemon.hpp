@@ -13,6 +13,7 @@
 #include <string>
 
 #include "director/config/model.hpp"
+#include "shared/conf/language.hpp"
 
 namespace lvsctl::director {
 
@@ -21,6 +22,7 @@ struct RunOptions {
   std::string run_dir = "/run/lvsctl";  // absolute; created 0700; refused when others can write
   std::string dump_dir = "/tmp";         // where SIGUSR1/SIGUSR2/SIGRTMIN+2 write their dumps
   std::optional<config::LbBackend> lb_backend;  // --lb-backend; unset: global_defs lb_backend
+  conf::LanguageOptions language;               // --config-id: which '@ID' lines apply
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is
