@@ -271,6 +271,11 @@ void VrrpRunner::perform(const vrrp::Step& step) {
       case Kind::notify: notify(action.state); break;
       case Kind::notify_stop:
         if (instance_.notify.stop) run(*instance_.notify.stop, {});
+        // keepalived calls the generic script too: "INSTANCE" name "STOP" priority.
+        if (instance_.notify.any) {
+          run(*instance_.notify.any, {"INSTANCE", instance_.name, "STOP",
+                                      std::to_string(machine_.effective_priority())});
+        }
         break;
     }
   }

@@ -35,7 +35,7 @@ struct InstanceConfig {
   uint8_t version = 2;     // vrrp_version
   uint8_t priority = 100;  // 255 = address owner: master at once, tracking weights ignored
   std::chrono::milliseconds advert_interval{1000};  // v2: whole seconds; v3: centiseconds
-  bool start_as_master = false;  // `state MASTER`: wait one interval (not Master_Down) at start
+  bool start_as_master = false;  // `state MASTER`: no effect on timing (non-owners start as BACKUP)
   bool nopreempt = false;
   std::chrono::milliseconds preempt_delay{0};
   AuthType auth_type = AuthType::none;  // v2

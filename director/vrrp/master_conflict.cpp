@@ -9,6 +9,17 @@ std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, T
   const IpAddress& source = *a.source;
   const Key key{source.family(), a.version, a.vrid};
   auto& group = speakers_[key];
+  if (group.size() >= kMaxSources && !group.count(source)) {
+    std::erase_if(group, [&](const auto& entry) {
+      const Speaker& s = entry.second;
+      return !s.advertising || now - s.last > s.window;
+    });
+    std::erase_if(reported_, [&](const auto& entry) {
+      const auto& [k, x, y] = entry.first;
+      return k == key && (!group.count(x) || !group.count(y));
+    });
+    if (group.size() >= kMaxSources) return std::nullopt;
+  }
   Speaker& me = group[source];
   const Micros interval(a.interval_cs * 10'000LL);
 
@@ -50,6 +61,12 @@ std::optional<MasterConflict> MasterConflictDetector::observe(const Advert& a, T
     }
   }
   return found;
+}
+
+std::size_t MasterConflictDetector::tracked() const {
+  std::size_t n = 0;
+  for (const auto& [key, group] : speakers_) n += group.size();
+  return n;
 }
 
 void SplitBrainMonitor::sent(const Advert& ours, TimePoint now) {

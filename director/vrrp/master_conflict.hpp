@@ -35,6 +35,12 @@ class MasterConflictDetector {
   // An advert without a source address is ignored (nothing to tell its sender apart by).
   std::optional<MasterConflict> observe(const Advert& advert, TimePoint now);
 
+  // At most this many sources per (family, version, VRID) are tracked: a new source beyond it
+  // first evicts the silent ones, and is ignored while the others are all live (a flood of
+  // adverts from forged sources costs bounded memory and time).
+  static constexpr std::size_t kMaxSources = 64;
+  std::size_t tracked() const;  // sources tracked, over all VRIDs
+
  private:
   struct Speaker {
     TimePoint run_start;

@@ -30,15 +30,26 @@ void earliest(std::optional<TimePoint>& acc, const std::optional<TimePoint>& t) 
   if (t && (!acc || *t < *acc)) acc = t;
 }
 
-// When a master's next periodic advert is due: the first multiple of `interval` (on the clock's
-// own scale) at least half an interval after `now`. Every master with one interval so shares one
-// phase, whenever it took over: the director sends all their adverts in one burst and its peers
-// read them in one (instead of one wake-up per takeover moment). The advert after a takeover's
-// comes 0.5 to 1.5 intervals later, well inside the peers' Master_Down_Interval (3 intervals).
+// The phase shared by all masters of one interval: the multiples of `interval` on the clock's own
+// scale. Every master with one interval so advertises at the same moments, whenever it took over:
+// the director sends all their adverts in one burst and its peers read them in one (instead of
+// one wake-up per takeover moment).
+//
+// on_phase: the first phase point at least half an interval after `now` (used after a stall).
 TimePoint on_phase(TimePoint now, Micros interval) {
   const auto since = std::chrono::duration_cast<Micros>((now + interval / 2).time_since_epoch());
   const auto periods = (since + interval - Micros(1)) / interval;
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(periods * interval));
+}
+
+// toward_phase: a periodic advert due at `next` (one interval after the previous one) moves at
+// most a tenth of an interval earlier, toward the phase point just before it. A new master's
+// second advert so follows its first by exactly one interval (RFC 5798 6.4.2, as keepalived
+// does), and it joins the shared phase within ten rounds, its gaps never longer than an interval.
+TimePoint toward_phase(TimePoint next, Micros interval) {
+  const auto since = std::chrono::duration_cast<Micros>(next.time_since_epoch());
+  const Micros offset = since % interval;
+  return next - std::min(offset, interval / 10);
 }
 
 }  // namespace
@@ -123,7 +134,7 @@ void StateMachine::become_master(Step& step, TimePoint now) {
   step.actions.push_back(act(Action::Kind::add_vips));
   if (config_.garp_master_repeat > 0) step.actions.push_back(garp(config_.garp_master_repeat));
   step.actions.push_back(notify(State::master));
-  deadline_ = on_phase(now, master_adver_interval_);
+  deadline_ = now + master_adver_interval_;  // exact; toward the phase from the next one on
   garp_repeat_at_.reset();
   garp_refresh_at_.reset();
   if (config_.garp_master_delay.count() > 0 && config_.garp_master_repeat > 0) {
@@ -159,10 +170,7 @@ void StateMachine::begin(Step& step, TimePoint now) {
     enter_fault(step);
   } else if (config_.priority == 255) {
     become_master(step, now);
-  } else if (config_.start_as_master) {
-    enter_backup(step, now,
-                 master_adver_interval_ + skew_time(config_.version, 255, own_interval()));
-  } else {
+  } else {  // `state MASTER` too: RFC 5798 6.4.1, as keepalived (checks get to run first)
     enter_backup(step, now, master_down_interval());
   }
 }
@@ -236,7 +244,7 @@ Step StateMachine::on_advert(const Advert& a, TimePoint now) {
                                                 a.source > config_.primary_address);
     if (a.priority == 0) {
       step.actions.push_back(advert(ours));
-      deadline_ = on_phase(now, master_adver_interval_);
+      deadline_ = now + master_adver_interval_;  // Adver_Timer reset (RFC 5798 6.4.3)
     } else if (they_win) {
       if (config_.version == 3) master_adver_interval_ = Micros(a.interval_cs * 10'000LL);
       master_address_ = a.source;
@@ -284,10 +292,12 @@ Step StateMachine::on_timer(TimePoint now) {
     }
     if (deadline_ && *deadline_ <= now) {
       step.actions.push_back(advert(effective_priority()));
-      // From the last deadline, so a timer that fires late does not stretch the period; after a
-      // stall longer than an interval, back on the phase (no burst of catch-up adverts).
+      // From the last deadline, so a timer that fires late does not stretch the period, moving
+      // toward the shared phase; after a stall longer than an interval, back on the phase (no
+      // burst of catch-up adverts).
       const TimePoint next = *deadline_ + master_adver_interval_;
-      deadline_ = next > now ? next : on_phase(now, master_adver_interval_);
+      const TimePoint toward = toward_phase(next, master_adver_interval_);
+      deadline_ = toward > now ? toward : next > now ? next : on_phase(now, master_adver_interval_);
     }
   } else if (state_ == State::backup && deadline_ && *deadline_ <= now) {
     if (in_sync_group_) {

@@ -7,8 +7,8 @@
 // BACKUP, MASTER, FAULT (own interface down, or a weight-0 tracked interface/script failed).
 //
 // Behaviour, where it goes beyond the RFC, follows keepalived 2.2.7:
-//  - start: priority 255 -> MASTER at once; `state MASTER` -> BACKUP for one interval + minimal
-//    skew; otherwise BACKUP for Master_Down_Interval. Entering BACKUP at start removes our VIPs
+//  - start: priority 255 -> MASTER at once; otherwise BACKUP for Master_Down_Interval, with
+//    `state MASTER` too (RFC 5798 6.4.1; keepalived 2.2.7 waits the same ~3.4-3.6 s). Entering BACKUP at start removes our VIPs
 //    (stale ones from a crashed run) and notifies BACKUP.
 //  - BACKUP receiving priority 0: take over after Skew_Time. Receiving priority >= ours (or
 //    anything with nopreempt, or anything while preempt_delay has not run out since a lower
@@ -18,8 +18,10 @@
 //    higher primary address: -> BACKUP. Lower: advertise at once to force the election
 //    (keepalived's default, ends a split brain in one round trip).
 //  - Becoming MASTER: advert first (so the old master drops the VIPs before our GARPs), add VIPs,
-//    GARP burst, notify; a second GARP burst after garp_master_delay. The next adverts keep a
-//    phase shared by all masters of one interval (multiples of it), 0.5 to 1.5 intervals later.
+//    GARP burst, notify; a second GARP burst after garp_master_delay. The second advert follows
+//    the first by exactly one interval (RFC 5798 6.4.2); the next ones move at most a tenth of
+//    an interval earlier each round onto a phase shared by all masters of one interval
+//    (multiples of it), so one director's masters advertise in one burst.
 //  - Leaving MASTER for FAULT or at shutdown: priority-0 advert, remove VIPs.
 // In a sync group (set_sync_group(true)) an expired Master_Down timer only makes the instance
 // *want* MASTER; the SyncGroup coordinator decides when the whole group moves.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Notify scripts: notify_master / notify_backup / notify_fault and `notify` (keepalived's
-# arguments: INSTANCE NAME STATE PRIORITY) run, proven by the files they write. They run
+# arguments: INSTANCE NAME STATE PRIORITY, STATE also STOP on SIGTERM) run, proven by the files they write. They run
 # asynchronously: the master's notify_master sleeps 30 s and still its adverts keep flowing
 # (the backup never takes over meanwhile).
 . "$(dirname "$0")/../lib/netns.sh"
@@ -54,4 +54,10 @@ lab_wait 10 "[ -s $out/d1-fault ]" || lab_fail "notify_fault did not run on d1"
 lab_wait 10 "[ -s $out/d2-master ]" || lab_fail "notify_master did not run on d2"
 grep -qx "INSTANCE VIP_NSQ_100 FAULT 100" "$out/any" || lab_fail "notify FAULT missing: $(cat "$out/any")"
 lab_log "link down: notify_fault on d1, notify_master on d2"
+
+# SIGTERM: keepalived calls the generic script with STOP and the effective priority.
+kill -TERM "$master"
+lab_wait 10 "grep -qx 'INSTANCE VIP_NSQ_100 STOP 100' $out/any" ||
+  lab_fail "notify (generic) STOP missing: $(cat "$out/any")"
+lab_log "SIGTERM: notify INSTANCE NAME STOP PRIORITY ran"
 lab_log "PASS"

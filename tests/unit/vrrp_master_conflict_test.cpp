@@ -212,3 +212,24 @@ TEST(VrrpSplitBrain, BackupHearingItsMasterOrAPreemptionIsNone) {
 
 }  // namespace
 }  // namespace lvsctl::director::vrrp
+
+namespace lvsctl::director::vrrp {
+namespace {
+
+TEST(VrrpMasterConflict, FloodOfForgedSourcesIsBounded) {
+  MasterConflictDetector d;
+  for (int i = 0; i < 3; ++i) d.observe(from("203.0.113.104", 100), T0 + i * 1s);
+  // 20,000 adverts, each from another source (198.51.100.0/24 and 192.0.2.0/24, cycling).
+  for (int i = 0; i < 20'000; ++i) {
+    const std::string src = (i % 2 ? "198.51.100." : "192.0.2.") + std::to_string(1 + (i / 2) % 250);
+    d.observe(from(src.c_str(), 50), T0 + 3s + i * 10us);
+    ASSERT_LE(d.tracked(), MasterConflictDetector::kMaxSources);
+  }
+  // Once they are silent, a real second master is tracked (and flagged) again.
+  d.observe(from("203.0.113.104", 100), T0 + 10s);
+  d.observe(from("203.0.113.104", 100), T0 + 11s);
+  EXPECT_TRUE(d.observe(from("203.0.113.105", 100), T0 + 11500ms).has_value());
+}
+
+}  // namespace
+}  // namespace lvsctl::director::vrrp

@@ -122,9 +122,9 @@ TEST(VrrpStateMachine, SilenceMakesMasterAdvertFirstThenVipsGarpNotify) {
   EXPECT_EQ(m.state(), State::master);
   EXPECT_EQ(s.actions, (std::vector<Action>{sent(100), Action{K::add_vips}, garps(5),
                                             notified(State::master)}));
-  // The next advert on the phase of all 1 s masters: the first whole second 0.5 s or more later.
+  // The second advert exactly one interval after the first (RFC 5798 6.4.2).
   EXPECT_EQ(down, T0 + 3'609'375us);
-  EXPECT_EQ(s.wake_at, T0 + 5s);
+  EXPECT_EQ(s.wake_at, down + 1s);
   EXPECT_EQ(m.master_address(), ip("203.0.113.104"));
 }
 
@@ -141,15 +141,24 @@ TEST(VrrpStateMachine, MasterAdvertisesEveryIntervalAndRepeatsGarpAfterDelay) {
   EXPECT_EQ(m.on_timer(became + 6s).actions, std::vector<Action>{sent(100)});
 }
 
-TEST(VrrpStateMachine, MastersOfOneIntervalShareOnePhaseWhenEverTheyTookOver) {
-  // Two instances take over 0.31 s and 0.77 s into a second: both advertise next on the same
-  // whole second, 0.5 to 1.5 intervals after their takeover advert, then every second.
-  for (auto offset : {310ms, 770ms}) {
+TEST(VrrpStateMachine, MastersOfOneIntervalJoinOnePhaseWhenEverTheyTookOver) {
+  // Instances take over 0.31 s, 0.77 s and 0.99 s into a second: the second advert comes exactly
+  // 1 s after the first; then each gap is 0.9 to 1 s until they advertise on whole seconds.
+  for (auto offset : {310ms, 770ms, 990ms}) {
     TimePoint t = T0 + offset;
-    StateMachine m = master_at(config(100), t);
-    const TimePoint expected = offset < 500ms ? T0 + 1s : T0 + 2s;
-    EXPECT_EQ(m.next_wakeup(), expected) << offset.count();
-    EXPECT_EQ(m.on_timer(expected).wake_at, expected + 1s);
+    InstanceConfig c = config(100);
+    c.garp_master_delay = 0ms;  // only advert timers
+    StateMachine m = master_at(c, t);
+    TimePoint at = m.next_wakeup().value();
+    EXPECT_EQ(at, t + 1s) << offset.count();
+    for (int round = 0; round < 12; ++round) {
+      const TimePoint next = m.on_timer(at).wake_at.value();
+      EXPECT_GE(next - at, 900ms) << offset.count();
+      EXPECT_LE(next - at, 1s) << offset.count();
+      at = next;
+    }
+    EXPECT_EQ(at.time_since_epoch() % 1s, 0s) << offset.count();  // on the phase
+    EXPECT_EQ(m.on_timer(at).wake_at, at + 1s);                    // and it stays there
   }
 }
 
@@ -237,7 +246,7 @@ TEST(VrrpStateMachine, V3BackupAdoptsTheMastersInterval) {
   // Once master it advertises at its own interval again.
   const Step took = m.on_timer(*s.wake_at);
   ASSERT_TRUE(took.notifies(State::master));
-  EXPECT_EQ(took.wake_at, T0 + 2s);  // took over at T0 + 1.38 s; next on the 1 s phase
+  EXPECT_EQ(took.wake_at, T0 + 1s + 380'468us + 1s);  // one own interval after the takeover
 }
 
 TEST(VrrpStateMachine, V2IntervalIsConfiguredNotAdopted) {
@@ -328,7 +337,7 @@ TEST(VrrpStateMachine, MasterAnswersLowerPriorityAndPriorityZeroAtOnce) {
   EXPECT_EQ(m.on_advert(peer(50), t + 10ms).actions, std::vector<Action>{sent(100)});
   const Step s = m.on_advert(peer(0), t + 20ms);
   EXPECT_EQ(s.actions, std::vector<Action>{sent(100)});
-  EXPECT_EQ(s.wake_at, t + 1s);  // advert timer reset, on the phase (at least 0.5 s later)
+  EXPECT_EQ(s.wake_at, t + 20ms + 1s);  // Adver_Timer reset to one interval
   EXPECT_EQ(m.state(), State::master);
 }
 
@@ -347,11 +356,13 @@ TEST(VrrpStateMachine, AddressOwnerBecomesMasterAtOnce) {
   EXPECT_EQ(s.wake_at, T0 + 1s);
 }
 
-TEST(VrrpStateMachine, StateMasterWaitsOneIntervalPlusMinimalSkew) {
+TEST(VrrpStateMachine, StateMasterStartsAsBackupForMasterDownLikeKeepalived) {
   InstanceConfig c = config(100);
   c.start_as_master = true;
   StateMachine m(c);
-  EXPECT_EQ(m.start(T0).wake_at, T0 + 1s + 3906us);
+  const Step s = m.start(T0);
+  EXPECT_EQ(m.state(), State::backup);
+  EXPECT_EQ(s.wake_at, T0 + 3'609'375us);  // RFC 5798 6.4.1; keepalived 2.2.7 waits as long
 }
 
 TEST(VrrpStateMachine, InterfaceDownIsFaultAndUpIsBackupThenPreemptsBack) {

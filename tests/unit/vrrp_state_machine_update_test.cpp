@@ -131,7 +131,8 @@ TEST(VrrpUpdate, IntervalChangeMovesTheNextAdvertNoLater) {
   EXPECT_LE(first, T0 + 4100ms + 1500ms);  // the advert already planned stays
   m.on_timer(first);
   ASSERT_TRUE(m.next_wakeup().has_value());
-  EXPECT_EQ(*m.next_wakeup() - first, 3s);  // then every 3 s
+  EXPECT_LE(*m.next_wakeup() - first, 3s);  // then every 3 s (a little less while it moves
+  EXPECT_GE(*m.next_wakeup() - first, 2700ms);  // onto the shared phase)
 }
 
 TEST(VrrpUpdate, TrackWeightChangeKeepsRecordedLinkStates) {
