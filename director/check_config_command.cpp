@@ -34,10 +34,8 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
 
   std::size_t errors = 0;
   std::size_t warnings = 0;
-  for (const auto& d : parsed.diags) {
-    fmt::print(err, "{}\n", conf::format(d));
-    (d.severity == conf::Severity::Error ? errors : warnings)++;
-  }
+  for (const auto& d : parsed.diags) (d.severity == conf::Severity::Error ? errors : warnings)++;
+  for (const auto& line : conf::format_capped(parsed.diags)) fmt::print(err, "{}\n", line);
   if (errors != 0) {
     fmt::print(err, "{}: invalid: {} error{}, {} warning{}\n", shown, errors,
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
