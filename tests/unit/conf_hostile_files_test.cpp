@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "director/config/load.hpp"
@@ -143,7 +144,9 @@ TEST_F(ConfHostileFiles, PseudoFileSystemsAreNeverRead) {
   EXPECT_NE(direct.error().message.find("in /proc"), std::string::npos) << direct.error().message;
   // Through a symbolic link too.
   std::filesystem::create_symlink("/proc/self/environ", path("env.conf"));
-  EXPECT_NE(only_error_at(parse_main("include env.conf\n"), 1).find("in /proc"),
+  EXPECT_NE(only_error_at(parse_main("include env.conf\n"), 1).find("into /proc"),
+            std::string::npos);
+  EXPECT_NE(only_error_at(parse_main("include env.con[f]\n"), 1).find("in /proc"),
             std::string::npos);
   // A pattern that starts in one is refused before any search.
   EXPECT_NE(only_error_at(parse_main("include /sys/*/*\n"), 1).find("in /sys"), std::string::npos);
@@ -211,6 +214,87 @@ TEST_F(ConfHostileFiles, MainFileOfTheDirectorAndTheRealServerIsBounded) {
   const director::config::ParsedConfig zero = director::config::load_config_file("/dev/zero");
   ASSERT_EQ(zero.diags.size(), 1u);
   EXPECT_NE(zero.diags[0].message.find("not a regular file"), std::string::npos);
+}
+
+TEST_F(ConfHostileFiles, MillionOpenBracesCostACounterNotAFrameEach) {
+  std::string text;
+  for (int i = 0; i < 1000000; ++i) text += "{\n";
+  write("braces.conf", text);
+  text.clear();
+  text.shrink_to_fit();
+  const director::config::ParsedConfig parsed =
+      director::config::load_config_file(path("braces.conf"));
+  ASSERT_EQ(parsed.diags.size(), 2u);
+  EXPECT_EQ(parsed.diags[0].where.line, 1);
+  EXPECT_EQ(parsed.diags[1].message,
+            "missing '}': the block opened here is still open (with 999999 more blocks open "
+            "inside it) at the end of " + path("braces.conf"));
+}
+
+TEST_F(ConfHostileFiles, StrayClosingBracesAreCountedAfterTheFirstHundred) {
+  std::string text;
+  for (int i = 0; i < 1000000; ++i) text += "}\n";
+  write("closes.conf", text);
+  const director::config::ParsedConfig parsed =
+      director::config::load_config_file(path("closes.conf"));
+  ASSERT_LE(parsed.diags.size(), 105u);  // 100, the count, and what validation says of nothing
+  bool counted = false;
+  for (const auto& d : parsed.diags) {
+    if (d.message.find("unexpected '}' here and 999899 more after it") != std::string::npos) {
+      counted = true;
+      EXPECT_EQ(d.where.line, 101);  // the 101st '}'
+    }
+  }
+  EXPECT_TRUE(counted);
+}
+
+// The fuzz seeds (which include the FIFO, /dev/zero, the huge file, the directory, /proc and
+// whole-disk globs) and the test configs, each loaded from disk beside those neighbours through
+// the real reader, as fuzz_config_file does: every load ends, with every diagnostic placed.
+TEST_F(ConfHostileFiles, FuzzSeedsThroughTheRealReader) {
+  ASSERT_EQ(::mkfifo(path("fifo.conf").c_str(), 0600), 0);
+  {
+    std::ofstream(path("huge.conf")) << "";
+  }
+  ASSERT_EQ(::truncate(path("huge.conf").c_str(), 10LL << 30), 0);
+  std::filesystem::create_symlink("/dev/zero", path("zero.conf"));
+  std::filesystem::create_directories(path("dir.conf"));
+  write("rs.conf", "real_server 10.0.0.2 80 {\n  weight 1\n}\n");
+  std::size_t loaded = 0;
+  for (const char* sub : {"/tests/fuzz/seeds", "/tests/data/configs"}) {
+    const std::filesystem::path seeds = std::string(LVSCTL_SOURCE_DIR) + sub;
+    if (!std::filesystem::is_directory(seeds)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(seeds)) {
+      if (!entry.is_regular_file()) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      write("main.conf", text);
+      const director::config::ParsedConfig parsed =
+          director::config::load_config_file(path("main.conf"));
+      for (const auto& d : parsed.diags) {
+        EXPECT_FALSE(d.where.file.empty()) << entry.path() << ": " << format(d);
+        EXPECT_GE(d.where.line, 1) << entry.path() << ": " << format(d);
+        EXPECT_FALSE(d.message.empty()) << entry.path();
+      }
+      ++loaded;
+    }
+  }
+  EXPECT_GE(loaded, 6u);
+}
+
+TEST(ConfDiagnosticsCap, FirstHundredThenACount) {
+  Diagnostics diags;
+  for (int i = 1; i <= 250; ++i) {
+    diags.push_back(Diagnostic{i % 5 == 0 ? Severity::Warning : Severity::Error,
+                               Location{"k.conf", i, 1}, "m"});
+  }
+  const std::vector<std::string> lines = format_capped(diags);
+  ASSERT_EQ(lines.size(), 101u);
+  EXPECT_EQ(lines[0], "k.conf:1:1: error: m");
+  EXPECT_EQ(lines[99], "k.conf:100:1: warning: m");
+  EXPECT_EQ(lines[100], "... and 150 more (120 errors, 30 warnings not shown)");
+  diags.resize(100);
+  EXPECT_EQ(format_capped(diags).size(), 100u);
 }
 
 // The limits of one load, with files in memory (no disk needed to count).
