@@ -196,9 +196,8 @@ void auth_pass(BuildContext& ctx, S s, VrrpInstance& vi) {
   if (vi.auth_pass.size() > 8) {
     // The password itself is never shown, not even its first 8 characters.
     ctx.warning(s.args[0].where,
-                fmt::format("'auth_pass' is longer than 8 characters ({}): it is truncated to its "
-                            "first 8, as keepalived does; shorten it in the file",
-                            vi.auth_pass.size()));
+                "'auth_pass' is longer than 8 characters: it is truncated to its first 8, as "
+                "keepalived does; shorten it in the file (neither it nor its length is shown)");
     vi.auth_pass.resize(8);
   }
 }

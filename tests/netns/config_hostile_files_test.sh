@@ -113,9 +113,9 @@ python3 -c "open('$D/closes.conf','w').write('}\n'*300)"
 run 1 "invalid: 101 errors" $L director check-config -f "$D/closes.conf"
 
 # Row 9: auth_pass truncation is warned without printing any of it; IPv4-mapped VIPs refused.
-run 1 "auth.conf:8:15: warning: 'auth_pass' is longer than 8 characters \(19\): it is truncated" \
+run 1 "auth.conf:8:15: warning: 'auth_pass' is longer than 8 characters: it is truncated to its first 8" \
   $L director check-config -f "$D/auth.conf"
-grep -q "Sup3rS3c" "$LAB_TMP/out" && lab_fail "the auth_pass was printed: $OUT"
+grep -qE "Sup3|\(19\)|19 char" "$LAB_TMP/out" && lab_fail "the auth_pass or its length was printed: $OUT"
 grep -qE "auth.conf:11:5: error: '::ffff:192.0.2.10' is an IPv4-mapped IPv6 address, never a VIP: write it as IPv4 \(192.0.2.10\)" \
   "$LAB_TMP/out" || lab_fail "IPv4-mapped VIP not refused: $OUT"
 run 2 "VIP '::ffff:192.0.2.1' is an IPv4-mapped IPv6 address: give it as IPv4 \(192.0.2.1\)" \
