@@ -40,15 +40,16 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
 
   std::size_t errors = 0;
   std::size_t warnings = 0;
-  for (const auto& d : parsed.diags) {
-    (d.severity == conf::Severity::Error ? errors : warnings)++;
-  }
-  // With --json an invalid file's diagnostics go to stdout as JSON (the summary line stays).
+  for (const auto& d : parsed.diags) (d.severity == conf::Severity::Error ? errors : warnings)++;
+  // With --json an invalid file's diagnostics go to stdout as JSON (the summary line stays);
+  // otherwise to stderr, the first 100 and then a count.
   const bool json_diagnostics = json && errors != 0;
-  for (const auto& d : parsed.diags) {
-    if (!json_diagnostics) fmt::print(err, "{}\n", conf::format(d));
+  if (json_diagnostics) {
+    fmt::print(out, "{}", config::diagnostics_json(shown, parsed.diags));
+  } else {
+    for (const auto& line : conf::format_capped(parsed.diags)) fmt::print(err, "{}
+", line);
   }
-  if (json_diagnostics) fmt::print(out, "{}", config::diagnostics_json(shown, parsed.diags));
   if (errors != 0) {
     fmt::print(err, "{}: invalid: {} error{}, {} warning{}\n", shown, errors,
                errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");

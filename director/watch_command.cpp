@@ -12,6 +12,7 @@
 #include "director/vrrp/advert_text.hpp"
 #include "director/vrrp/master_conflict.hpp"
 #include "director/vrrp/packet_capture.hpp"
+#include "shared/cli_checks.hpp"
 
 namespace lvsctl::director {
 namespace {
@@ -90,11 +91,12 @@ void add_watch_command(CLI::App& director, int& exit_code) {
       "watch",
       "Decode the VRRP adverts on the wire (like `tcpdump -i IF vrrp`) and flag two masters for "
       "one VRID. Exit 3 when two masters were seen.");
-  cmd->add_option("-i,--interface", opts->interface, "interface to watch (default: all)");
+  cmd->add_option("-i,--interface", opts->interface, "interface to watch (default: all)")
+      ->check(cli_checks::non_empty());
   cmd->add_option("--count", opts->count, "stop after N adverts (default: until interrupted)");
   cmd->add_option("--timeout", opts->timeout_s,
                   "stop after SECONDS; exit 1 if fewer than --count adverts were seen")
-      ->check(CLI::NonNegativeNumber);
+      ->check(cli_checks::finite_seconds());
   cmd->callback([opts, &exit_code] { exit_code = run_watch(*opts); });
 }
 

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "firewall/commands.hpp"
+#include "shared/cli_checks.hpp"
 
 namespace lvsctl::firewall {
 namespace {
@@ -16,7 +17,8 @@ void add_backend(CLI::App& cmd, Options& o) {
 }
 
 void add_match(CLI::App& cmd, Options& o) {
-  cmd.add_option("-i,--interface", o.interface, "only VRRP arriving on this interface");
+  cmd.add_option("-i,--interface", o.interface, "only VRRP arriving on this interface")
+      ->check(cli_checks::non_empty());
   cmd.add_option("--peer", o.peers, "only VRRP from this director address (repeatable)")
       ->type_size(1)
       ->expected(1)

@@ -2,6 +2,7 @@
 
 #include "realserver/commands.hpp"
 #include "realserver/state_store.hpp"
+#include "shared/cli_checks.hpp"
 
 namespace lvsctl::realserver {
 
@@ -31,6 +32,7 @@ void add_vip_options(CLI::App& cmd, Options& o) {
 void add_state_dir(CLI::App& cmd, Options& o) {
   cmd.add_option("--state-dir", o.state_dir,
                  "where the saved sysctl values and held VIPs are kept")
+      ->check(cli_checks::non_empty())
       ->capture_default_str();
 }
 

@@ -4,8 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 
 #include "realserver/config_file.hpp"
 #include "realserver/director_vips.hpp"
@@ -15,6 +13,7 @@
 #include "realserver/state_store.hpp"
 #include "realserver/status.hpp"
 #include "realserver/vip_list.hpp"
+#include "shared/regular_file.hpp"
 
 namespace lvsctl::realserver {
 
@@ -41,14 +40,6 @@ int fail(std::string_view action, const Error& e, const std::filesystem::path& s
   return kExitFailure;
 }
 
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::from_errno("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Every VIP spec from every source, in order: --vip, then realserver.conf, then keepalived.conf.
 Result<std::vector<VipSpec>> collect_specs(const VipSources& sources) {
   std::vector<VipSpec> specs;
@@ -56,7 +47,7 @@ Result<std::vector<VipSpec>> collect_specs(const VipSources& sources) {
     for (auto& word : split_vip_words(value)) specs.push_back({std::move(word), "--vip", false});
   }
   if (!sources.file.empty()) {
-    auto text = read_text_file(sources.file);
+    auto text = read_regular_file(sources.file);
     if (!text) return text.error();
     auto from_file = parse_realserver_conf(*text, sources.file);
     if (!from_file) return from_file.error();

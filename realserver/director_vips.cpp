@@ -100,16 +100,17 @@ Result<DirectorVips> vips_of_config(const cfg::Config& config) {
 
 Result<std::vector<VipSpec>> director_vips(const std::string& path) {
   const cfg::ParsedConfig parsed = cfg::load_config_file(path);
+  // Warnings are logged and errors returned, each list capped (conf::format_capped).
+  conf::Diagnostics warnings;
+  conf::Diagnostics errors;
   for (const auto& d : parsed.diags) {
-    if (d.severity == conf::Severity::Warning) spdlog::warn("{}", conf::format(d));
+    (d.severity == conf::Severity::Warning ? warnings : errors).push_back(d);
   }
-  if (conf::has_errors(parsed.diags)) {
-    std::string errors;
-    for (const auto& d : parsed.diags) {
-      if (d.severity != conf::Severity::Error) continue;
-      errors += (errors.empty() ? "" : "\n") + conf::format(d);
-    }
-    return Error{errors, EINVAL};
+  for (const auto& line : conf::format_capped(warnings)) spdlog::warn("{}", line);
+  if (!errors.empty()) {
+    std::string text;
+    for (const auto& line : conf::format_capped(errors)) text += (text.empty() ? "" : "\n") + line;
+    return Error{text, EINVAL};
   }
   auto vips = vips_of_config(parsed.config);
   if (!vips) return vips.error();

@@ -30,6 +30,13 @@ Result<IpAddress> parse_vip(std::string_view text) {
                    EINVAL};
     }
   }
+  if (addr->is_v4_mapped()) {
+    const auto b = addr->bytes();
+    return Error{"VIP '" + shown + "' is an IPv4-mapped IPv6 address: give it as IPv4 (" +
+                     std::to_string(b[12]) + "." + std::to_string(b[13]) + "." +
+                     std::to_string(b[14]) + "." + std::to_string(b[15]) + ")",
+                 EINVAL};
+  }
   const char* why = nullptr;
   if (addr->is_unspecified()) {
     why = "the unspecified address";

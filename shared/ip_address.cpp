@@ -89,6 +89,11 @@ bool IpAddress::is_link_local() const {
                  : bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80;
 }
 
+bool IpAddress::is_v4_mapped() const {
+  return is_v6() && std::all_of(bytes_.begin(), bytes_.begin() + 10, [](auto b) { return b == 0; }) &&
+         bytes_[10] == 0xff && bytes_[11] == 0xff;
+}
+
 bool IpAddress::is_broadcast() const {
   return is_v4() &&
          std::all_of(bytes_.begin(), bytes_.begin() + 4, [](std::uint8_t x) { return x == 0xff; });

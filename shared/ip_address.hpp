@@ -50,6 +50,7 @@ class IpAddress {
   bool is_multicast() const;    // 224.0.0.0/4, ff00::/8
   bool is_link_local() const;   // 169.254.0.0/16, fe80::/10
   bool is_broadcast() const;    // 255.255.255.255
+  bool is_v4_mapped() const;    // ::ffff:0:0/96 (an IPv4 address written as IPv6)
 
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
   friend bool operator==(const IpAddress&, const IpAddress&) = default;

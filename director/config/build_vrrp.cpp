@@ -25,6 +25,14 @@ std::optional<VirtualAddress> read_virtual_address(BuildContext& ctx, S s) {
               fmt::format("'{}' is not an IP address or ADDRESS/PREFIX", s.keyword.text));
     return std::nullopt;
   }
+  if (prefix->address.is_v4_mapped()) {
+    const auto b = prefix->address.bytes();
+    ctx.error(s.keyword.where,
+              fmt::format("'{}' is an IPv4-mapped IPv6 address, never a VIP: write it as IPv4 "
+                          "({}.{}.{}.{})",
+                          s.keyword.text, b[12], b[13], b[14], b[15]));
+    return std::nullopt;
+  }
   VirtualAddress va;
   va.prefix = *prefix;
   va.where = s.keyword.where;
@@ -186,9 +194,10 @@ void auth_pass(BuildContext& ctx, S s, VrrpInstance& vi) {
   if (!ctx.arg_count(s, 1, 1)) return;
   vi.auth_pass = s.args[0].text;
   if (vi.auth_pass.size() > 8) {
+    // The password itself is never shown, not even its first 8 characters.
     ctx.warning(s.args[0].where,
-                fmt::format("'auth_pass' is longer than 8 characters; only '{}' is used",
-                            vi.auth_pass.substr(0, 8)));
+                "'auth_pass' is longer than 8 characters: it is truncated to its first 8, as "
+                "keepalived does; shorten it in the file (neither it nor its length is shown)");
     vi.auth_pass.resize(8);
   }
 }

@@ -38,14 +38,25 @@
 namespace lvsctl::director {
 namespace {
 
-// Logs every error and the warnings `history` has not seen at the last load (the others as one
-// count, so a reload does not repeat every deprecation); true when the config may be used.
+// Logs the errors and the warnings `history` has not seen at the last load (the others as one
+// count, so a reload does not repeat every deprecation), the first 100 lines and then a count, as
+// check-config prints them; true when the config may be used.
 bool report(const config::ParsedConfig& parsed, config::WarningHistory& history) {
+  std::size_t shown = 0;
+  std::size_t hidden = 0;
+  const auto log = [&](spdlog::level::level_enum level, const conf::Diagnostic& d) {
+    if (shown++ < conf::kMaxDiagnosticsShown) {
+      spdlog::log(level, "{}", conf::format(d));
+    } else {
+      ++hidden;
+    }
+  };
   for (const auto& d : parsed.diags) {
-    if (d.severity == conf::Severity::Error) spdlog::error("{}", conf::format(d));
+    if (d.severity == conf::Severity::Error) log(spdlog::level::err, d);
   }
   const auto warnings = history.update(parsed.diags);
-  for (const auto* d : warnings.fresh) spdlog::warn("{}", conf::format(*d));
+  for (const auto* d : warnings.fresh) log(spdlog::level::warn, *d);
+  if (hidden > 0) spdlog::warn("... and {} more diagnostics not logged", hidden);
   if (warnings.repeated > 0) {
     spdlog::info("{} warning{} (unchanged since the last load, not repeated)", warnings.repeated,
                  warnings.repeated == 1 ? "" : "s");

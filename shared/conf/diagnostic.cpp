@@ -43,4 +43,23 @@ bool has_errors(const Diagnostics& diags) {
                      [](const Diagnostic& d) { return d.severity == Severity::Error; });
 }
 
+std::vector<std::string> format_capped(const Diagnostics& diags, std::size_t limit) {
+  std::vector<std::string> lines;
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  for (const auto& d : diags) {
+    if (lines.size() < limit) {
+      lines.push_back(format(d));
+    } else {
+      (d.severity == Severity::Error ? errors : warnings)++;
+    }
+  }
+  if (errors + warnings != 0) {
+    lines.push_back(fmt::format("... and {} more ({} error{}, {} warning{} not shown)",
+                                errors + warnings, errors, errors == 1 ? "" : "s", warnings,
+                                warnings == 1 ? "" : "s"));
+  }
+  return lines;
+}
+
 }  // namespace lvsctl::conf

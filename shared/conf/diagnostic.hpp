@@ -74,6 +74,15 @@ using Diagnostics = std::vector<Diagnostic>;
 std::string format(const Diagnostic& d);
 bool has_errors(const Diagnostics& diags);
 
+// At most this many diagnostics are printed for one load (a file of a million '{' has a
+// million errors); the rest are counted.
+inline constexpr std::size_t kMaxDiagnosticsShown = 100;
+
+// The lines to print for `diags`: the first `limit` formatted, then, when more were found,
+// "... and N more (E errors, W warnings not shown)".
+std::vector<std::string> format_capped(const Diagnostics& diags,
+                                       std::size_t limit = kMaxDiagnosticsShown);
+
 }  // namespace lvsctl::conf
 
 template <>

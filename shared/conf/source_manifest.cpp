@@ -20,7 +20,9 @@ SourceManifest::File record(const std::string& path, const Result<std::string>& 
 bool SourceManifest::changed(SourceReader& reader) const {
   if (files.empty()) return true;
   for (const auto& p : patterns) {
-    if (reader.glob(p.pattern) != p.matches) return true;
+    if (p.refused) return true;
+    const GlobOutcome now = reader.expand(p.pattern);
+    if (!now.refused.empty() || now.paths != p.matches) return true;
   }
   for (const auto& f : files) {
     if (!f.readable) return true;
@@ -40,6 +42,13 @@ std::vector<std::string> RecordingReader::glob(const std::string& pattern) {
   std::vector<std::string> matches = inner_.glob(pattern);
   manifest_.patterns.push_back(SourceManifest::Pattern{pattern, matches});
   return matches;
+}
+
+GlobOutcome RecordingReader::expand(const std::string& pattern) {
+  GlobOutcome outcome = inner_.expand(pattern);
+  manifest_.patterns.push_back(
+      SourceManifest::Pattern{pattern, outcome.paths, !outcome.refused.empty()});
+  return outcome;
 }
 
 }  // namespace lvsctl::conf

@@ -22,6 +22,7 @@ struct SourceManifest {
   struct Pattern {
     std::string pattern;  // as given to SourceReader::glob (relative ones already resolved)
     std::vector<std::string> matches;
+    bool refused = false;  // the reader refused it: never taken as unchanged
   };
   std::vector<File> files;  // in the order read
   std::vector<Pattern> patterns;
@@ -38,6 +39,7 @@ class RecordingReader final : public SourceReader {
 
   Result<std::string> read(const std::string& path) override;
   std::vector<std::string> glob(const std::string& pattern) override;
+  GlobOutcome expand(const std::string& pattern) override;
 
   SourceManifest take() { return std::move(manifest_); }
 

@@ -67,6 +67,7 @@ class StatementReader {
     top->key = file_key(file);
     top->lexer.emplace(text, top->name, diags_);
     sources_.push_back(std::move(top));
+    bytes_read_ = text.size();
 
     std::vector<Token> line;
     while (!sources_.empty()) {
@@ -275,9 +276,24 @@ class StatementReader {
                                keyword.text));
       return;
     }
+    if (stopped_) return;  // a load limit was reached and reported
     const std::string_view pattern = line[1].text;
     const std::string resolved = resolve_pattern(source.name.str(), pattern);
-    std::vector<std::string> matches = reader_.glob(resolved);
+    GlobOutcome found = reader_.expand(resolved);
+    if (!found.skipped.empty()) {
+      warning(where, fmt::format("include '{}': {}", resolved, found.skipped));
+    }
+    if (!found.refused.empty()) {
+      error(where, fmt::format("cannot include '{}': {}; nothing is read", resolved, found.refused));
+      return;
+    }
+    std::vector<std::string> matches = std::move(found.paths);
+    if (matches.size() > kMaxFilesPerInclude) {
+      error(where, fmt::format("include '{}' matches {} files, more than the {} one include may "
+                               "read; none is read",
+                               resolved, matches.size(), kMaxFilesPerInclude));
+      return;
+    }
     if (matches.empty()) {
       if (!has_wildcard(pattern)) {
         error(where, fmt::format("cannot include '{}': no such file", resolved));
@@ -293,7 +309,7 @@ class StatementReader {
 
   // Opens the first readable file of `paths` (in order) and queues the rest behind it.
   void open_next(std::vector<std::string> paths, const Location& where) {
-    for (std::size_t i = 0; i < paths.size(); ++i) {
+    for (std::size_t i = 0; i < paths.size() && !stopped_; ++i) {
       const std::string& path = paths[i];
       std::string key = file_key(path);
       if (const std::string chain = include_chain_to(key); !chain.empty()) {
@@ -305,10 +321,25 @@ class StatementReader {
                                  kMaxIncludeDepth, path));
         continue;
       }
+      if (files_read_ >= kMaxFilesPerLoad) {
+        stop(where, fmt::format("more than {} included files in one load; '{}' and every later "
+                                "include are not read",
+                                kMaxFilesPerLoad, path));
+        return;
+      }
+      ++files_read_;
       Result<std::string> text = reader_.read(path);
       if (!text) {
-        error(where, fmt::format("cannot read included file '{}': {}", path, text.error().message));
+        error(where, fmt::format("cannot read included file '{}': {}", path,
+                                 without_path(text.error().message, path)));
         continue;
+      }
+      bytes_read_ += text->size();
+      if (bytes_read_ > kMaxBytesPerLoad) {
+        stop(where, fmt::format("'{}' takes the configuration past the {} MiB one load may "
+                                "read; it and every later include are not read",
+                                path, kMaxBytesPerLoad >> 20));
+        return;
       }
       auto source = std::make_unique<Source>();
       source->name = path;
@@ -321,6 +352,21 @@ class StatementReader {
       sources_.push_back(std::move(source));
       return;
     }
+  }
+
+  // A load limit reached: reported once, then no further include is read.
+  void stop(const Location& where, std::string message) {
+    error(where, std::move(message));
+    stopped_ = true;
+  }
+
+  // "PATH: reason" -> "reason" (the diagnostic names the path already).
+  static std::string without_path(const std::string& message, const std::string& path) {
+    if (message.size() > path.size() + 2 && message.starts_with(path) &&
+        message.compare(path.size(), 2, ": ") == 0) {
+      return message.substr(path.size() + 2);
+    }
+    return message;
   }
 
   // "a.conf -> b.conf -> a.conf" when `key` is a file being read, else "".
@@ -348,6 +394,9 @@ class StatementReader {
   std::size_t sequence_lines_ = 0;
   bool sequence_overflow_ = false;
   std::vector<std::unique_ptr<Source>> sources_;
+  std::size_t files_read_ = 0;  // included files read (kMaxFilesPerLoad)
+  std::size_t bytes_read_ = 0;  // text of every file, the main one too (kMaxBytesPerLoad)
+  bool stopped_ = false;        // a load limit was reached: no further include is read
 };
 
 }  // namespace

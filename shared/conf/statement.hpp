@@ -29,6 +29,14 @@ struct Statement {
   std::vector<Statement> block;
 };
 
+// What expanding an include pattern gave.
+struct GlobOutcome {
+  std::vector<std::string> paths;  // sorted; empty when nothing matched or `refused`
+  std::string refused;  // non-empty: the pattern was not expanded (or its matches are not to be
+                        // read), and why; reported as an error at the include
+  std::string skipped;  // non-empty: some directories were not searched, and why (a warning)
+};
+
 // The file system behind `include`: reading one file and expanding a glob pattern. The real one
 // (SourceFiles) reads the disk; tests give an in-memory map.
 class SourceReader {
@@ -37,7 +45,16 @@ class SourceReader {
   virtual Result<std::string> read(const std::string& path) = 0;
   // Paths matching `pattern`, sorted; empty when nothing matches.
   virtual std::vector<std::string> glob(const std::string& pattern) = 0;
+  // glob() with the reasons a reader refuses a pattern or skips part of the search; the parser
+  // calls this one. By default: glob(), nothing refused.
+  virtual GlobOutcome expand(const std::string& pattern) { return GlobOutcome{glob(pattern), {}, {}}; }
 };
+
+// What one load (parse_statements with its includes) reads at most; beyond them an include is
+// refused with an error at its file:line:col naming the limit.
+inline constexpr std::size_t kMaxFilesPerInclude = 1000;        // matches of one include
+inline constexpr std::size_t kMaxFilesPerLoad = 10000;          // included files read in all
+inline constexpr std::size_t kMaxBytesPerLoad = std::size_t{64} << 20;  // text, main file too
 
 // Splits `text` (the contents of `file`) into statements. `include PATTERN` is expanded in place,
 // with relative patterns taken from the directory of the including file. Every problem found

@@ -15,7 +15,7 @@ void TreeBuilder::word(Word w) {
 void TreeBuilder::open_brace(const Location& where) {
   if (!top().keep) {  // inside a dropped block: only the braces are counted
     words_.clear();
-    push_frame(std::nullopt, where);
+    ++top().dropped_inner;
     return;
   }
   if (!words_.empty()) {
@@ -38,9 +38,17 @@ void TreeBuilder::open_brace(const Location& where) {
 
 void TreeBuilder::close_brace(const Location& where) {
   finish_statement();
+  if (top().dropped_inner != 0) {
+    --top().dropped_inner;
+    return;
+  }
   if (open_ == 1) {
-    diags_.push_back(
-        Diagnostic{Severity::Error, where, "unexpected '}': there is no open block to close"});
+    if (++stray_closes_ <= kMaxStrayReported) {
+      diags_.push_back(
+          Diagnostic{Severity::Error, where, "unexpected '}': there is no open block to close"});
+    } else if (stray_closes_ == kMaxStrayReported + 1) {
+      first_unreported_stray_ = where;
+    }
     top().last_takes_block = false;
     return;
   }
@@ -55,14 +63,26 @@ void TreeBuilder::end_of_line() {
 
 std::vector<Statement> TreeBuilder::finish(const std::string& end_name) {
   finish_statement();
+  if (stray_closes_ > kMaxStrayReported) {
+    diags_.push_back(Diagnostic{
+        Severity::Error, first_unreported_stray_,
+        fmt::format("unexpected '}}' here and {} more after it: no open block to close (only the "
+                    "first {} are reported one by one)",
+                    stray_closes_ - kMaxStrayReported - 1, kMaxStrayReported)});
+  }
   while (open_ > 1) {
     const Frame& frame = top();
     std::string what = frame.has_owner
                            ? fmt::format("the block of '{}'", frame.owner.keyword.text)
                            : std::string("the block");
+    std::string inside;
+    if (frame.dropped_inner != 0) {
+      inside = fmt::format(" (with {} more block{} open inside it)", frame.dropped_inner,
+                           frame.dropped_inner == 1 ? "" : "s");
+    }
     diags_.push_back(Diagnostic{
         Severity::Error, frame.open,
-        fmt::format("missing '}}': {} opened here is still open at the end of {}", what,
+        fmt::format("missing '}}': {} opened here is still open{} at the end of {}", what, inside,
                     end_name)});
     pop_frame();
   }
@@ -107,6 +127,7 @@ void TreeBuilder::push_frame(std::optional<Statement> owner, const Location& whe
   frame.open = where;
   frame.keep = keep;
   frame.last_takes_block = false;
+  frame.dropped_inner = 0;
   frame.items.clear();
 }
 

@@ -10,11 +10,15 @@
 //   statement has no block yet (blank lines, comments and includes may come in between).
 // - '}' closes the innermost open block; words after it on the line start a new statement.
 // Problems are appended to the Diagnostics and building goes on:
-// - '}' with no open block: error at the '}', which is ignored;
-// - '{' with no statement to belong to: error at the '{'; the block is read and dropped;
+// - '}' with no open block: error at the '}', which is ignored (the first 100 of them; the
+//   rest are counted in one error at the end);
+// - '{' with no statement to belong to: error at the '{'; the block is read and dropped (the
+//   blocks inside a dropped block are only counted: a million '{' cost a counter, not a frame
+//   each);
 // - blocks nested deeper than kMaxDepth: error at the first such '{'; its block is dropped;
 // - blocks still open at the end: error at each unclosed '{' naming its statement; the block is
-//   kept with everything read into it (nothing is silently truncated).
+//   kept with everything read into it (nothing is silently truncated); a dropped block's error
+//   counts the blocks still open inside it.
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +53,7 @@ class TreeBuilder {
     Location open;                  // where its '{' is
     bool keep = true;               // false: the block is dropped when it closes
     bool last_takes_block = false;  // items.back() ended at a line end and may still get a '{'
+    std::size_t dropped_inner = 0;  // a dropped block's open blocks inside it: counted, no frame
     std::vector<Statement> items;
   };
 
@@ -63,6 +68,9 @@ class TreeBuilder {
   std::size_t open_ = 1;
   std::vector<Word> words_;  // keyword and arguments of the statement in progress
   bool reported_depth_ = false;
+  std::size_t stray_closes_ = 0;  // '}' with no open block; the first kMaxStrayReported reported
+  static constexpr std::size_t kMaxStrayReported = 100;
+  Location first_unreported_stray_;
 };
 
 }  // namespace lvsctl::conf
