@@ -47,8 +47,7 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
   if (json_diagnostics) {
     fmt::print(out, "{}", config::diagnostics_json(shown, parsed.diags));
   } else {
-    for (const auto& line : conf::format_capped(parsed.diags)) fmt::print(err, "{}
-", line);
+    for (const auto& line : conf::format_capped(parsed.diags)) fmt::print(err, "{}\n", line);
   }
   if (errors != 0) {
     fmt::print(err, "{}: invalid: {} error{}, {} warning{}\n", shown, errors,
