@@ -37,7 +37,7 @@ mark=$(dir_log_mark d2)
 # BACKUP. Three of its adverts reached d2 (the capture): each was rejected, none obeyed.
 dir_conf "$LAB_TMP/bad.conf" 200 MASTER 2 wrongpw 1
 lab_keepalived d1 "$LAB_TMP/bad.conf" >>"$LAB_TMP/d1-bad.log" 2>&1; bad=$LAB_LAST_PID
-lab_wait 20 "dir_captured $LAB_TMP/d2.pcap.txt 203.0.113.104 100 3" \
+lab_wait 40 "dir_captured $LAB_TMP/d2.pcap.txt 203.0.113.104 100 3" \
   || lab_fail "keepalived (wrong auth_pass) sent no adverts: $(cat "$LAB_TMP/d1-bad.log")"
 dir_vip_on d2 || lab_fail "lvsctl obeyed an advert with the wrong auth_pass"
 [ "$(dir_state d2)" = MASTER ] || lab_fail "lvsctl left MASTER for a wrong-auth peer"
