@@ -24,6 +24,7 @@
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/run_dir.hpp"
 #include "director/daemon/script_runner.hpp"
+#include "director/daemon/service_notify.hpp"
 #include "director/daemon/signal_table.hpp"
 #include "director/daemon/status_report.hpp"
 #include "director/daemon/status_worker.hpp"
@@ -90,7 +91,10 @@ class Daemon {
     auto loader = ConfigReload::create(
         *loop_, options_.config_path,
         [this]() -> const conf::SourceManifest* { return health_ ? &sources_ : nullptr; },
-        [this](ReloadOutcome loaded) { apply_reload(std::move(loaded)); },
+        [this](ReloadOutcome loaded) {
+          apply_reload(std::move(loaded));
+          if (!stopping_) service_ready();  // applied, rejected or unchanged: running again
+        },
         [language = options_.language](const std::string& path, const conf::SourceManifest* running) {
           return ConfigReload::default_loader(path, running, language);
         });
@@ -111,6 +115,36 @@ class Daemon {
     datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
                      config_.global.lvs_flush);
     return start_vrrp(config_, {});
+  }
+
+  // systemd (Type=notify): the first configuration, or a reload, is applied. While a service
+  // manager listens, STATUS= follows the VRRP states and health checks (checked every second:
+  // cheaper than a hook in every transition, and soon enough for `systemctl status`).
+  void service_ready() {
+    service_.ready();
+    if (!ServiceNotify::wanted() || service_status_timer_) return;
+    update_service_status();
+  }
+
+  void update_service_status() {
+    service_status_timer_ = 0;
+    if (stopping_) return;
+    std::vector<std::pair<std::string, std::string_view>> states;
+    for (const auto* runner : running_instances()) {
+      states.emplace_back(runner->instance().name, vrrp::to_string(runner->machine().state()));
+    }
+    std::size_t up = 0;
+    std::size_t total = 0;
+    const auto health = health_ ? health_->lookup() : all_healthy(config_);
+    for (std::size_t vs = 0; vs < config_.virtual_servers.size(); ++vs) {
+      for (std::size_t rs = 0; rs < config_.virtual_servers[vs].real_servers.size(); ++rs) {
+        ++total;
+        if (health.real_server(vs, rs).up) ++up;
+      }
+    }
+    service_.status(service_status_line(states, up, total));
+    service_status_timer_ =
+        loop_->after(std::chrono::seconds(1), [this] { update_service_status(); });
   }
 
   // 0 after a stop by signal, 1 when the daemon stopped because its run dir went away.
@@ -258,6 +292,7 @@ class Daemon {
     if (stopping_) return;  // a second signal while scripts finish changes nothing
     stopping_ = true;
     spdlog::info("Stopping {}", why);
+    service_.stopping();
     for (auto& [name, runner] : vrrp_) runner->shutdown();
     if (health_) health_->shutdown();
     stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
@@ -278,6 +313,7 @@ class Daemon {
   void reload() {
     if (stopping_) return;
     spdlog::info("Reloading {}", options_.config_path);
+    service_.reloading();
     reload_->request();
   }
 
@@ -384,6 +420,8 @@ class Daemon {
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
   std::vector<std::unique_ptr<VrrpGroup>> vrrp_groups_;  // over vrrp_'s runners
+  ServiceNotify service_;
+  TimerId service_status_timer_ = 0;  // 0: no STATUS= update pending
 };
 
 }  // namespace
@@ -445,6 +483,7 @@ int run_director(const RunOptions& options) {
   }
   spdlog::info("lvsctl director running (pid {}, config {}, run dir {})", ::getpid(),
                options.config_path, options.run_dir);
+  daemon.service_ready();
   const int rc = daemon.run();
   spdlog::info("lvsctl director stopped");
   return rc;

@@ -8,7 +8,8 @@
 # up: the daemon re-read the file); restart 0 (new pid); kill -9 -> status 1 (dead, pid file
 # left), start again 0; stop 0 (daemon gone, VIPs gone, pid file gone); status 3; stop again 0;
 # reload when stopped 7; unknown action 2; no lvsctl: start 5, status 4.
-# Then the systemd unit: `systemd-analyze verify` with the unit's lvsctl path at the built binary.
+# Then the systemd unit: `systemd-analyze verify` with the unit's lvsctl path at the built binary,
+# the config checked before start and reload, and `systemd-analyze security` below keepalived's.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -127,16 +128,36 @@ SVC_LVSCTL=/nonexistent/lvsctl expect_rc 5 start
 SVC_LVSCTL=/nonexistent/lvsctl expect_rc 4 status
 
 # The systemd unit: verified with its lvsctl path at the built binary (as install.cmake rewrites it
-# to the install path). systemd-analyze checks the syntax, directives and executables.
+# to the install path). systemd-analyze checks the syntax, directives and executables (not the
+# man pages of Documentation=: lvsctl(8) is installed only by the package). Then its exposure by
+# `systemd-analyze security --offline`, which must be lower than keepalived's Debian unit's.
 if command -v systemd-analyze >/dev/null; then
   mkdir -p "$LAB_TMP/unit"
   sed "s#/usr/sbin/lvsctl#$LVSCTL#g" "$UNIT" >"$LAB_TMP/unit/lvs-director.service"
-  systemd-analyze verify "$LAB_TMP/unit/lvs-director.service" >"$LAB_TMP/verify" 2>&1 \
+  systemd-analyze verify --man=no "$LAB_TMP/unit/lvs-director.service" >"$LAB_TMP/verify" 2>&1 \
     || { cat "$LAB_TMP/verify" >&2; lab_fail "systemd-analyze verify lvs-director.service"; }
   [ ! -s "$LAB_TMP/verify" ] || { cat "$LAB_TMP/verify" >&2; lab_fail "systemd-analyze verify printed warnings"; }
-  grep -q "^ExecStartPre=$LVSCTL director check-config -f /etc/keepalived/keepalived.conf\$" \
+  grep -q "^ExecStartPre=$LVSCTL director check-config -f \${CONFIG}\$" \
     "$LAB_TMP/unit/lvs-director.service" || lab_fail "the unit does not check the config before start"
+  [ "$(grep -c '^ExecReload=' "$LAB_TMP/unit/lvs-director.service")" = 2 ] \
+    && grep -m1 '^ExecReload=' "$LAB_TMP/unit/lvs-director.service" | grep -q 'check-config -f \${CONFIG}$' \
+    || lab_fail "the unit does not check the config before a reload"
+  [ "$(grep -c '/etc/keepalived/keepalived.conf' "$UNIT")" = 1 ] \
+    || lab_fail "the config path is written more than once in the unit (use \${CONFIG})"
   lab_log "systemd-analyze verify lvs-director.service: clean"
+  exposure() {  # exposure UNIT_FILE -> the overall exposure figure, e.g. 2.9
+    systemd-analyze security --offline=yes "$1" 2>/dev/null \
+      | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p'
+  }
+  ours=$(exposure "$LAB_TMP/unit/lvs-director.service")
+  [ -n "$ours" ] || lab_fail "systemd-analyze security gave no exposure figure for lvs-director.service"
+  lab_log "systemd-analyze security: lvs-director.service exposure $ours"
+  if [ -f /lib/systemd/system/keepalived.service ]; then
+    theirs=$(exposure /lib/systemd/system/keepalived.service)
+    lab_log "systemd-analyze security: keepalived.service exposure $theirs"
+    python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$ours" "$theirs" \
+      || lab_fail "lvs-director.service exposure $ours is not below keepalived.service's $theirs"
+  fi
 else
   lab_log "systemd-analyze not installed: the unit is not verified"
 fi

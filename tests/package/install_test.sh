@@ -18,17 +18,17 @@ if [ "${INSTALL_TEST_INSIDE:-0}" != 1 ]; then
   # --- the .rpm (no rpm database needed: query the file) ---------------------------------------
   files=$(rpm -qpl "$rpm")
   for f in /usr/sbin/lvsctl /usr/share/man/man8/lvsctl.8.gz /etc/rc.d/init.d/lvs-director \
-           /etc/rc.d/init.d/lvs-realsvr /etc/sysconfig/lvs-realsvr \
+           /etc/rc.d/init.d/lvs-realsvr /etc/sysconfig/lvs-realsvr /etc/sysconfig/lvs-director \
            /usr/lib/systemd/system/lvs-director.service /usr/share/bash-completion/completions/lvsctl \
            /usr/share/doc/lvsctl/examples/keepalived.conf; do
     grep -qx "$f" <<<"$files" || fail "rpm lacks $f"
   done
   grep -q '^/etc/keepalived' <<<"$files" && fail "rpm would own /etc/keepalived"
   requires=$(rpm -qpR "$rpm")
-  for r in libnl3 libmnl libnftnl openssl-libs; do
+  for r in libnl3 libmnl libnftnl openssl-libs systemd-libs; do
     grep -qx "$r" <<<"$requires" || fail "rpm does not require $r"
   done
-  [ "$(rpm -qp --configfiles "$rpm")" = /etc/sysconfig/lvs-realsvr ] || fail "rpm config files: $(rpm -qp --configfiles "$rpm")"
+  [ "$(rpm -qp --configfiles "$rpm" | sort | tr '\n' ' ')" = "/etc/sysconfig/lvs-director /etc/sysconfig/lvs-realsvr " ] || fail "rpm config files: $(rpm -qp --configfiles "$rpm")"
   echo "install_test: rpm: files, config files and dependencies as expected"
   echo "install_test: PASS"
   exit 0
@@ -55,7 +55,7 @@ in_root lvsctl director check-config -f /usr/share/doc/lvsctl/examples/keepalive
   || fail "the example configuration is not valid"
 in_root man -l /usr/share/man/man8/lvsctl.8.gz 2>/dev/null | grep -q 'lvsctl director run' \
   || fail "man -l does not render the page"
-for f in /usr/sbin/lvsctl /etc/init.d/lvs-director /etc/init.d/lvs-realsvr /etc/default/lvs-realsvr \
+for f in /usr/sbin/lvsctl /etc/init.d/lvs-director /etc/init.d/lvs-realsvr /etc/default/lvs-realsvr /etc/default/lvs-director \
          /usr/lib/systemd/system/lvs-director.service /usr/lib/systemd/system/lvs-realsvr.service \
          /usr/share/bash-completion/completions/lvsctl /usr/share/doc/lvsctl/copyright \
          /usr/share/doc/lvsctl/examples/keepalived.conf; do
