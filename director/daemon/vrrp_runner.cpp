@@ -157,9 +157,33 @@ void VrrpRunner::update(const config::Config& config, const config::VrrpInstance
                instance.name, instance_.priority, instance.priority,
                machine_.config().advert_interval.count(), machine_config.advert_interval.count(),
                vrrp::to_string(machine_.state()));
+  // VIP lines gone from the configuration leave the interface whatever the state (a MASTER
+  // holds them; elsewhere they should not be there): the state machine knows only the new list.
+  std::vector<config::VirtualAddress> removed;
+  for (const auto& old : instance_.virtual_ipaddress) {
+    const bool kept = std::any_of(
+        instance.virtual_ipaddress.begin(), instance.virtual_ipaddress.end(), [&](const auto& v) {
+          return v.prefix == old.prefix && v.dev == old.dev;
+        });
+    if (!kept) removed.push_back(old);
+  }
+  std::string added;
+  for (const auto& v : instance.virtual_ipaddress) {
+    const bool had = std::any_of(
+        instance_.virtual_ipaddress.begin(), instance_.virtual_ipaddress.end(),
+        [&](const auto& old) { return v.prefix == old.prefix && v.dev == old.dev; });
+    if (!had) added += " +" + v.prefix.to_string();
+  }
+  std::string gone;
+  for (const auto& v : removed) gone += " -" + v.prefix.to_string();
+  if (!added.empty() || !gone.empty()) {
+    spdlog::info("VRRP_Instance({}) VIPs changed in place:{}{} (state {} kept)", instance.name,
+                 added, gone, vrrp::to_string(machine_.state()));
+  }
   instance_ = instance;
   notify_as_ = std::move(scripts.notify);
   if (stopped_) return;
+  for (const auto& vip : removed) set_vip(vip, false);
   auto step = machine_.update(std::move(machine_config), loop_.now());
   adverts_.invalidate();
   expectation_ = vrrp::expectation_of(machine_.config());
@@ -309,27 +333,29 @@ void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {
 }
 
 void VrrpRunner::set_vips(bool present) {
-  for (const auto& vip : instance_.virtual_ipaddress) {
-    int ifindex = ifindex_;
-    if (!vip.dev.empty()) {
-      auto idx = netlink::interface_index(vip.dev);
-      if (!idx) {
-        spdlog::error("VRRP_Instance({}) VIP {}: {}", instance_.name, vip.prefix.to_string(),
-                      idx.error().message);
-        continue;
-      }
-      ifindex = *idx;
+  for (const auto& vip : instance_.virtual_ipaddress) set_vip(vip, present);
+}
+
+void VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
+  int ifindex = ifindex_;
+  if (!vip.dev.empty()) {
+    auto idx = netlink::interface_index(vip.dev);
+    if (!idx) {
+      spdlog::error("VRRP_Instance({}) VIP {}: {}", instance_.name, vip.prefix.to_string(),
+                    idx.error().message);
+      return;
     }
-    const auto addr = vip_address(vip, ifindex);
-    // IPv6 VIPs skip duplicate address detection (as keepalived's do): usable at once, never
-    // "tentative" while the takeover's unsolicited NAs go out.
-    auto st = present ? netlink::add_address(rtnl_, addr, {.no_dad = true})
-                      : netlink::delete_address(rtnl_, addr);
-    const int benign = present ? EEXIST : EADDRNOTAVAIL;
-    if (!st && st.error().code != benign) {
-      spdlog::error("VRRP_Instance({}) cannot {} VIP {}: {}", instance_.name,
-                    present ? "add" : "remove", vip.prefix.to_string(), st.error().message);
-    }
+    ifindex = *idx;
+  }
+  const auto addr = vip_address(vip, ifindex);
+  // IPv6 VIPs skip duplicate address detection (as keepalived's do): usable at once, never
+  // "tentative" while the takeover's unsolicited NAs go out.
+  auto st = present ? netlink::add_address(rtnl_, addr, {.no_dad = true})
+                    : netlink::delete_address(rtnl_, addr);
+  const int benign = present ? EEXIST : EADDRNOTAVAIL;
+  if (!st && st.error().code != benign) {
+    spdlog::error("VRRP_Instance({}) cannot {} VIP {}: {}", instance_.name,
+                  present ? "add" : "remove", vip.prefix.to_string(), st.error().message);
   }
 }
 

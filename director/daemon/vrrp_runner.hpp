@@ -67,6 +67,9 @@ class VrrpRunner {
   // A reload changed only settings that apply in place (classify_vrrp_reload said `update`):
   // the state stays, the next advert carries the new priority and interval, notify scripts are
   // vetted again. Tracked scripts keep running as started (their commands did not change).
+  // A changed VIP set (same family) applies too: VIP lines no longer configured leave the
+  // interface in any state; a MASTER adds the new ones and sends gratuitous ARP / unsolicited NA
+  // (as when it takes over); the adverts carry the new list.
   void update(const config::Config& config, const config::VrrpInstance& instance);
   // Out of any sync group (make_vrrp_groups calls it before building new groups).
   void leave_group() { group_ = nullptr; }
@@ -101,7 +104,8 @@ class VrrpRunner {
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
   void dispatch(vrrp::Step step);  // performs `step`, through the sync group when in one
-  void set_vips(bool present);
+  void set_vips(bool present);  // all of the instance's VIPs on or off
+  void set_vip(const config::VirtualAddress& vip, bool present);
   void notify(vrrp::State state);
   void run(const config::ScriptCommand& script, const std::vector<std::string>& args);
 

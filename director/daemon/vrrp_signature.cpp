@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "director/daemon/vrrp_mapping.hpp"
 
 namespace lvsctl::director {
@@ -23,6 +25,42 @@ std::string tunables(const config::Config& config, const config::VrrpInstance& i
   sig += "|n:" + script(in.notify.master) + script(in.notify.backup) + script(in.notify.fault) +
          script(in.notify.stop) + script(in.notify.any);
   return sig;
+}
+
+// How one VIP line is put on the interface, beside its address.
+std::string vip_details(const config::VirtualAddress& v) {
+  return fmt::format("{}:{}:{}:{}:{}", v.prefix.to_string(),
+                     v.broadcast ? v.broadcast->to_string() : "-", v.dev, v.label, v.scope);
+}
+
+// "4" or "6" by the first VIP (an empty list: "4"), as the runner picks its primary address;
+// "46" when the list mixes families.
+std::string vip_families(const std::vector<config::VirtualAddress>& vips) {
+  const bool first_v4 = vips.empty() || vips.front().prefix.address.is_v4();
+  const bool mixed = std::any_of(vips.begin(), vips.end(), [&](const auto& v) {
+    return v.prefix.address.is_v4() != first_v4;
+  });
+  return std::string(first_v4 ? "4" : "6") + (mixed ? "+" : "");
+}
+
+std::string vip_list(const config::VrrpInstance& in) {
+  std::string sig;
+  for (const auto& v : in.virtual_ipaddress) sig += "|vip:" + vip_details(v);
+  for (const auto& v : in.virtual_ipaddress_excluded) sig += "|evip:" + vip_details(v);
+  return sig;
+}
+
+// An address both lists keep must keep its every detail (prefix length, dev, label, scope,
+// broadcast): such a change is ambiguous in place (which line's address to take down first), so
+// it restarts. Addresses only added or only removed change in place.
+bool kept_vips_unchanged(const std::vector<config::VirtualAddress>& before,
+                         const std::vector<config::VirtualAddress>& after) {
+  for (const auto& a : after) {
+    for (const auto& b : before) {
+      if (a.prefix.address == b.prefix.address && vip_details(a) != vip_details(b)) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -54,10 +92,10 @@ std::string vrrp_restart_signature(const config::Config& config, const config::V
                          vs.timeout ? vs.timeout->count() : -1, vs.weight_reverse, vs.init_fail);
     }
   }
-  // ... plus what the runner itself uses: VIP details, addresses, peers.
-  for (const auto& v : in.virtual_ipaddress) {
-    sig += fmt::format("|vip:{}:{}:{}:{}", v.prefix.to_string(), v.dev, v.label, v.scope);
-  }
+  // ... plus what the runner itself uses: the VIPs' family (it chose the primary address and
+  // the socket by it; the VIP set itself changes in place, see classify_vrrp_reload), addresses,
+  // peers.
+  sig += "|vips:" + vip_families(in.virtual_ipaddress);
   if (in.unicast_src_ip) sig += "|src:" + in.unicast_src_ip->to_string();
   for (const auto& p : in.unicast_peers) sig += "|peer:" + p.address.to_string();
   // Who scripts run as (checked when the runner starts).
@@ -68,7 +106,7 @@ std::string vrrp_restart_signature(const config::Config& config, const config::V
 }
 
 std::string vrrp_signature(const config::Config& config, const config::VrrpInstance& in) {
-  return vrrp_restart_signature(config, in) + "||" + tunables(config, in);
+  return vrrp_restart_signature(config, in) + "||" + tunables(config, in) + vip_list(in);
 }
 
 VrrpReload classify_vrrp_reload(const config::Config& old_config,
@@ -79,6 +117,12 @@ VrrpReload classify_vrrp_reload(const config::Config& old_config,
       vrrp_restart_signature(new_config, new_instance)) {
     return VrrpReload::restart;
   }
+  if (!kept_vips_unchanged(old_instance.virtual_ipaddress, new_instance.virtual_ipaddress) ||
+      !kept_vips_unchanged(old_instance.virtual_ipaddress_excluded,
+                           new_instance.virtual_ipaddress_excluded)) {
+    return VrrpReload::restart;
+  }
+  if (vip_list(old_instance) != vip_list(new_instance)) return VrrpReload::update;
   if (tunables(old_config, old_instance) != tunables(new_config, new_instance)) {
     return VrrpReload::update;
   }

@@ -3,11 +3,13 @@
 //  - same: nothing the running instance uses changed; it keeps running untouched;
 //  - update: only settings a running instance can take in place changed (priority other than to
 //    or from 255, advert_int, state, nopreempt, preempt_delay, garp_master_*, tracking weights,
-//    notify scripts): it keeps its state (a MASTER stays MASTER, its VIPs stay up) and sends the
-//    new values from its next advert on, as keepalived does;
-//  - restart: anything else (interface, VRID, version, authentication, VIPs, unicast addresses,
-//    the set of tracked interfaces and scripts or a vrrp_script's command and timing, script
-//    security): the old instance stops (priority 0 when MASTER) and a new one starts.
+//    notify scripts, VIP lines added or removed in virtual_ipaddress(_excluded)): it keeps its
+//    state (a MASTER stays MASTER, its VIPs stay up, new ones come up, removed ones go) and
+//    sends the new values from its next advert on, as keepalived does;
+//  - restart: anything else (interface, VRID, version, authentication, the VIPs' address family,
+//    a kept VIP address with other details (prefix length, dev, label, scope, brd), unicast
+//    addresses, the set of tracked interfaces and scripts or a vrrp_script's command and timing,
+//    script security): the old instance stops (priority 0 when MASTER) and a new one starts.
 // Source locations are ignored, so moving a block in the file changes nothing. Pure.
 #include <string>
 

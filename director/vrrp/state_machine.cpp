@@ -260,6 +260,9 @@ Step StateMachine::update(InstanceConfig config, TimePoint now) {
   Step step;
   config.primary_address = config_.primary_address;
   const Micros old_interval = own_interval();
+  const bool vips_added = std::any_of(config.vips.begin(), config.vips.end(), [&](const auto& v) {
+    return std::find(config_.vips.begin(), config_.vips.end(), v) == config_.vips.end();
+  });
   config_ = std::move(config);
   tracking_.retune(config_);
   const Micros interval = own_interval();
@@ -276,6 +279,13 @@ Step StateMachine::update(InstanceConfig config, TimePoint now) {
     }
   }
   reconsider(step, now);  // a weight now 0 (or no longer 0) may change FAULT
+  if (state_ == State::master && vips_added) {
+    // New VIPs join a running master as they would at a takeover: on the interface, then
+    // announced (keepalived adds them on reload and keeps advertising). Removed VIPs are the
+    // runtime's to take down: only it knows the old list's details.
+    step.actions.push_back(act(Action::Kind::add_vips));
+    step.actions.push_back(garp(config_.garp_master_repeat));
+  }
   return finish(std::move(step));
 }
 

@@ -82,10 +82,12 @@ class StateMachine {
   Step on_advert(const Advert& advert, TimePoint now);
   Step on_timer(TimePoint now);
   // A reload changed only settings that apply in place (see classify_vrrp_reload: same name,
-  // interface, VRID, version, authentication, VIPs and primary address; priority neither to nor
-  // from 255; the same tracked names). The state stays: a MASTER keeps its VIPs and sends the new
-  // priority (and interval) from its next advert; a BACKUP applies the normal rules to the next
-  // advert it hears with its new priority (so it preempts a now lower master, unless nopreempt).
+  // interface, VRID, version, authentication, VIP family and primary address; priority neither
+  // to nor from 255; the same tracked names). The state stays: a MASTER keeps its VIPs and sends
+  // the new priority, interval and VIP list from its next advert; a BACKUP applies the normal
+  // rules to the next advert it hears with its new priority (so it preempts a now lower master,
+  // unless nopreempt). A MASTER given VIPs it did not have adds them (add_vips) and announces
+  // them (send_garp, garp_master_repeat); taking removed VIPs down is the runtime's job.
   Step update(InstanceConfig config, TimePoint now);
   // Leaves MASTER (priority-0 advert, VIPs removed) and stops; state becomes INIT.
   Step shutdown(TimePoint now);

@@ -111,5 +111,55 @@ TEST(VrrpReloadKind, VipChangeRestarts) {
             VrrpReload::restart);
 }
 
+config::Config parse_vips(const std::string& vips, const std::string& excluded = "") {
+  conf::MemorySources files;
+  std::string text = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+                     "    version 3\n    virtual_ipaddress {\n" + vips + "    }\n";
+  if (!excluded.empty()) text += "    virtual_ipaddress_excluded {\n" + excluded + "    }\n";
+  text += "}\n";
+  auto parsed = config::parse_config(text, "test.conf", files);
+  EXPECT_FALSE(conf::has_errors(parsed.diags)) << text;
+  return parsed.config;
+}
+
+VrrpReload classify_vips(const std::string& before, const std::string& after,
+                         const std::string& excluded_before = "",
+                         const std::string& excluded_after = "") {
+  const auto a = parse_vips(before, excluded_before);
+  const auto b = parse_vips(after, excluded_after);
+  return classify_vrrp_reload(a, a.vrrp_instances.at(0), b, b.vrrp_instances.at(0));
+}
+
+const std::string kVip = "        203.0.113.10\n";
+const std::string kVip2 = "        203.0.113.11\n";
+
+TEST(VrrpReloadKind, VipAddedOrRemovedIsUpdatedInPlace) {
+  EXPECT_EQ(classify_vips(kVip, kVip), VrrpReload::same);
+  EXPECT_EQ(classify_vips(kVip, kVip + kVip2), VrrpReload::update);
+  EXPECT_EQ(classify_vips(kVip + kVip2, kVip), VrrpReload::update);
+  EXPECT_EQ(classify_vips(kVip, kVip2), VrrpReload::update);  // one out, another in
+  EXPECT_EQ(classify_vips(kVip + kVip2, kVip2 + kVip), VrrpReload::update);  // advert order
+  EXPECT_EQ(classify_vips(kVip, kVip + "        203.0.113.12/24 dev eth1 label eth1:1\n"),
+            VrrpReload::update);
+  EXPECT_EQ(classify_vips(kVip, kVip, "", kVip2), VrrpReload::update);  // excluded ones too
+  EXPECT_EQ(classify_vips(kVip, kVip, kVip2, ""), VrrpReload::update);
+}
+
+TEST(VrrpReloadKind, VipFamilyChangeRestarts) {
+  const std::string v6 = "        2001:db8::10\n";
+  EXPECT_EQ(classify_vips(kVip, v6), VrrpReload::restart);
+  EXPECT_EQ(classify_vips(v6, kVip), VrrpReload::restart);
+  EXPECT_EQ(classify_vips(v6, v6 + "        2001:db8::11\n"), VrrpReload::update);
+  // (A list mixing families is a config error: it never reaches a reload.)
+}
+
+TEST(VrrpReloadKind, KeptVipWithOtherDetailsRestarts) {
+  EXPECT_EQ(classify_vips(kVip, "        203.0.113.10/24\n"), VrrpReload::restart);
+  EXPECT_EQ(classify_vips(kVip, "        203.0.113.10 dev eth1\n"), VrrpReload::restart);
+  EXPECT_EQ(classify_vips(kVip, "        203.0.113.10 scope link\n"), VrrpReload::restart);
+  EXPECT_EQ(classify_vips(kVip, kVip, kVip2, "        203.0.113.11 label eth0:2\n"),
+            VrrpReload::restart);
+}
+
 }  // namespace
 }  // namespace lvsctl::director

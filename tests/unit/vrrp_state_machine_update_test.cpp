@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "director/vrrp/advert_packets.hpp"
 #include "director/vrrp/multicast_group.hpp"
 #include "director/vrrp/state_machine.hpp"
 
@@ -157,6 +158,88 @@ TEST(VrrpUpdate, WeightBecomingZeroOnAFailedInterfaceMeansFault) {
   EXPECT_EQ(m.state(), State::fault);
   EXPECT_EQ(advert_priority(step), 0);
   EXPECT_TRUE(step.has(K::remove_vips));
+}
+
+// A reload that adds a VIP: a MASTER stays MASTER, puts the VIPs on (add_vips) and announces
+// them (one GARP burst), never resigns; the next advert carries the new list.
+TEST(VrrpUpdate, MasterGivenANewVipAddsAndAnnouncesItAndKeepsAdvertising) {
+  auto m = running_master();
+  auto c = config(100);
+  c.vips = {ip("203.0.113.100"), ip("203.0.113.101")};
+  const auto step = m.update(c, T0 + 4500ms);
+  EXPECT_EQ(m.state(), State::master);
+  ASSERT_EQ(step.actions.size(), 2u);
+  EXPECT_EQ(step.actions[0].kind, K::add_vips);
+  EXPECT_EQ(step.actions[1].kind, K::send_garp);
+  EXPECT_EQ(step.actions[1].count, c.garp_master_repeat);
+  EXPECT_EQ(m.config().vips, c.vips);
+  EXPECT_EQ(advert_of(m.config(), 100).addresses, c.vips);
+  const auto next = m.on_timer(*step.wake_at);
+  EXPECT_EQ(advert_priority(next), 100);
+}
+
+TEST(VrrpUpdate, MasterLosingAVipKeepsStateAndAddsNothing) {
+  auto c = config(100);
+  c.vips = {ip("203.0.113.100"), ip("203.0.113.101")};
+  auto m = running_master(c);
+  c.vips = {ip("203.0.113.100")};
+  const auto step = m.update(c, T0 + 4500ms);
+  EXPECT_EQ(m.state(), State::master);
+  EXPECT_TRUE(step.actions.empty());  // the runtime takes the removed VIP down, nothing else
+  EXPECT_EQ(advert_of(m.config(), 100).addresses, c.vips);
+}
+
+TEST(VrrpUpdate, BackupGivenANewVipAddsNothing) {
+  StateMachine b(config(50));
+  b.start(T0);
+  auto c = config(50);
+  c.vips = {ip("203.0.113.100"), ip("203.0.113.101")};
+  const auto step = b.update(c, T0 + 1s);
+  EXPECT_EQ(b.state(), State::backup);
+  EXPECT_FALSE(step.has(K::add_vips));
+  EXPECT_FALSE(step.has(K::send_garp));
+  EXPECT_FALSE(step.has(K::send_advert));
+  EXPECT_EQ(expectation_of(b.config()).addresses, c.vips);  // peers' adverts checked against it
+}
+
+TEST(VrrpUpdate, MasterGoingToFaultWithANewVipDoesNotAddIt) {
+  auto c = config(100);
+  c.track_interfaces = {{"eth1", -30}};
+  auto m = running_master(c);
+  m.on_interface("eth1", false, T0 + 5s);
+  c.track_interfaces = {{"eth1", 0}};
+  c.vips = {ip("203.0.113.100"), ip("203.0.113.101")};
+  const auto step = m.update(c, T0 + 6s);
+  EXPECT_EQ(m.state(), State::fault);
+  EXPECT_TRUE(step.has(K::remove_vips));
+  EXPECT_FALSE(step.has(K::add_vips));
+}
+
+// The runner's cached adverts (AdvertPackets over the machine's config) re-encoded after the
+// update carry the new list, IPv4 (v2) and IPv6 (v3) alike.
+TEST(VrrpUpdate, CachedAdvertsCarryTheNewVipsAfterInvalidate) {
+  for (const bool v6 : {false, true}) {
+    auto c = config(100);
+    if (v6) {
+      c.version = 3;
+      c.auth_type = AuthType::none;
+      c.auth_pass.clear();
+      c.primary_address = ip("fe80::1");
+      c.vips = {ip("2001:db8::100")};
+    }
+    auto m = running_master(c);
+    const IpAddress group = v6 ? vrrp_group_v6() : vrrp_group_v4();
+    AdvertPackets packets(m.config(), {group});
+    packets.packets(100);
+    c.vips.push_back(ip(v6 ? "2001:db8::101" : "203.0.113.101"));
+    m.update(c, T0 + 4500ms);
+    packets.invalidate();
+    Advert expected = advert_of(m.config(), 100);
+    expected.destination = group;
+    EXPECT_EQ(expected.addresses.size(), 2u);
+    EXPECT_EQ(packets.packets(100).at(0), v6 ? encode(expected) : encode_ip_packet(expected, 2))
+        << (v6 ? "IPv6" : "IPv4");
+  }
 }
 
 }  // namespace
