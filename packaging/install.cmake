@@ -15,7 +15,7 @@ if(SCDOC)
       COMMAND sh -c "'${SCDOC}' < '${src}' > '${out}'"
       DEPENDS "${src}" COMMENT "scdoc ${page}" VERBATIM)
     list(APPEND _lvsctl_man_outputs "${out}")
-    install(FILES "${out}" DESTINATION "${CMAKE_INSTALL_MANDIR}/man${section}")
+    install(FILES "${out}" DESTINATION "${CMAKE_INSTALL_MANDIR}/man${section}" OPTIONAL)
   endforeach()
   add_custom_target(man ALL DEPENDS ${_lvsctl_man_outputs})
 else()
