@@ -22,6 +22,7 @@
 #include "director/check/syn_prober.hpp"
 #include "director/check/tls_client.hpp"
 #include "shared/event_loop.hpp"
+#include "shared/random_seed.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::director::check {
@@ -47,7 +48,7 @@ class CheckEngine {
   // start(); before or after carry_over().
   void after_reload();
   // Schedules the first probe of every checker (random warmup from `seed`).
-  void start(std::uint64_t seed = std::random_device{}());
+  void start(std::uint64_t seed = random_seed());
   // Cancels all timers and running probes (scripts are killed); health stays as it was.
   void stop();
 

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "shared/random_seed.hpp"
+
 namespace lvsctl::director::check {
 namespace {
 
@@ -91,7 +93,7 @@ Result<std::unique_ptr<SynProber>> SynProber::create(EventLoop& loop) {
 }
 
 SynProber::SynProber(EventLoop& loop)
-    : loop_(loop), batch_(std::make_unique<Batch>()), sequence_numbers_(std::random_device{}()) {
+    : loop_(loop), batch_(std::make_unique<Batch>()), sequence_numbers_(random_seed()) {
   for (std::size_t i = 0; i < kReceiveBatch; ++i) {
     batch_->receive_iov[i] = {batch_->answers[i].data(), kAnswerBytes};
     batch_->receive_msgs[i].msg_hdr.msg_iov = &batch_->receive_iov[i];
