@@ -1,6 +1,7 @@
 #include "director/config/keyword_table.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -27,8 +28,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[m];
 }
 
-std::string_view nearest_keyword(std::string_view word,
-                                 const std::vector<std::string_view>& candidates) {
+namespace {
+
+// The candidate with the fewest edits from `word` (the first of equals), and that distance.
+std::pair<std::string_view, std::size_t> closest(std::string_view word,
+                                                 const std::vector<std::string_view>& candidates) {
   std::string_view best;
   std::size_t best_distance = 0;
   for (auto c : candidates) {
@@ -38,6 +42,14 @@ std::string_view nearest_keyword(std::string_view word,
       best_distance = d;
     }
   }
+  return {best, best_distance};
+}
+
+}  // namespace
+
+std::string_view nearest_keyword(std::string_view word,
+                                 const std::vector<std::string_view>& candidates) {
+  const auto [best, best_distance] = closest(word, candidates);
   // Close enough: at most a third of the word's length, and never more than 3 edits.
   const std::size_t limit = std::min<std::size_t>(3, std::max<std::size_t>(1, word.size() / 3));
   if (best.empty() || best_distance > limit) return {};
@@ -46,15 +58,7 @@ std::string_view nearest_keyword(std::string_view word,
 
 std::string_view nearest_block_keyword(std::string_view word,
                                        const std::vector<std::string_view>& candidates) {
-  std::string_view best;
-  std::size_t best_distance = 0;
-  for (auto c : candidates) {
-    const std::size_t d = edit_distance(word, c);
-    if (best.empty() || d < best_distance) {
-      best = c;
-      best_distance = d;
-    }
-  }
+  const auto [best, best_distance] = closest(word, candidates);
   // Up to a third of the longer name, at most 4 edits, and the words share their last 4
   // characters (`bal_defs` / `global_defs`, `vrrp_instanc` / `vrrp_instance`).
   const std::size_t longer = std::max(word.size(), best.size());
