@@ -77,7 +77,7 @@ void add_commands(CLI::App& app, int& exit_code) {
     Lab lab(absolute(o->state_dir), progress);
     auto r = lab.failover(!o->no_restart);
     if (!r) { exit_code = report("failover", r.error()); return; }
-    progress.line(fmt::format("kill -9 {}: {} MASTER after {:.1f} s, serving after {:.1f} s; {} of "
+    progress.line(fmt::format("kill -9 {}: {} MASTER after {:.1f} s, the client served through it after {:.1f} s; {} of "
                               "{} requests failed{}",
                               r->killed, r->took_over, r->master_after, r->serving_after, r->failed,
                               r->requests, o->no_restart ? "" : "; " + r->killed + " restarted"));

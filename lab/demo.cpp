@@ -135,10 +135,14 @@ void run_steps(Lab& lab, const Progress& progress) {
                             master ? master->pid : -1, kPorts[0]));
   auto failover = lab.failover(false);
   if (!failover) throw StepFailed{"failover", failover.error().message};
-  progress.line(fmt::format("failover: {} MASTER after {:.1f} s, serving after {:.1f} s; "
-                            "{} of {} requests failed",
-                            failover->took_over, failover->master_after, failover->serving_after,
-                            failover->failed, failover->requests));
+  progress.line(fmt::format("failover: {} MASTER after {:.1f} s; the client's packets go to {} and "
+                            "are answered after {:.1f} s; {} of {} requests failed",
+                            failover->took_over, failover->master_after, failover->took_over,
+                            failover->serving_after, failover->failed, failover->requests));
+  if (failover->failed == 0) {
+    progress.line("  (kill -9 leaves the VIP and the nftables rules in d1's kernel, as with keepalived: "
+                  "d1 kept forwarding until d2's gratuitous ARP)");
+  }
 
   // A real server's service stops: it leaves the table, the client sees only the other.
   const unsigned short port = kPorts[0];
@@ -156,7 +160,7 @@ void run_steps(Lab& lab, const Progress& progress) {
       if (!answer) ++failed;
       only_other = 0;
     }
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(100ms);
   }
   if (only_other < 6) {
     throw StepFailed{"service stop", fmt::format("r2 still chosen for :{} 30 s after it stopped", port)};

@@ -1,8 +1,10 @@
 #include "lab/lab.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -94,6 +96,39 @@ std::string Lab::datapath_line() const {
   return "";
 }
 
+Result<std::string> Lab::ip_output(std::vector<std::string> args) {
+  const std::string out = dir_.file("ip-output.tmp");
+  ::unlink(out.c_str());
+  args.insert(args.begin(), "ip");
+  if (auto st = run_logged(args, out, 10s); !st) return st.error();
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ::unlink(out.c_str());
+  return text;
+}
+
+namespace {
+// The token after `key` in `text` ("lladdr 02:..", "link/ether 02:.."), or "".
+std::string word_after(const std::string& text, const std::string& key) {
+  std::istringstream words(text);
+  std::string w;
+  while (words >> w) {
+    if (w == key && (words >> w)) return w;
+  }
+  return "";
+}
+}  // namespace
+
+std::string Lab::interface_mac(const std::string& short_ns, const std::string& ifname) {
+  auto text = ip_output({"-n", ns_name(short_ns), "link", "show", "dev", ifname});
+  return text ? word_after(*text, "link/ether") : "";
+}
+
+std::string Lab::client_mac_for(const std::string& address) {
+  auto text = ip_output({"-n", ns_name(kClient), "neigh", "show", address});
+  return text ? word_after(*text, "lladdr") : "";
+}
+
 Status Lab::down() {
   // 1. What the state dir says we started, gently (a director removes its nftables table and
   //    VIPs on SIGTERM).
@@ -171,13 +206,16 @@ Result<Lab::FailoverResult> Lab::failover(bool restart) {
   auto id = dir_.recorded(std::string(master->name));
   if (!id || !is_running(*id)) return Error{"the MASTER's daemon is not running"};
 
+  const std::string new_mac = interface_mac(std::string(other->name), "eth0");
   FailoverResult r;
   r.killed = master->name;
   r.took_over = other->name;
   const auto killed_at = std::chrono::steady_clock::now();
   if (!signal_process(*id, SIGKILL)) return Error{"cannot kill " + r.killed};
-  // The client keeps asking (every ~100 ms, 300 ms timeout) until the other director is MASTER
-  // and has answered three requests in a row after that.
+  // The client keeps asking (every ~100 ms, 300 ms timeout) until the other director is MASTER,
+  // the client's neighbour entry for the VIP is its MAC (its gratuitous ARP arrived), and three
+  // requests in a row were answered after that. Until then the killed daemon's VIP and rules
+  // stay in the old master's kernel (kill -9 leaves them, as with keepalived) and may still serve.
   bool is_master = false;
   unsigned in_a_row = 0;
   const auto deadline = killed_at + 30s;
@@ -186,12 +224,13 @@ Result<Lab::FailoverResult> Lab::failover(bool restart) {
       is_master = true;
       r.master_after = seconds_since(killed_at);
     }
+    const bool to_new = is_master && !new_mac.empty() && client_mac_for(std::string(kVip)) == new_mac;
     const auto asked = std::chrono::steady_clock::now();
     auto answer = ask_vip(kPorts[0], 300ms);
     ++r.requests;
     if (answer) {
-      if (is_master && ++in_a_row == 1) r.serving_after = seconds_since(killed_at);
-      if (is_master && in_a_row >= 3) break;
+      if (to_new && ++in_a_row == 1) r.serving_after = seconds_since(killed_at);
+      if (to_new && in_a_row >= 3) break;
     } else {
       ++r.failed;
       in_a_row = 0;

@@ -31,7 +31,7 @@ class Lab {
     std::string killed;      // the director killed ("d1")
     std::string took_over;   // the one that became MASTER
     double master_after = 0;   // s from kill -9 until took_over reported MASTER
-    double serving_after = 0;  // s until the client was answered after that
+    double serving_after = 0;  // s until the client's packets went to took_over and were answered
     unsigned requests = 0;
     unsigned failed = 0;
   };
@@ -50,6 +50,11 @@ class Lab {
   static bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
   const StateDir& state() const { return dir_; }
   const std::string& program() const { return self_; }
+  // The output of `ip ARGS...` (run in the root namespace with -n), or an error.
+  Result<std::string> ip_output(std::vector<std::string> args);
+  // The MAC of `ifname` in namespace `short_ns`; the client's neighbour entry for `address`.
+  std::string interface_mac(const std::string& short_ns, const std::string& ifname);
+  std::string client_mac_for(const std::string& address);
   // The datapath line the first director logged ("nftables (auto: ...)"), or "".
   std::string datapath_line() const;
 
