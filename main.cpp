@@ -9,6 +9,7 @@
 #include "firewall/cli.hpp"
 #include "lab/cli.hpp"
 #include "realserver/cli.hpp"
+#include "shared/cli_error.hpp"
 #include "shared/logging.hpp"
 
 int main(int argc, char** argv) {
@@ -60,7 +61,12 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // CLI11 prints help/version with exit 0 and usage errors with a non-zero code; we use 2 for
-    // bad usage, as LSB and our check-config contract do.
+    // bad usage, as LSB and our check-config contract do. With --json the usage error is the
+    // same JSON object every command prints for its errors.
+    if (e.get_exit_code() != 0 && lvsctl::cli::argv_wants_json(argc, argv)) {
+      return lvsctl::cli::report_error(lvsctl::cli::command_words(argc, argv), e.what(),
+                                       lvsctl::cli::kExitUsage, true);
+    }
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }

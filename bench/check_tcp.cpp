@@ -4,15 +4,19 @@
 // same namespace, so the kernel's work for the real servers' side of each handshake (SYN,
 // accept queue, RST) runs in this process's softirq context and is counted in its sys time.
 //
-// IPv4 TCP_CHECKs are SYN probes (director/check/syn_prober.hpp): the listeners' kernel answers
-// the SYN, our kernel resets the SYN-ACK, nothing is ever accepted; the sys time includes both.
+// Both values of global_defs tcp_check_mode, one after the other: `connect` (keepalived's full
+// handshake, closed with RST; the listeners' child accepts and closes each connection) and `syn`
+// (director/check/syn_prober.hpp: the listeners' kernel answers the SYN, our kernel resets the
+// SYN-ACK, nothing is ever accepted). The sys time includes the kernel's work on both sides; the
+// accepting child's own CPU (its accept + close calls) is printed apart as "application".
 //
 // Runs in a fresh network namespace of its own (unshare; needs root): lo up, 203.0.113.1-5/32 on
 // lo, listeners on 2,000 ports per address. A forked child accepts and closes any connection
-// (its CPU is not counted; with SYN probes it has nothing to do). Nothing outside the namespace
+// (its CPU is printed apart; with SYN probes it has nothing to do). Nothing outside the namespace
 // is touched.
 //
-//   bench_check_tcp [--seconds S] [N ...]      default: 10 s, N = 2000 10000
+//   bench_check_tcp [--seconds S] [--mode connect|syn|both] [N ...]
+//                                           default: 10 s, both, N = 2000 10000
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -67,6 +71,25 @@ Cpu cpu_now() {
   return Cpu{seconds(ru.ru_utime), seconds(ru.ru_stime)};
 }
 
+// user + sys seconds of another process so far (/proc/PID/stat fields 14 and 15).
+double process_cpu(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[1024] = {};
+  const std::size_t got = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  std::string text(buf, got);
+  const auto close_paren = text.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  unsigned long long utime = 0, stime = 0;
+  // After ") ": state(3) ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+  if (std::sscanf(text.c_str() + close_paren + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+                  &stime) != 2) {
+    return 0;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 // Listeners for servers [0, n) and a child process that accepts and closes on all of them.
 pid_t start_servers(int n) {
   std::vector<Fd> listeners;
@@ -104,7 +127,7 @@ pid_t start_servers(int n) {
   return pid;  // the parent's copies of the listeners close here
 }
 
-void bench(int n, int secs) {
+void bench(int n, int secs, lvsctl::director::config::TcpCheckMode mode) {
   const pid_t server = start_servers(n);
   std::vector<RealServerConfig> servers;
   servers.reserve(static_cast<std::size_t>(n));
@@ -125,9 +148,12 @@ void bench(int n, int secs) {
     std::exit(1);
   }
   std::size_t downs = 0;
-  auto engine = CheckEngine::create(**loop, std::move(servers), [&](std::size_t, const HealthTransition& t) {
-    if (!t.healthy && ++downs <= 3) std::fprintf(stderr, "  %s\n", t.message.c_str());
-  });
+  auto engine = CheckEngine::create(
+      **loop, std::move(servers),
+      [&](std::size_t, const HealthTransition& t) {
+        if (!t.healthy && ++downs <= 3) std::fprintf(stderr, "  %s\n", t.message.c_str());
+      },
+      mode);
   if (!engine) {
     std::fprintf(stderr, "%s\n", engine.error().message.c_str());
     std::exit(1);
@@ -139,6 +165,7 @@ void bench(int n, int secs) {
 
   const auto probes0 = (*engine)->completed_probes();
   const Cpu cpu0 = cpu_now();
+  const double app0 = process_cpu(server);
   const auto t0 = std::chrono::steady_clock::now();
   const auto end = t0 + std::chrono::seconds(secs);
   // Spread over the period: checks completed per 100 ms window (bunched checks show as a wide
@@ -157,6 +184,7 @@ void bench(int n, int secs) {
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Cpu cpu1 = cpu_now();
+  const double app = process_cpu(server) - app0;
   const double user = cpu1.user - cpu0.user, sys = cpu1.sys - cpu0.sys, cpu = user + sys;
   const auto probes = (*engine)->completed_probes() - probes0;
 
@@ -164,12 +192,13 @@ void bench(int n, int secs) {
   for (std::size_t i = 0; i < (*engine)->server_count(); ++i) if ((*engine)->health(i).healthy()) ++healthy;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("TCP_CHECK delay_loop 1 s, %6d real servers, %d s: %8.0f checks/s (period %.3f s), "
-              "CPU %5.1f%% of one core (user %.1f%% + sys %.1f%%, %.1f us/check), peak RSS %.1f MB, healthy %zu/%d, "
-              "checks per 100 ms %llu..%llu\n",
-              n, secs, static_cast<double>(probes) / wall,
+  std::printf("TCP_CHECK %-7s delay_loop 1 s, %6d real servers, %d s: %8.0f checks/s (period %.3f s), "
+              "CPU %5.1f%% of one core (user %.1f%% + sys %.1f%%, %.1f us/check), application %.1f us/check, "
+              "peak RSS %.1f MB, healthy %zu/%d, checks per 100 ms %llu..%llu\n",
+              mode == lvsctl::director::config::TcpCheckMode::Syn ? "syn" : "connect", n, secs, static_cast<double>(probes) / wall,
               probes ? wall * static_cast<double>(n) / static_cast<double>(probes) : 0.0, 100.0 * cpu / wall, 100.0 * user / wall, 100.0 * sys / wall,
-              probes ? 1e6 * cpu / static_cast<double>(probes) : 0.0, static_cast<double>(ru.ru_maxrss) / 1024.0,
+              probes ? 1e6 * cpu / static_cast<double>(probes) : 0.0,
+              probes ? 1e6 * app / static_cast<double>(probes) : 0.0, static_cast<double>(ru.ru_maxrss) / 1024.0,
               healthy, n, static_cast<unsigned long long>(window_min), static_cast<unsigned long long>(window_max));
   std::fflush(stdout);
   engine->reset();
@@ -183,14 +212,28 @@ void bench(int n, int secs) {
 int main(int argc, char** argv) {
   int secs = 10;
   std::vector<int> sizes;
+  using lvsctl::director::config::TcpCheckMode;
+  std::vector<TcpCheckMode> modes = {TcpCheckMode::Connect, TcpCheckMode::Syn};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--seconds" && i + 1 < argc) {
       secs = std::atoi(argv[++i]);
+    } else if (a == "--mode" && i + 1 < argc) {
+      const std::string m = argv[++i];
+      if (m == "connect") {
+        modes = {TcpCheckMode::Connect};
+      } else if (m == "syn") {
+        modes = {TcpCheckMode::Syn};
+      } else if (m == "both") {
+        modes = {TcpCheckMode::Connect, TcpCheckMode::Syn};
+      } else {
+        std::fprintf(stderr, "--mode: '%s' is not connect, syn or both\n", m.c_str());
+        return 2;
+      }
     } else if (a.find_first_not_of("0123456789") == std::string::npos && !a.empty()) {
       sizes.push_back(std::atoi(a.c_str()));
     } else {
-      std::fprintf(stderr, "usage: %s [--seconds S] [N ...]\nbad argument: '%s'\n", argv[0], a.c_str());
+      std::fprintf(stderr, "usage: %s [--seconds S] [--mode connect|syn|both] [N ...]\nbad argument: '%s'\n", argv[0], a.c_str());
       return 2;
     }
   }
@@ -221,6 +264,8 @@ int main(int argc, char** argv) {
     rl.rlim_cur = std::min<rlim_t>(std::max<rlim_t>(want, rl.rlim_cur), rl.rlim_max);
     setrlimit(RLIMIT_NOFILE, &rl);
   }
-  for (int n : sizes) bench(n, secs);
+  for (int n : sizes) {
+    for (auto mode : modes) bench(n, secs, mode);
+  }
   return 0;
 }

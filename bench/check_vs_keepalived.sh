@@ -7,7 +7,7 @@
 # Real servers: bench_check_listeners in a namespace (203.0.113.1.. on lo, 2,000 ports per
 # address from 20000). Checks are counted as the SYNs that reach those ports (an nftables counter
 # in the namespace): one per check whether the checker completes the handshake (keepalived) or
-# probes half-open (lvsctl's SYN probe, which the listeners never see as a connection). The config has N/100 virtual servers (198.51.100.1, ports 1000..) of 100 real servers
+# probes half-open (lvsctl with `tcp_check_mode syn`; its default, connect, completes it too). The config has N/100 virtual servers (198.51.100.1, ports 1000..) of 100 real servers
 # each, TCP_CHECK connect_timeout 5, delay_loop 1.
 # Printed per implementation and N: CPU% (user+sys, share of one core) of the checker process
 # (keepalived: its checker child, started with -C and logging to syslog, which nobody reads in the

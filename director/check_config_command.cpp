@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "director/config/json.hpp"
+#include "shared/cli_error.hpp"
 #include "director/config/load.hpp"
 #include "director/config/summary.hpp"
 #include "director/datapath/nft_support.hpp"
@@ -29,8 +30,13 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
     conf::SourceFiles files;
     auto text = files.read(file);
     if (!text) {
-      fmt::print(err, "lvsctl: cannot read {}: {}\n", file, text.error().message);
-      return 2;
+      const std::string message = fmt::format("cannot read {}: {}", file, text.error().message);
+      if (json) {
+        fmt::print(out, "{}", cli::error_json("director check-config", message, cli::kExitUsage));
+      } else {
+        fmt::print(err, "lvsctl director check-config: {}\n", message);
+      }
+      return cli::kExitUsage;
     }
     parsed = config::parse_config(*text, file, files, language);
   }

@@ -10,6 +10,7 @@
 #include "director/daemon/daemon.hpp"
 #include "director/daemon/run_dir.hpp"
 #include "director/datapath/backend_choice.hpp"
+#include "shared/cli_error.hpp"
 
 namespace lvsctl::director {
 namespace {
@@ -51,7 +52,7 @@ void add_run_command(CLI::App& director, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
   auto* run = director.add_subcommand(
       "run", "Run the director daemon (VRRP, IPVS, health checks) in the foreground");
-  run->add_option("-f,--config", options->config_path, "keepalived.conf to run")
+  run->add_option("-f,--file,--config", options->config_path, "keepalived.conf to run")
       ->capture_default_str();
   run->add_option("--run-dir", options->run_dir,
                   "directory for the pid file and control socket (absolute; created 0700; "
@@ -71,6 +72,14 @@ void add_run_command(CLI::App& director, int& exit_code) {
       ->check(CLI::IsMember({"ipvs", "nftables", "auto"}));
   run->callback([options, lb_backend, &exit_code] {
     if (!lb_backend->empty()) options->lb_backend = datapath::parse_lb_backend(*lb_backend);
+    // Without CAP_NET_ADMIN nothing of VRRP, IPVS or nftables can work: say so before starting.
+    if (!cli::has_net_admin()) {
+      exit_code = cli::report_error("director run",
+                                    "needs root (CAP_NET_ADMIN and CAP_NET_RAW: VIPs, IPVS, raw VRRP "
+                                    "sockets)",
+                                    cli::kExitNotPrivileged, false);
+      return;
+    }
     exit_code = run_director(*options);
   });
 }
@@ -95,9 +104,12 @@ void add_status_command(CLI::App& director, int& exit_code) {
                                        *json ? "status" : "status text",
                                        std::max(wait, std::chrono::milliseconds(1)));
     if (!answer) {
-      std::fprintf(stderr, "lvsctl: %s\n", answer.error().message.c_str());
+      // 3: no daemon runs (LSB "not running"); 4: the run dir is root's; 1: anything else.
       const int err = answer.error().code;
-      exit_code = err == ENOENT || err == ECONNREFUSED || err == ENOTDIR ? 3 : 1;
+      const int code = err == ENOENT || err == ECONNREFUSED || err == ENOTDIR ? 3
+                       : cli::is_privilege_error(answer.error())  ? cli::kExitNotPrivileged
+                                                                  : cli::kExitFailure;
+      exit_code = cli::report_error("director status", answer.error().message, code, *json);
       return;
     }
     std::fputs(answer->c_str(), stdout);

@@ -9,13 +9,17 @@
 #include "firewall/backends.hpp"
 #include "firewall/persist.hpp"
 #include "firewall/report.hpp"
+#include "shared/cli_error.hpp"
 
 namespace lvsctl::firewall {
 namespace {
 
-int fail(const char* command, const Error& e) {
-  fmt::print(stderr, "lvsctl firewall {}: {}\n", command, e.message);
-  return 1;
+// Prints `e` (as JSON with --json); a missing privilege is exit 4, as in every role.
+int fail(const char* command, const Error& e, bool json) {
+  const bool privilege = cli::is_privilege_error(e);
+  return cli::report_error(fmt::format("firewall {}", command),
+                           privilege ? e.message + " (run it as root: it needs CAP_NET_ADMIN)" : e.message,
+                           privilege ? cli::kExitNotPrivileged : cli::kExitFailure, json);
 }
 
 // Parses options into a Target (request + interface index). Exit code on failure.
@@ -23,8 +27,8 @@ std::optional<int> make_target(const char* command, const Options& o, Target& t)
   for (const auto& text : o.peers) {
     auto p = parse_peer(text);
     if (!p) {
-      fmt::print(stderr, "lvsctl firewall {}: {}\n", command, p.error().message);
-      return 2;
+      return cli::report_error(fmt::format("firewall {}", command), p.error().message, cli::kExitUsage,
+                               o.json);
     }
     t.request.peers.push_back(*p);
   }
@@ -35,16 +39,16 @@ std::optional<int> make_target(const char* command, const Options& o, Target& t)
     t.request.ipv4 = false;
   }
   if (auto st = validate(t.request); !st) {
-    fmt::print(stderr, "lvsctl firewall {}: {}\n", command, st.error().message);
-    return 2;
+    return cli::report_error(fmt::format("firewall {}", command), st.error().message, cli::kExitUsage,
+                             o.json);
   }
   if (t.request.interface) {
     const unsigned idx = if_nametoindex(t.request.interface->c_str());
     if (idx == 0) {
-      fmt::print(stderr,
-                 "lvsctl firewall {}: interface '{}' does not exist in this network namespace\n",
-                 command, *t.request.interface);
-      return 1;
+      return cli::report_error(
+          fmt::format("firewall {}", command),
+          fmt::format("interface '{}' does not exist in this network namespace", *t.request.interface),
+          cli::kExitFailure, o.json);
     }
     t.ifindex = idx;
   }
@@ -104,7 +108,7 @@ int run_allow(const Options& o) {
   Target t;
   if (auto rc = make_target("allow-vrrp", o, t)) return *rc;
   auto backends = resolve(o, t.request.ipv6, false);
-  if (!backends) return fail("allow-vrrp", backends.error());
+  if (!backends) return fail("allow-vrrp", backends.error(), o.json);
   FirewallReport report;
   report.backends = *backends;
   if (o.backend == "auto") {
@@ -116,10 +120,10 @@ int run_allow(const Options& o) {
   for (Backend b : *backends) {
     auto chains = b == Backend::Nftables ? nft_allow(t, report.changed)
                                          : ipt_allow(variant_of(b), t, report.changed);
-    if (!chains) return fail("allow-vrrp", chains.error());
+    if (!chains) return fail("allow-vrrp", chains.error(), o.json);
     if (o.persist) {
       auto notes = b == Backend::Nftables ? persist_nft(*chains) : persist_iptables(variant_of(b), t);
-      if (!notes) return fail("allow-vrrp --persist", notes.error());
+      if (!notes) return fail("allow-vrrp --persist", notes.error(), o.json);
       report.notes.insert(report.notes.end(), notes->begin(), notes->end());
     }
     append(report.chains, std::move(*chains));
@@ -148,16 +152,16 @@ int run_allow(const Options& o) {
 
 int run_revoke(const Options& o) {
   auto backends = resolve(o, true, true);
-  if (!backends) return fail("revoke-vrrp", backends.error());
+  if (!backends) return fail("revoke-vrrp", backends.error(), o.json);
   FirewallReport report;
   report.backends = *backends;
   for (Backend b : *backends) {
     auto chains = b == Backend::Nftables ? nft_revoke(report.changed)
                                          : ipt_revoke(variant_of(b), true, report.changed);
-    if (!chains) return fail("revoke-vrrp", chains.error());
+    if (!chains) return fail("revoke-vrrp", chains.error(), o.json);
     if (o.persist) {
       auto notes = b == Backend::Nftables ? unpersist_nft() : unpersist_iptables(true);
-      if (!notes) return fail("revoke-vrrp --persist", notes.error());
+      if (!notes) return fail("revoke-vrrp --persist", notes.error(), o.json);
       report.notes.insert(report.notes.end(), notes->begin(), notes->end());
     }
     append(report.chains, std::move(*chains));
@@ -171,7 +175,7 @@ int run_status(const Options& o) {
   Target t;
   if (auto rc = make_target("status", o, t)) return *rc;
   auto backends = resolve(o, t.request.ipv6, false);
-  if (!backends) return fail("status", backends.error());
+  if (!backends) return fail("status", backends.error(), o.json);
   FirewallReport report;
   report.backends = *backends;
   if (backends->empty()) {
@@ -179,7 +183,7 @@ int run_status(const Options& o) {
   }
   for (Backend b : *backends) {
     auto chains = b == Backend::Nftables ? nft_status(t) : ipt_status(variant_of(b), t);
-    if (!chains) return fail("status", chains.error());
+    if (!chains) return fail("status", chains.error(), o.json);
     append(report.chains, std::move(*chains));
   }
   print(report, o.json);

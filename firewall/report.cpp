@@ -53,41 +53,28 @@ bool all_accepted(const FirewallReport& report) {
 }
 
 std::string to_json(const FirewallReport& report) {
-  std::string s = "{\"backends\":[";
-  for (std::size_t i = 0; i < report.backends.size(); ++i) {
-    s += (i ? "," : "") + JsonWriter::escape(backend_name(report.backends[i]));
-  }
-  s += "],\"changed\":";
-  s += report.changed ? "true" : "false";
-  s += ",\"vrrp_accepted\":";
-  s += all_accepted(report) ? "true" : "false";
-  s += ",\"chains\":[";
-  for (std::size_t i = 0; i < report.chains.size(); ++i) {
-    const auto& c = report.chains[i];
-    s += i ? "," : "";
-    s += fmt::format("{{\"backend\":{},\"family\":{},\"table\":{},\"chain\":{},\"action\":{},",
-                     JsonWriter::escape(backend_name(c.backend)), JsonWriter::escape(c.family),
-                     JsonWriter::escape(c.table), JsonWriter::escape(c.chain), JsonWriter::escape(c.action));
-    s += "\"rules\":[";
-    for (std::size_t j = 0; j < c.rules.size(); ++j) s += (j ? "," : "") + JsonWriter::escape(c.rules[j]);
-    s += "],\"verdicts\":[";
-    for (std::size_t j = 0; j < c.verdicts.size(); ++j) {
-      const auto& v = c.verdicts[j];
-      s += j ? "," : "";
-      s += fmt::format(
-          "{{\"ip_version\":{},\"source\":{},\"vrrp\":{},\"by\":{},\"rule\":{},\"ours\":{}}}",
-          JsonWriter::escape(version_name(v.version)), JsonWriter::escape(v.source),
-          JsonWriter::escape(outcome_name(v.outcome)), JsonWriter::escape(v.rule_ref), JsonWriter::escape(v.rule),
-          v.ours ? "true" : "false");
+  JsonWriter w;
+  w.begin_object().key("backends").begin_array();
+  for (Backend b : report.backends) w.value(backend_name(b));
+  w.end_array().key("changed").value(report.changed).key("vrrp_accepted").value(all_accepted(report));
+  w.key("chains").begin_array();
+  for (const auto& c : report.chains) {
+    w.begin_object().key("backend").value(backend_name(c.backend)).key("family").value(c.family);
+    w.key("table").value(c.table).key("chain").value(c.chain).key("action").value(c.action);
+    w.key("rules").begin_array();
+    for (const auto& rule : c.rules) w.value(rule);
+    w.end_array().key("verdicts").begin_array();
+    for (const auto& v : c.verdicts) {
+      w.begin_object().key("ip_version").value(version_name(v.version)).key("source").value(v.source);
+      w.key("vrrp").value(outcome_name(v.outcome)).key("by").value(v.rule_ref).key("rule").value(v.rule);
+      w.key("ours").value(v.ours).end_object();
     }
-    s += "]}";
+    w.end_array().end_object();
   }
-  s += "],\"notes\":[";
-  for (std::size_t i = 0; i < report.notes.size(); ++i) {
-    s += (i ? "," : "") + JsonWriter::escape(report.notes[i]);
-  }
-  s += "]}\n";
-  return s;
+  w.end_array().key("notes").begin_array();
+  for (const auto& n : report.notes) w.value(n);
+  w.end_array().end_object();
+  return w.str();
 }
 
 std::string to_text(const FirewallReport& report) {

@@ -148,23 +148,19 @@ int run_stop(const std::filesystem::path& state_dir) {
 int run_status(const VipSources& sources, const std::filesystem::path& state_dir, bool json) {
   auto vips = collect_vips(sources);
   if (!vips) {
-    print_error("status", vips.error().message);
-    return kExitUsage;
+    return cli::report_error("realserver status", vips.error().message, kExitUsage, json);
   }
   auto host = Host::open(state_file_in(state_dir));
   if (!host) {
-    print_error("status", host.error().message);
-    return kExitStatusUnknown;
+    return cli::report_error("realserver status", host.error().message, kExitStatusUnknown, json);
   }
   auto state = host->load_state();
   if (!state) {
-    print_error("status", state.error().message);
-    return kExitStatusUnknown;
+    return cli::report_error("realserver status", state.error().message, kExitStatusUnknown, json);
   }
   auto now = host->observe();
   if (!now) {
-    print_error("status", now.error().message);
-    return kExitStatusUnknown;
+    return cli::report_error("realserver status", now.error().message, kExitStatusUnknown, json);
   }
   const auto wanted = !vips->empty() ? *vips
                       : state->has_value() ? (*state)->vip_addresses()

@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "shared/cli_error.hpp"
+
 namespace lvsctl::realserver {
 
 // Exit codes, LSB init-script compatible.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;         // bad VIP, VIP given twice, bad realserver.conf
-inline constexpr int kExitNoPrivilege = 4;   // start/stop without root (EPERM/EACCES)
+inline constexpr int kExitNoPrivilege = cli::kExitNotPrivileged;  // 4: without root (EPERM/EACCES), every role
 inline constexpr int kExitStatusUnknown = 4; // status could not be determined
 
 // Where the VIPs come from. Empty strings mean "not given", so scripts and unit files may pass

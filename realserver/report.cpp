@@ -36,23 +36,23 @@ std::string render_text(const StatusReport& r) {
 }
 
 std::string render_json(const StatusReport& r) {
-  std::string out = fmt::format("{{\"status\":\"{}\",\"code\":{},\"started\":{},\"summary\":{},",
-                                status_name(r.code), static_cast<int>(r.code), r.started,
-                                JsonWriter::escape(r.summary));
-  out += "\"vips\":[";
-  for (std::size_t i = 0; i < r.vips.size(); ++i) {
-    const auto& v = r.vips[i];
-    out += fmt::format("{}{{\"address\":{},\"family\":\"{}\",\"present\":{},\"label\":{}}}",
-                       i == 0 ? "" : ",", JsonWriter::escape(v.address.to_string()),
-                       v.address.is_v4() ? "ipv4" : "ipv6", v.present, JsonWriter::escape(v.label));
+  JsonWriter w;
+  w.begin_object();
+  w.key("status").value(status_name(r.code)).key("code").value(static_cast<int>(r.code));
+  w.key("started").value(r.started).key("summary").value(r.summary);
+  w.key("vips").begin_array();
+  for (const auto& v : r.vips) {
+    w.begin_object().key("address").value(v.address.to_string());
+    w.key("family").value(v.address.is_v4() ? "ipv4" : "ipv6").key("present").value(v.present);
+    w.key("label").value(v.label).end_object();
   }
-  out += fmt::format("],\"sysctls_needed\":{},\"sysctls\":[", r.sysctls_needed);
-  for (std::size_t i = 0; i < r.sysctls.size(); ++i) {
-    const auto& s = r.sysctls[i];
-    out += fmt::format("{}{{\"key\":{},\"value\":{},\"wanted\":{},\"ok\":{}}}", i == 0 ? "" : ",",
-                       JsonWriter::escape(s.key), JsonWriter::escape(s.value), JsonWriter::escape(s.wanted), s.ok);
+  w.end_array().key("sysctls_needed").value(r.sysctls_needed).key("sysctls").begin_array();
+  for (const auto& s : r.sysctls) {
+    w.begin_object().key("key").value(s.key).key("value").value(s.value);
+    w.key("wanted").value(s.wanted).key("ok").value(s.ok).end_object();
   }
-  return out + "]}\n";
+  w.end_array().end_object();
+  return w.str();
 }
 
 }  // namespace lvsctl::realserver

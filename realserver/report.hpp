@@ -12,9 +12,9 @@ namespace lvsctl::realserver {
 //     net.ipv4.conf.all.arp_ignore = 1  ok (DR needs 1)
 std::string render_text(const StatusReport& report);
 
-// {"status":"running","code":0,"started":true,"summary":"...","vips":[{"address":...,
-//  "present":true,"label":"lo:0"}],"sysctls_needed":true,"sysctls":[{"key":...,"value":"1",
-//  "wanted":"1","ok":true}]}
+// By JsonWriter: {"status": "running", "code": 0, "started": true, "summary": "...", "vips":
+//  [{"address": ..., "family": "ipv4", "present": true, "label": "lo:0"}], "sysctls_needed": true,
+//  "sysctls": [{"key": ..., "value": "1", "wanted": "1", "ok": true}]}
 std::string render_json(const StatusReport& report);
 
 }  // namespace lvsctl::realserver

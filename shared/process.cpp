@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,8 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+
+#include "shared/child_reaper.hpp"
 
 extern char** environ;
 
@@ -172,25 +175,39 @@ Result<pid_t> ChildProcess::fork_exec(const char* program, const std::vector<cha
 
 Result<ChildProcess> ChildProcess::watch(pid_t pid, const std::string& what) {
   Fd pidfd{static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))};
-  if (!pidfd) {
-    const int err = errno;
-    ::kill(-pid, SIGKILL);
-    int ws = 0;
-    ::waitpid(pid, &ws, 0);
-    return Error::from_errno("pidfd_open for " + what, err);
+  if (pidfd) {
+    ::fcntl(pidfd.get(), F_SETFD, FD_CLOEXEC);
+    return ChildProcess(pid, std::move(pidfd), false);
   }
-  ::fcntl(pidfd.get(), F_SETFD, FD_CLOEXEC);
-  return ChildProcess(pid, std::move(pidfd));
+  int err = errno;
+  if (err == ENOSYS) {  // Linux < 5.3: child_reaper waits for it
+    static bool said = false;
+    if (!said) {
+      spdlog::info("pidfd_open: not in this kernel (ENOSYS); child processes are reaped on SIGCHLD");
+      said = true;
+    }
+    auto efd = child_reaper::watch(pid);
+    if (efd) return ChildProcess(pid, std::move(efd).value(), true);
+    err = efd.error().code;
+  }
+  ::kill(-pid, SIGKILL);
+  int ws = 0;
+  ::waitpid(pid, &ws, 0);
+  return Error::from_errno("pidfd_open for " + what, err);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
-    : pid_(std::exchange(other.pid_, -1)), pidfd_(std::move(other.pidfd_)), status_(std::move(other.status_)) {}
+    : pid_(std::exchange(other.pid_, -1)),
+      pidfd_(std::move(other.pidfd_)),
+      by_reaper_(other.by_reaper_),
+      status_(std::move(other.status_)) {}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   if (this != &other) {
     kill_and_reap();
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::move(other.pidfd_);
+    by_reaper_ = other.by_reaper_;
     status_ = std::move(other.status_);
   }
   return *this;
@@ -201,6 +218,13 @@ ChildProcess::~ChildProcess() { kill_and_reap(); }
 void ChildProcess::kill_and_reap() {
   if (pid_ <= 0 || status_) return;
   kill_group(SIGKILL);
+  if (by_reaper_) {
+    // The reaper's status when it got there first; else it no longer waits and we do.
+    if (auto ws = child_reaper::forget(pid_)) {
+      status_ = decode(*ws);
+      return;
+    }
+  }
   int ws = 0;
   while (::waitpid(pid_, &ws, 0) < 0 && errno == EINTR) {
   }
@@ -210,6 +234,11 @@ void ChildProcess::kill_and_reap() {
 std::optional<ExitStatus> ChildProcess::try_wait() {
   if (status_) return status_;
   if (pid_ <= 0) return std::nullopt;
+  if (by_reaper_) {
+    if (!child_reaper::status(pid_)) return std::nullopt;
+    status_ = decode(*child_reaper::forget(pid_));
+    return status_;
+  }
   int ws = 0;
   const pid_t r = ::waitpid(pid_, &ws, WNOHANG);
   if (r == pid_) status_ = decode(ws);
@@ -218,6 +247,10 @@ std::optional<ExitStatus> ChildProcess::try_wait() {
 
 void ChildProcess::kill_group(int sig) {
   if (pid_ <= 0 || status_) return;
+  if (by_reaper_) {  // under the reaper's lock: never a pid it has reaped
+    child_reaper::signal_group(pid_, sig);
+    return;
+  }
   // The group may be gone while the child is a zombie; then signal the child itself (harmless).
   if (::kill(-pid_, sig) != 0) ::kill(pid_, sig);
 }

@@ -2,6 +2,8 @@
 // ChildProcess: a spawned program that can be watched on the EventLoop (its pidfd turns readable
 // when it exits), killed with its whole process group, and reaped without SIGCHLD handling.
 // Move-only; destroying a child that still runs kills its process group (SIGKILL) and reaps it.
+// On a kernel without pidfd_open (before Linux 5.3: ENOSYS) the child is watched by
+// child_reaper.hpp instead: pidfd() is then an eventfd that turns readable once the child exited.
 //
 // The child starts in a new process group, with stdin from /dev/null, an empty signal mask and
 // default dispositions (the parent's EventLoop blocks signals; children must not inherit that).
@@ -55,7 +57,10 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
   // Readable once the child has exited; watch it with EventLoop::watch(fd, io::kReadable, ...).
+  // A pidfd, or on a kernel without pidfd_open an eventfd written by child_reaper.
   int pidfd() const { return pidfd_.get(); }
+  // False when the kernel had no pidfd_open and child_reaper watches this child.
+  bool watched_by_pidfd() const { return !by_reaper_; }
   bool reaped() const { return status_.has_value(); }
 
   // Reaps the child if it has exited (never blocks); nullopt while it runs.
@@ -64,7 +69,7 @@ class ChildProcess {
   void kill_group(int sig = SIGKILL);
 
  private:
-  ChildProcess(pid_t pid, Fd pidfd) : pid_(pid), pidfd_(std::move(pidfd)) {}
+  ChildProcess(pid_t pid, Fd pidfd, bool by_reaper) : pid_(pid), pidfd_(std::move(pidfd)), by_reaper_(by_reaper) {}
   static Result<pid_t> fork_exec(const char* program, const std::vector<char*>& args,
                                  const Credentials& as);
   static Result<ChildProcess> watch(pid_t pid, const std::string& what);
@@ -72,6 +77,7 @@ class ChildProcess {
 
   pid_t pid_ = -1;
   Fd pidfd_;
+  bool by_reaper_ = false;  // pidfd_ is child_reaper's eventfd
   std::optional<ExitStatus> status_;
 };
 

@@ -8,7 +8,8 @@
 namespace lvsctl::director::check {
 
 Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::vector<RealServerConfig> servers,
-                                                         TransitionHandler on_transition) {
+                                                         TransitionHandler on_transition,
+                                                         config::TcpCheckMode tcp_mode) {
   std::unique_ptr<CheckEngine> engine(new CheckEngine(loop, std::move(servers), std::move(on_transition)));
   const bool needs_tls = std::any_of(engine->servers_.begin(), engine->servers_.end(), [](const auto& rs) {
     return std::any_of(rs.checkers.begin(), rs.checkers.end(),
@@ -19,8 +20,8 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::v
     if (!tls) return tls.error();
     engine->tls_ = std::move(tls).value();
   }
-  // IPv4 TCP_CHECKs as SYN probes; without CAP_NET_RAW they connect() (logged once).
-  engine->syn_ = open_syn_prober(loop, engine->servers_);
+  // In syn mode IPv4 TCP_CHECKs are SYN probes; without CAP_NET_RAW they connect() (logged once).
+  engine->syn_ = open_syn_prober(loop, engine->servers_, tcp_mode);
   for (std::size_t s = 0; s < engine->servers_.size(); ++s) {
     for (std::size_t c = 0; c < engine->servers_[s].checkers.size(); ++c) {
       auto slot = std::make_unique<Slot>();

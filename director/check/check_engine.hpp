@@ -1,8 +1,9 @@
 #pragma once
 // CheckEngine: runs every checker of every real server on one EventLoop and keeps each real
 // server's RealServerHealth. No thread or process per TCP/HTTP check; MISC_CHECK scripts are
-// child processes watched through pidfds. IPv4 TCP_CHECKs are SYN probes sharing one SynProber
-// (syn_prober.hpp); IPv6 ones, and all of them without CAP_NET_RAW, connect().
+// child processes watched through pidfds. TCP_CHECKs connect(); with TcpCheckMode::Syn (global_defs
+// `tcp_check_mode syn`) IPv4 ones are SYN probes sharing one SynProber (syn_prober.hpp), and
+// connect() only without CAP_NET_RAW.
 // Scheduling: the first probe of each checker starts at a random point in [0, warmup]; after a
 // result the next one is due delay_loop after the previous one was DUE (so the period holds at
 // delay_loop however long a check takes; a late checker skips the rounds it missed),
@@ -21,6 +22,7 @@
 #include "director/check/real_server_health.hpp"
 #include "director/check/syn_prober.hpp"
 #include "director/check/tls_client.hpp"
+#include "director/config/model.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/random_seed.hpp"
 #include "shared/result.hpp"
@@ -33,7 +35,8 @@ class CheckEngine {
 
   // Builds the probes (and a TLS context when any SSL_GET exists). The loop must outlive it.
   static Result<std::unique_ptr<CheckEngine>> create(EventLoop& loop, std::vector<RealServerConfig> servers,
-                                                     TransitionHandler on_transition);
+                                                     TransitionHandler on_transition,
+                                                     config::TcpCheckMode tcp_mode = config::TcpCheckMode::Connect);
   ~CheckEngine();
   CheckEngine(const CheckEngine&) = delete;
   CheckEngine& operator=(const CheckEngine&) = delete;
@@ -80,7 +83,7 @@ class CheckEngine {
   std::vector<bool> carried_;  // per server: carry_over() gave it a previous engine's state
   TransitionHandler on_transition_;
   std::unique_ptr<TlsClientContext> tls_;
-  std::unique_ptr<SynProber> syn_;  // IPv4 TCP_CHECKs' SYN probes; nullptr: they connect()
+  std::unique_ptr<SynProber> syn_;  // IPv4 TCP_CHECKs' SYN probes (syn mode); nullptr: they connect()
   std::vector<std::unique_ptr<Slot>> slots_;
   std::uint64_t completed_ = 0;
 };

@@ -25,10 +25,15 @@ bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker) {
          (!checker.bindto || parse_ipv4(*checker.bindto));
 }
 
-std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers) {
-  const bool wanted = std::any_of(servers.begin(), servers.end(), [](const RealServerConfig& rs) {
-    return std::any_of(rs.checkers.begin(), rs.checkers.end(), [&rs](const CheckerConfig& c) {
-      return c.kind == CheckerKind::Tcp && !c.disabled && syn_probe_applies(connect_target(rs, c), c);
+bool syn_probe_chosen(config::TcpCheckMode mode, const Endpoint& target, const CheckerConfig& checker) {
+  return mode == config::TcpCheckMode::Syn && syn_probe_applies(target, checker);
+}
+
+std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers,
+                                           config::TcpCheckMode mode) {
+  const bool wanted = std::any_of(servers.begin(), servers.end(), [mode](const RealServerConfig& rs) {
+    return std::any_of(rs.checkers.begin(), rs.checkers.end(), [&rs, mode](const CheckerConfig& c) {
+      return c.kind == CheckerKind::Tcp && !c.disabled && syn_probe_chosen(mode, connect_target(rs, c), c);
     });
   });
   if (!wanted) return nullptr;

@@ -10,17 +10,22 @@
 
 #include "director/check/probe.hpp"
 #include "director/check/syn_prober.hpp"
+#include "director/config/model.hpp"
 
 namespace lvsctl::director::check {
 
 // Whether a SYN probe can stand in for connect() for this TCP_CHECK: an IPv4 target, bindto
 // IPv4 or not given, no bind_port (a configured source port belongs to a real connect()).
 bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker);
+// Whether this TCP_CHECK is a SYN probe under global_defs `tcp_check_mode`: only in `syn` mode,
+// and only where syn_probe_applies() (so `connect` mode never opens a raw socket).
+bool syn_probe_chosen(config::TcpCheckMode mode, const Endpoint& target, const CheckerConfig& checker);
 
-// The SynProber for a CheckEngine running `servers`: nullptr when no checker could use it, or
-// when it cannot be opened (no CAP_NET_RAW): then IPv4 TCP_CHECKs connect() as IPv6 ones do, and
-// why is logged once per process.
-std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers);
+// The SynProber for a CheckEngine running `servers` in `mode`: nullptr in `connect` mode, when no
+// checker could use it, or when it cannot be opened (no CAP_NET_RAW): then IPv4 TCP_CHECKs
+// connect() as IPv6 ones do, and why is logged once per process.
+std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers,
+                                           config::TcpCheckMode mode);
 
 class SynProbe final : public Probe, private SynProber::Listener {
  public:

@@ -60,6 +60,18 @@ void lb_backend(BuildContext& ctx, S s, GlobalDefs& g) {
   }
   g.lb_backend_where = s.keyword.where;
 }
+// lvsctl's own: how IPv4 TCP_CHECKs probe (director/check/syn_probe.hpp).
+void tcp_check_mode(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  const auto& v = s.args[0].text;
+  if (v == "connect") {
+    g.tcp_check_mode = TcpCheckMode::Connect;
+  } else if (v == "syn") {
+    g.tcp_check_mode = TcpCheckMode::Syn;
+  } else {
+    ctx.error(s.args[0].where, fmt::format("'tcp_check_mode' value '{}' is not connect or syn", v));
+  }
+}
 void garp_master_delay(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, 4294)) g.vrrp_garp_master_delay = std::chrono::seconds(*v);
@@ -91,6 +103,7 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"script_user", script_user},
     {"lvs_flush", lvs_flush},
     {"lb_backend", lb_backend},
+    {"tcp_check_mode", tcp_check_mode},
     {"vrrp_garp_master_delay", garp_master_delay},
     {"vrrp_garp_master_repeat", garp_master_repeat},
     {"vrrp_mcast_group4", mcast_group4},

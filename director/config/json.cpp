@@ -255,6 +255,7 @@ std::string to_json(const Config& c) {
   w.key("enable_script_security").value(c.global.enable_script_security);
   optional_string(w, "script_user", c.global.script_user);
   w.key("lvs_flush").value(c.global.lvs_flush);
+  w.key("tcp_check_mode").value(c.global.tcp_check_mode == TcpCheckMode::Syn ? "syn" : "connect");
   seconds(w, "vrrp_garp_master_delay", c.global.vrrp_garp_master_delay);
   w.key("vrrp_garp_master_repeat").value(c.global.vrrp_garp_master_repeat);
   w.key("vrrp_mcast_group4").value(c.global.vrrp_mcast_group4.to_string());

@@ -47,6 +47,8 @@ struct ScriptCommand {
 // Which datapath forwards the virtual servers (global_defs lb_backend; `director run
 // --lb-backend` overrides it). Auto: IPVS when the kernel has it, else nftables.
 enum class LbBackend : std::uint8_t { Auto, Ipvs, Nftables };
+// TCP_CHECK on IPv4: a full connect() as keepalived does, or a half-open SYN probe (raw socket).
+enum class TcpCheckMode : std::uint8_t { Connect, Syn };
 
 struct GlobalDefs {
   std::optional<std::string> router_id;
@@ -57,6 +59,7 @@ struct GlobalDefs {
   bool lvs_flush = false;
   LbBackend lb_backend = LbBackend::Auto;
   Location lb_backend_where;  // of `lb_backend`, if present
+  TcpCheckMode tcp_check_mode = TcpCheckMode::Connect;  // lvsctl's own keyword `tcp_check_mode`
   Duration vrrp_garp_master_delay = std::chrono::seconds(5);
   unsigned vrrp_garp_master_repeat = 5;
   IpAddress vrrp_mcast_group4 = IpAddress::v4(0xe0000012);  // 224.0.0.18

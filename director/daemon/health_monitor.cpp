@@ -43,7 +43,8 @@ Result<std::unique_ptr<HealthMonitor>> HealthMonitor::start(EventLoop& loop,
       loop, monitor->plan_.servers,
       [m = monitor.get()](std::size_t server, const check::HealthTransition& change) {
         m->on_transition(server, change);
-      });
+      },
+      config.global.tcp_check_mode);
   if (!engine) return engine.error();
   monitor->engine_ = std::move(*engine);
   if (previous && previous->engine_) {

@@ -4,7 +4,8 @@
 // HTTP server whose status/body come from files, `openssl s_server -www`, a MISC script. Each
 // checker must see the server up, then down (stopped / wrong status / wrong digest / TLS failure /
 // script exit 1), then up again; a server that accepts and never answers must not stall others.
-// IPv4 TCP_CHECKs are SYN probes (syn_prober.hpp): the listeners never see a connection.
+// TCP_CHECKs connect() (the listener accepts a connection per check); with tcp_check_mode syn,
+// IPv4 ones are SYN probes (syn_prober.hpp) and the listeners never see a connection.
 // Nothing outside the namespace is touched; it disappears with the process.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -112,11 +113,15 @@ class CheckEngineNetns : public ::testing::Test {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
 
-  void start_engine(std::vector<RealServerConfig> servers) {
-    auto engine = CheckEngine::create(*loop_, std::move(servers), [this](std::size_t s, const HealthTransition& t) {
-      transitions_.push_back(t.message);
-      std::printf("transition [%zu] %s\n", s, t.message.c_str());
-    });
+  void start_engine(std::vector<RealServerConfig> servers,
+                    config::TcpCheckMode mode = config::TcpCheckMode::Connect) {
+    auto engine = CheckEngine::create(
+        *loop_, std::move(servers),
+        [this](std::size_t s, const HealthTransition& t) {
+          transitions_.push_back(t.message);
+          std::printf("transition [%zu] %s\n", s, t.message.c_str());
+        },
+        mode);
     ASSERT_TRUE(engine.ok()) << engine.error().message;
     engine_ = std::move(engine).value();
     engine_->start(1);
@@ -224,11 +229,12 @@ TEST_F(CheckEngineNetns, TcpCheckUsesConnectIpPortAndBindto) {
 }
 
 TEST_F(CheckEngineNetns, TcpCheckIsHalfOpen) {
-  // IPv4 TCP_CHECKs are SYN probes: the server's kernel answers, its application never sees a
-  // connection, and no half-open connection stays behind. Three checkers of one real server
-  // probe it at the same moment.
+  // tcp_check_mode syn: IPv4 TCP_CHECKs are SYN probes: the server's kernel answers, its
+  // application never sees a connection, and no half-open connection stays behind. Three
+  // checkers of one real server probe it at the same moment.
   Fd listener = listen_on("203.0.113.10", 10010);
-  start_engine({rs("203.0.113.10", 10010, {fast(CheckerKind::Tcp), fast(CheckerKind::Tcp), fast(CheckerKind::Tcp)})});
+  start_engine({rs("203.0.113.10", 10010, {fast(CheckerKind::Tcp), fast(CheckerKind::Tcp), fast(CheckerKind::Tcp)})},
+               config::TcpCheckMode::Syn);
   run_until_probes(12);  // four rounds of the three checkers, however long the machine takes
   expect_checked_healthy(0);
   for (std::size_t c = 0; c < 3; ++c) {
@@ -242,6 +248,54 @@ TEST_F(CheckEngineNetns, TcpCheckIsHalfOpen) {
   std::ifstream ss(dir_ / "ss");
   const std::string left((std::istreambuf_iterator<char>(ss)), std::istreambuf_iterator<char>());
   EXPECT_EQ(left, "");
+}
+
+// Connections the application accepted on `listener` so far (non-blocking; each one closed).
+int accept_all(const Fd& listener) {
+  int n = 0;
+  for (;;) {
+    Fd conn{::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK)};
+    if (!conn.valid()) return n;
+    ++n;
+  }
+}
+
+// Each mode does what it says: the check follows the listener (up, down when it closes, up when
+// it is back); in connect mode the application accepts a connection per check, in syn mode none.
+TEST_F(CheckEngineNetns, TcpCheckModeConnectIsAcceptedByTheApplication) {
+  Fd listener = listen_on("203.0.113.10", 10030);
+  ASSERT_EQ(::fcntl(listener.get(), F_SETFL, O_NONBLOCK), 0);
+  start_engine({rs("203.0.113.10", 10030, {fast(CheckerKind::Tcp)})}, config::TcpCheckMode::Connect);
+  run_until_probes(3);
+  expect_checked_healthy(0);
+  EXPECT_GE(accept_all(listener), 3) << "connect mode: every check is a connection the application accepts";
+  listener.reset();
+  expect_health(0, false);
+  EXPECT_TRUE(saw("203.0.113.10:10030 DOWN: connect to 203.0.113.10:10030: Connection refused"));
+  listener = listen_on("203.0.113.10", 10030);
+  ASSERT_EQ(::fcntl(listener.get(), F_SETFL, O_NONBLOCK), 0);
+  expect_health(0, true);
+  const auto seen = engine_->completed_probes();
+  run_until_probes(seen + 2);
+  EXPECT_GE(accept_all(listener), 1);
+}
+
+TEST_F(CheckEngineNetns, TcpCheckModeSynIsNeverAccepted) {
+  Fd listener = listen_on("203.0.113.10", 10031);
+  ASSERT_EQ(::fcntl(listener.get(), F_SETFL, O_NONBLOCK), 0);
+  start_engine({rs("203.0.113.10", 10031, {fast(CheckerKind::Tcp)})}, config::TcpCheckMode::Syn);
+  run_until_probes(3);
+  expect_checked_healthy(0);
+  EXPECT_EQ(accept_all(listener), 0) << "syn mode: a check completed a connection";
+  listener.reset();
+  expect_health(0, false);
+  EXPECT_TRUE(saw("203.0.113.10:10031 DOWN: connect to 203.0.113.10:10031: Connection refused"));
+  listener = listen_on("203.0.113.10", 10031);
+  ASSERT_EQ(::fcntl(listener.get(), F_SETFL, O_NONBLOCK), 0);
+  expect_health(0, true);
+  const auto seen = engine_->completed_probes();
+  run_until_probes(seen + 2);
+  EXPECT_EQ(accept_all(listener), 0) << "syn mode: a check completed a connection";
 }
 
 TEST_F(CheckEngineNetns, TcpConnectTimeoutWhenNothingAnswers) {

@@ -35,6 +35,7 @@ expect_eq "rules after second allow-vrrp" "$after_first" "$(saved)"
 expect_eq "one rule" 1 "$(saved | grep -c lvsctl:vrrp)"
 
 json=$(fw d2 status --json) || lab_fail "status exit $? although VRRP is accepted: $json"
+json=$(python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))' <<<"$json")  # compact, so the checks below read one line
 expect_contains "status json" "\"backend\":\"iptables-$VARIANT\"" "$json"
 expect_contains "status json verdict" '"vrrp":"accepted","by":"rule 4"' "$json"
 expect_contains "status json ours" '"ours":true' "$json"

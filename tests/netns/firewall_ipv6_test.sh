@@ -86,7 +86,7 @@ run_backend() {
   expect_rc 0 "$name, IPv6 accepted" status --ipv6
   contains "$name status --ipv6" "accepted"
   expect_rc 0 "$name, IPv6 accepted (json)" status --ipv6 --json
-  contains "$name status --ipv6 --json" '"ours":true'
+  contains "$name status --ipv6 --json" '"ours": true'
   expect_rc 0 "$name, second allow --ipv6" allow-vrrp --ipv6
   contains "$name, second allow" "keep"
   [ "$($rules)" = "$after" ] || lab_fail "$name: a second allow-vrrp --ipv6 changed the rules"

@@ -46,6 +46,7 @@ expect_eq "ruleset after second allow-vrrp" "$after_first" "$(lab_exec d2 nft -a
 
 # status --json agrees with the live ruleset.
 json=$(fw d2 status --json) || lab_fail "status exit $? although VRRP is accepted: $json"
+json=$(python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))' <<<"$json")  # compact, so the checks below read one line
 handle=$(lab_exec d2 nft -a list chain inet filter input | sed -n 's/.*lvsctl:vrrp" # handle \([0-9]*\).*/\1/p')
 expect_contains "status json" "\"chain\":\"input\",\"action\":\"none\"" "$json"
 expect_contains "status json verdict" "\"vrrp\":\"accepted\",\"by\":\"handle $handle\"" "$json"

@@ -161,8 +161,8 @@ wait_dests 8000 "$ALL8000" 30 "start"
 wait_dests 8001 "$ALL8001" 30 "start"
 wait_dests 8002 "$ALL8002" 30 "start"
 # Every checker has run (not "two delay_loops have passed"): the HTTP servers answered four
-# checks and the director's kernel reset ten SYN-ACKs (the TCP_CHECKs of the five listening real
-# servers, twice over).
+# checks and the director sent ten RSTs (the TCP_CHECKs of the five listening real servers, twice
+# over: a connect closed with RST, or in tcp_check_mode syn a reset SYN-ACK).
 dir_rsts() {
   lab_exec dir awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "OutRsts") c = i } else print $c }' \
     /proc/net/snmp
