@@ -20,7 +20,8 @@ if [ "${LVSCTL_IN_VM:-0}" != 1 ]; then
     [ -x "$f" ] || { echo "vip_rps.sh: $f is not built" >&2; exit 2; }
   done
   export LVSCTL="$build/lvsctl" LVSCTL_SOURCE_DIR="$src" LVSCTL_BUILD_DIR="$build"
-  exec bash "$src/tests/vm/run-in-vm.sh" --timeout 1500 -- bash "$here/vip_rps.sh" "$seconds" "$threads"
+  exec bash "$src/tests/vm/run-in-vm.sh" --timeout 1500 \
+    --modules "nf_tables nft_chain_nat nft_nat nft_numgen nft_hash" -- bash "$here/vip_rps.sh" "$seconds" "$threads"
 fi
 
 . "$src/tests/lib/netns.sh"
@@ -49,7 +50,7 @@ CONF
 declare -A FIG
 measure() {  # measure BACKEND ROUND
   nat_run "$1" "$conf"
-  lab_wait 60 "lab_exec client $load_tool load $NAT_VIP 10010 0.2 1 | grep -q 'rs1=.* rs2='" ||
+  lab_wait 180 "lab_exec client $load_tool load $NAT_VIP 10010 0.2 1 | grep -q 'rs1=.* rs2='" ||
     { cat "$LAB_TMP/$1.log" >&2; lab_fail "$1: the VIP did not answer from both real servers"; }
   lab_exec client "$load_tool" load "$NAT_VIP" 10010 1 "$threads" >/dev/null  # warm-up
   FIG[$1:$2]=$(lab_exec client "$load_tool" load "$NAT_VIP" 10010 "$seconds" "$threads")
