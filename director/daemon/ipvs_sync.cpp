@@ -80,10 +80,10 @@ IpvsSync::Outcome IpvsSync::sync() {
   return out;
 }
 
-bool IpvsSync::send(const std::vector<ipvs::Op>& ops, Outcome& out) {
+bool IpvsSync::send(const std::vector<ipvs::Op>& ops, Outcome& out, std::string_view what) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
-  spdlog::info("IPVS: {}", ipvs::summarize(ops).to_string());
+  spdlog::info("IPVS: {}{}", what, ipvs::summarize(ops).to_string());
   auto report = client_->apply(ops);
   out.apply = Clock::now() - start;
   out.ok = report && report->ok();
@@ -142,7 +142,9 @@ IpvsSync::Outcome IpvsSync::apply_changed(const std::vector<ipvs::Service>& chan
   const auto ops = ipvs::plan(changed, actual);
   out.ops = ops.size();
   out.plan = std::chrono::steady_clock::now() - start;
-  if (!ops.empty() && send(ops, out)) {
+  const std::string what = fmt::format("health change of {} service{}: ", changed.size(),
+                                       changed.size() == 1 ? "" : "s");
+  if (!ops.empty() && send(ops, out, what)) {
     for (auto& service : ipvs::table_after(changed, actual)) {
       auto at = find(*known_, service.key);
       if (at == known_->end()) {

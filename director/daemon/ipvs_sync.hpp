@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "director/ipvs/client.hpp"
@@ -60,7 +61,8 @@ class IpvsSync {
   Outcome sync();
   // Applies `ops`: true when all succeeded as planned; otherwise logs, forgets the kernel's
   // table (read again at the retry) and schedules the retry.
-  bool send(const std::vector<ipvs::Op>& ops, Outcome& out);
+  // `what` prefixes the log line ("health change of 1 service: ").
+  bool send(const std::vector<ipvs::Op>& ops, Outcome& out, std::string_view what = {});
   void schedule_retry();
 
   EventLoop& loop_;

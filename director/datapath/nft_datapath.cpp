@@ -47,7 +47,7 @@ std::string NftDatapath::sync() {
   auto wanted = nftlb::build_table(desired_, held_, applied_);
   const auto changes = nftlb::plan(wanted, applied_, table_exists_);
   const std::chrono::duration<double> plan_time = std::chrono::steady_clock::now() - t0;
-  return write(changes, plan_time, wanted.services.size(),
+  return write(changes, plan_time, wanted.services.size(), false,
                [this, &wanted] { applied_ = std::move(wanted); });
 }
 
@@ -79,7 +79,7 @@ std::optional<std::string> NftDatapath::apply_changed(const std::vector<ipvs::Se
   }
   const auto changes = nftlb::plan(wanted, before, true);
   const std::chrono::duration<double> plan_time = std::chrono::steady_clock::now() - t0;
-  return write(changes, plan_time, wanted.services.size(), [this, &wanted] {
+  return write(changes, plan_time, wanted.services.size(), true, [this, &wanted] {
     for (auto& service : wanted.services) {
       auto at = std::lower_bound(
           applied_.services.begin(), applied_.services.end(), service.key,
@@ -91,7 +91,7 @@ std::optional<std::string> NftDatapath::apply_changed(const std::vector<ipvs::Se
 
 std::string NftDatapath::write(const nftlb::Changes& changes,
                                std::chrono::duration<double> plan_time, std::size_t services,
-                               const std::function<void()>& commit) {
+                               bool health_change, const std::function<void()>& commit) {
   if (changes.empty()) {
     return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)", services,
                        plan_time.count() * 1e3);
@@ -110,9 +110,15 @@ std::string NftDatapath::write(const nftlb::Changes& changes,
   messages_ += *sent;
   table_exists_ = true;
   commit();
+  // A health change says how many services it planned (the rest of the table was not looked at).
+  const std::string what =
+      health_change ? fmt::format("health change of {} service{}: ", services,
+                                  services == 1 ? "" : "s")
+                    : std::string();
   const std::string line = fmt::format(
-      "nftables: {} in 1 transaction (transaction #{}, {} messages), plan {:.3f} s, apply {:.3f} s",
-      changes.to_string(), socket_->batches_sent(), *sent, plan_time.count(), apply_time.count());
+      "nftables: {}{} in 1 transaction (transaction #{}, {} messages), plan {:.3f} s, apply {:.3f} s",
+      what, changes.to_string(), socket_->batches_sent(), *sent, plan_time.count(),
+      apply_time.count());
   spdlog::info("{}", line);
   return line;
 }

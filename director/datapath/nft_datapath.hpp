@@ -35,10 +35,10 @@ class NftDatapath final : public Datapath {
 
  private:
   std::string sync();
-  // One transaction of `changes` (planned in `plan_time`); on success `applied_` becomes what
-  // `commit` makes of it.
+  // One transaction of `changes` (`services` planned in `plan_time`; `health_change`: by
+  // apply_changed); on success `applied_` becomes what `commit` makes of it.
   std::string write(const nftlb::Changes& changes, std::chrono::duration<double> plan_time,
-                    std::size_t services, const std::function<void()>& commit);
+                    std::size_t services, bool health_change, const std::function<void()>& commit);
   void schedule_retry();
 
   EventLoop& loop_;

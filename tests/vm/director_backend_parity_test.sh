@@ -39,11 +39,11 @@ run_backend() {  # run_backend ipvs|nftables: the answers of every virtual serve
   local b=$1 out
   nat_run "$b" "$conf"
   if [ "$b" = ipvs ]; then
-    lab_wait 60 "[ \$(lab_exec dir ipvsadm -S -n | grep -c -- '-r 198.51.100') -eq 8 ]" ||
+    lab_wait 180 "[ \$(lab_exec dir ipvsadm -S -n | grep -c -- '-r 198.51.100') -eq 8 ]" ||
       { cat "$LAB_TMP/$b.log" >&2; lab_fail "ipvs: the table never had the 8 real servers"; }
     lab_exec dir nft list table ip lvsctl >/dev/null 2>&1 && lab_fail "ipvs run: table ip lvsctl exists"
   else
-    lab_wait 60 "lab_exec dir nft list map ip lvsctl backends | grep -q 198.51.100.12" ||
+    lab_wait 180 "lab_exec dir nft list map ip lvsctl backends | grep -q 198.51.100.12" ||
       { cat "$LAB_TMP/$b.log" >&2; lab_fail "nftables: no table ip lvsctl with the real servers"; }
     [ -z "$(lab_exec dir ipvsadm -S -n)" ] || lab_fail "nftables run: IPVS has services: $(lab_exec dir ipvsadm -S -n)"
   fi
