@@ -31,6 +31,7 @@
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "director/daemon/vrrp_signature.hpp"
+#include "director/datapath/held_vips.hpp"
 #include "director/datapath/make_datapath.hpp"
 #include "shared/conf/diagnostic.hpp"
 #include "shared/event_loop.hpp"
@@ -112,8 +113,18 @@ class Daemon {
     if (!datapath) return datapath.error();
     datapath_ = std::move(*datapath);
     if (auto st = start_health(); !st) return st;
-    datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
-                     config_.global.lvs_flush);
+    held_ = held_vips();
+    datapath_->apply(desired_table(config_, health_->lookup()), held_, config_.global.lvs_flush);
+    // The rules follow VRRP: after each loop round, a change of the VIPs held as MASTER is
+    // applied (nftables programs only those; IPVS keeps every service, as keepalived does).
+    loop_->before_wait([this] {
+      if (stopping_ || !datapath_ || !health_) return;
+      auto held = held_vips();
+      if (held == held_) return;
+      held_ = std::move(held);
+      spdlog::info("Datapath: VIPs held as MASTER now: {}", held_.vips.size());
+      datapath_->apply(desired_table(config_, health_->lookup()), held_);
+    });
     return start_vrrp(config_, {});
   }
 
@@ -162,8 +173,7 @@ class Daemon {
     auto health = HealthMonitor::start(
         *loop_, config_,
         [this] {
-          datapath_->apply(desired_table(config_, health_->lookup()),
-                           datapath::HeldVips::everything());
+          datapath_->apply(desired_table(config_, health_->lookup()), held_);
         },
         scripts_.runner(), health_.get());
     if (!health) {
@@ -366,7 +376,8 @@ class Daemon {
     auto desired = desired_table(config_, health_ ? health_->lookup() : all_healthy(config_));
     const std::chrono::duration<double> desired_time =
         std::chrono::steady_clock::now() - desired_start;
-    const auto ipvs = datapath_->apply(desired, datapath::HeldVips::everything());
+    held_ = held_vips();
+    const auto ipvs = datapath_->apply(desired, held_);
     const std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
     spdlog::info("Reloaded in {:.3f} s (parse {:.3f} s, VRRP and health checks {:.3f} s, desired "
                  "table {:.3f} s, {})",
@@ -381,9 +392,11 @@ class Daemon {
     const auto runners = running_instances();
     if (request == "status") {
       status_worker_.answer(std::move(reply),
-                            StatusAnswer::json(runners, ipvs_summary(), health_.get()));
+                            StatusAnswer::json(runners, ipvs_summary(), health_.get()),
+                            datapath_->listing());
     } else if (request == "status text") {
-      status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()));
+      status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()),
+                            datapath_->listing());
     } else {
       std::move(reply).send("{\"error\": \"unknown request\"}\n");
     }
@@ -397,7 +410,15 @@ class Daemon {
     }
     return {false, fmt::format("the nftables datapath is in use (table ip lvsctl, {} transactions)",
                                s.transactions),
-            s.requests_sent};
+            s.requests_sent, s};
+  }
+
+  // The VIPs of the instances that are MASTER now (see datapath/held_vips).
+  datapath::HeldVips held_vips() const {
+    return datapath::held_vips(config_, [this](const std::string& name) {
+      auto it = vrrp_.find(name);
+      return it != vrrp_.end() && it->second->machine().state() == vrrp::State::master;
+    });
   }
 
   RunOptions options_;
@@ -412,6 +433,7 @@ class Daemon {
   bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown
   conf::SourceManifest sources_;     // the files of the running configuration
   std::unique_ptr<datapath::Datapath> datapath_;  // set by start()
+  datapath::HeldVips held_;  // as last given to datapath_
   ScriptRunnerPool scripts_;
   std::unique_ptr<ConfigReload> reload_;
   std::unique_ptr<ControlSocket> control_;

@@ -3,15 +3,27 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 
+#include "director/datapath/nft_dr_host.hpp"
+#include "director/datapath/nft_lb_counters.hpp"
 #include "director/datapath/nft_lb_plan.hpp"
+#include "director/datapath/nft_lb_status.hpp"
 #include "director/datapath/nft_lb_writer.hpp"
 
 namespace lvsctl::director::datapath {
 namespace {
 constexpr auto kRetryAfter = std::chrono::seconds(5);
+constexpr auto kResolveEvery = std::chrono::seconds(1);
+constexpr auto kNeighboursEvery = std::chrono::seconds(10);
+
+bool any_dr(const ipvs::Table& desired) {
+  return std::any_of(desired.begin(), desired.end(),
+                     [](const ipvs::Service& s) { return nftlb::dr_service(s); });
 }
+}  // namespace
 
 NftDatapath::NftDatapath(EventLoop& loop) : loop_(loop) {
   auto socket = NftSocket::open();
@@ -26,11 +38,19 @@ NftDatapath::NftDatapath(EventLoop& loop) : loop_(loop) {
 
 NftDatapath::~NftDatapath() {
   loop_.cancel_timer(retry_);
+  loop_.cancel_timer(neighbours_);
   if (!socket_) return;
   if (auto st = nftlb::delete_table(*socket_); !st) {
     spdlog::error("nftables: removing table ip {}: {}", nftlb::kTableName, st.error().message);
   } else {
     spdlog::info("nftables: table ip {} removed", nftlb::kTableName);
+  }
+  if (!dr_table_exists_) return;
+  if (auto st = nftlb::delete_table(*socket_, true); !st) {
+    spdlog::error("nftables: removing table netdev {}: {}", nftlb::kTableName,
+                  st.error().message);
+  } else {
+    spdlog::info("nftables: table netdev {} removed", nftlb::kTableName);
   }
 }
 
@@ -40,34 +60,96 @@ std::string NftDatapath::apply(const ipvs::Table& desired, const HeldVips& held,
   return sync();
 }
 
+// The DR table for the held DR services, with the host's facts (interfaces, neighbours); asks
+// the kernel to resolve the MACs it lacks.
+nftlb::Table NftDatapath::build_dr(std::vector<std::string>& notes) {
+  nftlb::DrFacts facts;
+  std::set<std::string> interfaces;
+  bool held_dr = false;
+  for (const auto& s : desired_) {
+    if (!nftlb::dr_service(s) || !held_.holds(s.key.address)) continue;
+    held_dr = true;
+    if (auto it = held_.interface_of.find(s.key.address); it != held_.interface_of.end()) {
+      interfaces.insert(it->second);
+    }
+  }
+  for (const auto& name : interfaces) {
+    bool found = false;
+    auto f = nftlb::interface_facts(name, found);
+    if (found) facts.interfaces[name] = f;
+  }
+  if (held_dr) {
+    if (auto n = nftlb::read_neighbours(); n) {
+      facts.neighbours = std::move(*n);
+    } else {
+      notes.push_back("DR: reading the neighbour table: " + n.error().message);
+    }
+  }
+  std::vector<std::pair<IpAddress, std::string>> unresolved;
+  auto table = nftlb::build_dr_table(desired_, held_, applied_dr_, facts, notes, unresolved);
+  for (const auto& [address, ifname] : unresolved) {
+    if (auto st = nftlb::resolve_neighbour(address, ifname); !st) {
+      notes.push_back("DR: " + st.error().message);
+    }
+  }
+  if (held_dr) schedule_neighbours(!unresolved.empty());
+  return table;
+}
+
 std::string NftDatapath::sync() {
   if (!socket_) return "nftables off";
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
+  std::vector<std::string> notes = nftlb::not_held_notes(desired_, held_);
   auto wanted = nftlb::build_table(desired_, held_, applied_);
   const auto changes = nftlb::plan(wanted, applied_, table_exists_);
+  const bool need_dr = any_dr(desired_);
+  nftlb::Table wanted_dr;
+  nftlb::Changes dr_changes;
+  dr_changes.dr = true;
+  if (need_dr) {
+    wanted_dr = build_dr(notes);
+    dr_changes = nftlb::plan(wanted_dr, applied_dr_, dr_table_exists_, true);
+  } else if (dr_table_exists_) {  // the last DR service left the configuration
+    if (auto st = nftlb::delete_table(*socket_, true); st) {
+      dr_table_exists_ = false;
+      applied_dr_ = {};
+    }
+  }
+  notes_ = std::move(notes);
   const auto t1 = Clock::now();
   const std::chrono::duration<double> plan_time = t1 - t0;
-  if (changes.empty()) {
+  if (changes.empty() && dr_changes.empty()) {
     return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)",
-                       wanted.services.size(), plan_time.count() * 1e3);
+                       wanted.services.size() + wanted_dr.services.size(),
+                       plan_time.count() * 1e3);
   }
-  auto sent = nftlb::write_changes(*socket_, changes);
+  auto sent = nftlb::write_changes(*socket_, std::vector<const nftlb::Changes*>{&changes, &dr_changes});
   const std::chrono::duration<double> apply_time = Clock::now() - t1;
   if (!sent) {
-    spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the table in {} s",
+    spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
                   sent.error().message, kRetryAfter.count());
+    failure_ = sent.error().message;
     table_exists_ = false;
     applied_ = {};
+    dr_table_exists_ = false;
+    applied_dr_ = {};
     schedule_retry();
     return fmt::format("nftables: transaction failed ({})", sent.error().message);
   }
+  failure_.clear();
   messages_ += *sent;
   table_exists_ = true;
   applied_ = std::move(wanted);
+  if (need_dr) {
+    dr_table_exists_ = true;
+    applied_dr_ = std::move(wanted_dr);
+  }
+  std::string what = changes.to_string();
+  if (!dr_changes.empty()) what += "; " + dr_changes.to_string();
   const std::string line = fmt::format(
       "nftables: {} in 1 transaction (transaction #{}, {} messages), plan {:.3f} s, apply {:.3f} s",
-      changes.to_string(), socket_->batches_sent(), *sent, plan_time.count(), apply_time.count());
+      what, socket_->batches_sent(), *sent, plan_time.count(), apply_time.count());
   spdlog::info("{}", line);
   return line;
 }
@@ -80,6 +162,17 @@ void NftDatapath::schedule_retry() {
   });
 }
 
+void NftDatapath::schedule_neighbours(bool soon) {
+  if (neighbours_ != 0) {
+    if (!soon) return;
+    loop_.cancel_timer(neighbours_);
+  }
+  neighbours_ = loop_.after(soon ? kResolveEvery : kNeighboursEvery, [this] {
+    neighbours_ = 0;
+    sync();
+  });
+}
+
 DatapathStatus NftDatapath::status() const {
   DatapathStatus s;
   s.backend = Backend::Nftables;
@@ -87,7 +180,35 @@ DatapathStatus NftDatapath::status() const {
   s.unavailable_reason = unavailable_reason_;
   s.requests_sent = messages_;
   s.transactions = socket_ ? socket_->batches_sent() : 0;
+  s.table = fmt::format("ip {}", nftlb::kTableName);
+  if (dr_table_exists_) s.table += fmt::format(", netdev {}", nftlb::kTableName);
+  s.notes = notes_;
+  if (!failure_.empty()) {
+    s.notes.push_back("the last transaction failed (" + failure_ + "); retrying");
+  }
   return s;
+}
+
+ListingSource NftDatapath::listing() const {
+  if (!socket_) return {};
+  return [desired = desired_, nat = applied_, dr = applied_dr_, nat_exists = table_exists_,
+          dr_exists = dr_table_exists_]() -> Result<ipvs::Table> {
+    auto socket = NftSocket::open();
+    if (!socket) return socket.error();
+    std::vector<nftlb::SlotCounter> nat_counts;
+    std::vector<nftlb::SlotCounter> dr_counts;
+    if (nat_exists) {
+      auto c = nftlb::read_slot_counters(*socket, false);
+      if (!c) return c.error();
+      nat_counts = std::move(*c);
+    }
+    if (dr_exists) {
+      auto c = nftlb::read_slot_counters(*socket, true);
+      if (!c) return c.error();
+      dr_counts = std::move(*c);
+    }
+    return nftlb::listing(desired, nat, dr, nat_counts, dr_counts);
+  };
 }
 
 }  // namespace lvsctl::director::datapath

@@ -1,12 +1,16 @@
 #pragma once
-// The nftables datapath: keeps `table ip lvsctl` equal to the desired table (NAT services, rr /
-// wrr / sh), each change one atomic transaction computed by difference against the table as
-// last applied; a health change edits map elements only. Starts by replacing any leftover
-// table of ours, removes the table when destroyed (daemon stop), never touches other tables.
-// A failed transaction changes nothing (atomic): the table is rebuilt in full on a retry.
+// The nftables datapath: keeps `table ip lvsctl` (NAT services) and `table netdev lvsctl` (DR
+// services, only while the configuration has some) equal to the desired table restricted to
+// the VIPs this director holds, each change one atomic transaction computed by difference
+// against the tables as last applied; a health change edits map elements only. Starts by
+// replacing any leftover table of ours, removes both when destroyed (daemon stop), never
+// touches other tables. A failed transaction changes nothing (atomic): the tables are rebuilt
+// in full on a retry. DR real servers' MACs come from the neighbour table; a missing one is
+// resolved (ARP) and looked up again every second until found, then every 10 s.
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "director/datapath/datapath.hpp"
 #include "director/datapath/nft_lb_table.hpp"
@@ -24,10 +28,13 @@ class NftDatapath final : public Datapath {
 
   std::string apply(const ipvs::Table& desired, const HeldVips& held, bool flush) override;
   DatapathStatus status() const override;
+  ListingSource listing() const override;
 
  private:
   std::string sync();
   void schedule_retry();
+  void schedule_neighbours(bool soon);
+  nftlb::Table build_dr(std::vector<std::string>& notes);
 
   EventLoop& loop_;
   std::optional<NftSocket> socket_;
@@ -35,9 +42,14 @@ class NftDatapath final : public Datapath {
   ipvs::Table desired_;
   HeldVips held_;
   nftlb::Table applied_;
-  bool table_exists_ = false;  // our table is in the kernel as `applied_` says
+  nftlb::Table applied_dr_;
+  bool table_exists_ = false;     // our NAT table is in the kernel as `applied_` says
+  bool dr_table_exists_ = false;  // our DR table is in the kernel as `applied_dr_` says
+  std::vector<std::string> notes_;
+  std::string failure_;  // the last failed transaction, while a retry is pending
   std::uint64_t messages_ = 0;
   TimerId retry_ = 0;
+  TimerId neighbours_ = 0;
 };
 
 }  // namespace lvsctl::director::datapath

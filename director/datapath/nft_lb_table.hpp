@@ -18,7 +18,21 @@
 // shares the slots evenly; wrr doubles S until it covers the sum of the weights. Slots keep their
 // real server when it stays live and under its share, so a change moves the fewest flows
 // (for sh, the fewest clients).
+//
+// DR services (lb_kind DR) live in `table netdev lvsctl` (build_dr_table; no conntrack there):
+//   map dr_services   ipv4_addr . inet_proto . inet_service : verdict      -> jump dr_vs_...
+//   map dr_backends   ipv4_addr . inet_proto . inet_service . mark : ether_addr  (counter)
+//   chain ingress_<ifname> (filter, ingress on the VIP's interface):
+//       meta pkttype host meta protocol ip ip daddr . meta l4proto . th dport vmap @dr_services
+//       meta pkttype host meta protocol ip ether daddr set ip daddr . meta l4proto . th dport . meta mark map
+//           @dr_backends ether saddr set <the interface's MAC> fwd to "<ifname>"
+//   chain dr_vs_<vip>_<proto>_<port>: meta mark set jhash ip saddr . th sport mod S (rr, wrr:
+//       per flow, never per packet) or jhash ip saddr mod S (sh)
+// Only the held VIPs' services are in it (the MASTER's), and only real servers whose MAC the
+// neighbour table knows take slots.
+#include <array>
 #include <compare>
+#include <map>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,14 +47,41 @@ inline constexpr std::string_view kTableName = "lvsctl";
 inline constexpr std::string_view kServicesMap = "services";
 inline constexpr std::string_view kBackendsMap = "backends";
 inline constexpr std::string_view kPreroutingChain = "prerouting";
+inline constexpr std::string_view kDrServicesMap = "dr_services";
+inline constexpr std::string_view kDrBackendsMap = "dr_backends";
 inline constexpr std::uint32_t kMaxSlots = 840;
 
-enum class Pick : std::uint8_t { Numgen, SourceHash };
+// numgen inc (NAT rr/wrr), jhash ip saddr (sh), jhash ip saddr . th sport (DR rr/wrr: per flow).
+enum class Pick : std::uint8_t { Numgen, SourceHash, FlowHash };
+
+using Mac = std::array<std::uint8_t, 6>;
+std::string mac_text(const Mac& mac);  // "52:4a:9f:ca:f1:f8"
 
 struct Endpoint {
   IpAddress address;
   std::uint16_t port = 0;
+  Mac mac{};  // DR: the real server's MAC (the map's data); zero for NAT
   auto operator<=>(const Endpoint&) const = default;
+};
+
+// A DR ingress chain: on `ifname`, source MAC set to `mac`, forwarded out of `ifindex`.
+struct Ingress {
+  std::string ifname;
+  int ifindex = 0;
+  Mac mac{};
+  auto operator<=>(const Ingress&) const = default;
+  std::string chain_name() const { return "ingress_" + ifname; }
+};
+
+// What a DR table needs from the host: each interface's index and MAC, each real server's MAC
+// (the neighbour table's, only when reachable: REACHABLE, STALE, DELAY, PROBE, PERMANENT).
+struct DrFacts {
+  struct Interface {
+    int ifindex = 0;
+    Mac mac{};
+  };
+  std::map<std::string, Interface> interfaces;
+  std::map<IpAddress, Mac> neighbours;
 };
 
 struct ServiceKey {
@@ -48,7 +89,8 @@ struct ServiceKey {
   std::uint8_t protocol = 6;  // IPPROTO_TCP / IPPROTO_UDP
   std::uint16_t port = 0;
   auto operator<=>(const ServiceKey&) const = default;
-  std::string chain_name() const;  // "vs_203_0_113_100_tcp_10010"
+  std::string chain_name() const;     // "vs_203_0_113_100_tcp_10010"
+  std::string dr_chain_name() const;  // "dr_vs_203_0_113_100_tcp_10010"
   std::string to_string() const;   // "TCP 203.0.113.100:10010"
 };
 
@@ -65,6 +107,7 @@ struct Service {
 
 struct Table {
   std::vector<Service> services;  // sorted by key
+  std::vector<Ingress> ingress;   // DR tables only: sorted by ifname
   bool operator==(const Table&) const = default;
   const Service* find(const ServiceKey& key) const;
 };
@@ -77,6 +120,18 @@ bool scheduler_supported(std::string_view scheduler);
 // fwmark, SCTP, other schedulers) are skipped: configuration checking refuses them first.
 // Destinations with weight 0 take no new flows.
 Table build_table(const ipvs::Table& desired, const HeldVips& held, const Table& previous);
+
+// The DR table (`table netdev lvsctl`) for the held DR services of `desired`: an ingress chain
+// per interface of a held DR VIP (held.interface_of), real servers with a known MAC. `notes`
+// gets one line per held DR VIP without an interface and per real server without a MAC;
+// `unresolved` the real servers whose MAC to look up.
+Table build_dr_table(const ipvs::Table& desired, const HeldVips& held, const Table& previous,
+                     const DrFacts& facts, std::vector<std::string>& notes,
+                     std::vector<std::pair<IpAddress, std::string>>& unresolved);
+
+// Whether a desired service is one the nftables datapath carries, and by which table.
+bool nat_service(const ipvs::Service& service);
+bool dr_service(const ipvs::Service& service);
 
 // Slots for n real servers (and, for wrr, their weights).
 std::uint32_t slot_count(std::size_t servers, const std::vector<std::int32_t>& weights,

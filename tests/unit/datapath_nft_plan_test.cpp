@@ -60,6 +60,7 @@ TEST(NftLbTable, RoundRobinTwoServersRendersGoldenText) {
             "\t}\n"
             "\tmap backends {\n"
             "\t\ttype ipv4_addr . inet_proto . inet_service . mark : ipv4_addr . inet_service\n"
+            "\t\tcounter\n"
             "\t\telements = {\n"
             "\t\t\t203.0.113.100 . tcp . 10010 . 0x00000000 : 198.51.100.11 . 10010,\n"
             "\t\t\t203.0.113.100 . tcp . 10010 . 0x00000001 : 198.51.100.12 . 10010 }\n"
@@ -124,9 +125,13 @@ TEST(NftLbTable, OnlyHeldVipsAreProgrammed) {
   HeldVips held;
   held.all = false;
   held.vips = {ip("203.0.113.101")};
+  held.managed = {ip("203.0.113.100"), ip("203.0.113.101")};
   const auto table = nftlb::build_table(desired, held, {});
   ASSERT_EQ(table.services.size(), 1u);
   EXPECT_EQ(table.services[0].key.vip, ip("203.0.113.101"));
+  // A VIP no VRRP instance manages (configured by hand) is always held.
+  held.managed = {ip("203.0.113.101")};
+  EXPECT_EQ(nftlb::build_table(desired, held, {}).services.size(), 2u);
 }
 
 TEST(NftLbPlan, FirstApplyCreatesTheTable) {
