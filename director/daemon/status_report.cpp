@@ -45,6 +45,8 @@ void write_service(JsonWriter& j, const ipvs::Service& s) {
     j.key("active_connections").value(static_cast<std::uint64_t>(d.active_connections));
     j.key("inactive_connections").value(static_cast<std::uint64_t>(d.inactive_connections));
     j.key("connections").value(d.counters.connections);
+    j.key("in_packets").value(d.counters.in_packets);
+    j.key("in_bytes").value(d.counters.in_bytes);
     j.end_object();
   }
   j.end_array();
