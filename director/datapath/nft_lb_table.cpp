@@ -38,7 +38,66 @@ const Service* Table::find(const ServiceKey& key) const {
 }
 
 bool scheduler_supported(std::string_view scheduler) {
-  return scheduler == "rr" || scheduler == "wrr" || scheduler == "sh";
+  return scheduler == "rr" || scheduler == "wrr" || scheduler == "sh" || scheduler == "mh";
+}
+
+namespace {
+std::uint64_t fnv1a(const Endpoint& e) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::uint8_t b) {
+    h ^= b;
+    h *= 1099511628211ULL;
+  };
+  for (auto b : e.address.bytes()) mix(b);
+  mix(static_cast<std::uint8_t>(e.port >> 8));
+  mix(static_cast<std::uint8_t>(e.port & 0xff));
+  return h;
+}
+}  // namespace
+
+std::vector<Endpoint> maglev_table(std::uint32_t slots, const std::vector<Endpoint>& live,
+                                   const std::vector<std::int32_t>& weights) {
+  struct Candidate {
+    Endpoint endpoint;
+    std::uint64_t offset = 0;
+    std::uint64_t skip = 1;
+    std::uint64_t next = 0;  // index into its permutation
+    std::int64_t turns = 0;  // entries per round
+  };
+  std::int64_t g = 0;
+  for (auto w : weights) {
+    if (w > 0) g = std::gcd(g, static_cast<std::int64_t>(w));
+  }
+  std::vector<Candidate> c;
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    if (weights[i] <= 0) continue;
+    const auto h = fnv1a(live[i]);
+    c.push_back({live[i], h % slots, (h >> 32) % (slots - 1) + 1, 0, weights[i] / g});
+  }
+  if (c.empty() || slots < 2) return {};
+  // The same order on every director: by endpoint.
+  std::sort(c.begin(), c.end(), [](const Candidate& a, const Candidate& b) {
+    return a.endpoint < b.endpoint;
+  });
+  std::vector<Endpoint> out(slots);
+  std::vector<bool> taken(slots, false);
+  std::uint32_t filled = 0;
+  while (filled < slots) {
+    for (auto& k : c) {
+      for (std::int64_t t = 0; t < k.turns && filled < slots; ++t) {
+        std::uint64_t at = (k.offset + k.next * k.skip) % slots;
+        while (taken[at]) {
+          ++k.next;
+          at = (k.offset + k.next * k.skip) % slots;
+        }
+        ++k.next;
+        taken[at] = true;
+        out[at] = k.endpoint;
+        ++filled;
+      }
+    }
+  }
+  return out;
 }
 
 std::uint32_t slot_count(std::size_t servers, const std::vector<std::int32_t>& weights,
@@ -161,6 +220,11 @@ Service build_service(const ipvs::Service& svc, Pick pick, const std::vector<End
       grew = true;
     }
   }
+  if (svc.scheduler == "mh") {  // stateless: the table follows from the live set alone
+    out.slots = kMaglevSlots;
+    out.slot_backend = maglev_table(out.slots, live, weights);
+    return out;
+  }
   out.slots = grew ? slot_count(out.known.size(), weights, weighted) : before->slots;
   out.slot_backend = assign_slots(out.slots, live, weights,
                                   before && before->slots == out.slots ? before->slot_backend
@@ -195,7 +259,8 @@ Table build_table(const ipvs::Table& desired, const HeldVips& held, const Table&
       live.push_back({d.address, d.port == 0 ? svc.key.port : d.port, {}});
       weights.push_back(weight_of(svc, d));
     }
-    const Pick pick = svc.scheduler == "sh" ? Pick::SourceHash : Pick::Numgen;
+    const Pick pick =
+        svc.scheduler == "sh" || svc.scheduler == "mh" ? Pick::SourceHash : Pick::Numgen;
     table.services.push_back(build_service(svc, pick, live, weights, previous, live));
   }
   sort_unique(table);
@@ -240,7 +305,8 @@ Table build_dr_table(const ipvs::Table& desired, const HeldVips& held, const Tab
       live.push_back({d.address, svc.key.port, mac->second});
       weights.push_back(weight_of(svc, d));
     }
-    const Pick pick = svc.scheduler == "sh" ? Pick::SourceHash : Pick::FlowHash;
+    const Pick pick =
+        svc.scheduler == "sh" || svc.scheduler == "mh" ? Pick::SourceHash : Pick::FlowHash;
     table.services.push_back(build_service(svc, pick, live, weights, previous, configured));
   }
   sort_unique(table);

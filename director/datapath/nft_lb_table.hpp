@@ -50,6 +50,8 @@ inline constexpr std::string_view kPreroutingChain = "prerouting";
 inline constexpr std::string_view kDrServicesMap = "dr_services";
 inline constexpr std::string_view kDrBackendsMap = "dr_backends";
 inline constexpr std::uint32_t kMaxSlots = 840;
+// mh: a Maglev lookup table of this many slots (prime; IPVS's mh default table size).
+inline constexpr std::uint32_t kMaglevSlots = 251;
 
 // numgen inc (NAT rr/wrr), jhash ip saddr (sh), jhash ip saddr . th sport (DR rr/wrr: per flow).
 enum class Pick : std::uint8_t { Numgen, SourceHash, FlowHash };
@@ -132,6 +134,14 @@ Table build_dr_table(const ipvs::Table& desired, const HeldVips& held, const Tab
 // Whether a desired service is one the nftables datapath carries, and by which table.
 bool nat_service(const ipvs::Service& service);
 bool dr_service(const ipvs::Service& service);
+
+// mh: the Maglev lookup table (Eisenbud et al., NSDI 2016) of `slots` entries (prime) for
+// `live` with `weights` (0: none): each real server fills its preference list (offset and
+// skip from a hash of its address and port) in turns proportional to its weight. It depends
+// only on the set of real servers, never on history, so two directors build the same table,
+// and removing one real server moves few flows besides its own.
+std::vector<Endpoint> maglev_table(std::uint32_t slots, const std::vector<Endpoint>& live,
+                                   const std::vector<std::int32_t>& weights);
 
 // Slots for n real servers (and, for wrr, their weights).
 std::uint32_t slot_count(std::size_t servers, const std::vector<std::int32_t>& weights,

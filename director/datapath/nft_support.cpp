@@ -77,8 +77,8 @@ conf::Diagnostics nftables_diagnostics(const config::Config& config) {
     if (!nftlb::scheduler_supported(vs.scheduler)) {
       error(vs.where,
             fmt::format("virtual_server {}: scheduler '{}' cannot be expressed with nftables "
-                        "(supported: rr, wrr, sh; lc, wlc, lblc, lblcr, dh, sed, nq, fo, ovf, "
-                        "mh and twos need connection counts or tables nftables does not keep)",
+                        "(supported: rr, wrr, sh, mh; lc, wlc, lblc, lblcr, dh, sed, nq, fo, ovf "
+                        "and twos need connection counts or tables nftables does not keep)",
                         name, vs.scheduler));
     }
     if (vs.method == config::ForwardingMethod::Tun) {
