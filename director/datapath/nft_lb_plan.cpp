@@ -14,7 +14,7 @@ void add_all_elements(const Service& s, std::vector<SlotElement>& out) {
 }
 
 void add_service(const Service& s, Changes& c) {
-  c.add_chains.push_back({s.key, s.pick, s.slots});
+  c.add_chains.push_back({s.key, s.pick, s.slots, s.persist});
   c.add_services.push_back(s.key);
   add_all_elements(s, c.add_backends);
 }
@@ -35,6 +35,30 @@ std::string rule_text(Pick pick, std::uint32_t slots) {
     return fmt::format("meta mark set jhash ip saddr . th sport mod {} seed 0x0", slots);
   }
   return fmt::format("meta mark set numgen inc mod {}", slots);
+}
+
+constexpr std::string_view kPersistKey = "ip daddr . meta l4proto . th dport . ip saddr";
+
+std::string chain_text(const Service& s, std::string_view name) {
+  std::string out = fmt::format("\tchain {} {{\n", name);
+  if (s.persist != 0) {
+    out += fmt::format("\t\tmeta mark set {0} map @{1} update @{1} {{ {0} timeout {2}s : meta mark }} "
+                       "return\n",
+                       kPersistKey, kPersistMap, s.persist);
+  }
+  out += fmt::format("\t\t{}\n", rule_text(s.pick, s.slots));
+  if (s.persist != 0) {
+    out += fmt::format("\t\tadd @{} {{ {} timeout {}s : meta mark }}\n", kPersistMap,
+                       kPersistKey, s.persist);
+  }
+  return out + "\t}\n";
+}
+
+std::string persist_map_text() {
+  return fmt::format(
+      "\tmap {} {{\n\t\ttype ipv4_addr . inet_proto . inet_service . ipv4_addr : mark\n"
+      "\t\tsize {}\n\t\tflags dynamic,timeout\n\t}}\n",
+      kPersistMap, kPersistMapSize);
 }
 
 }  // namespace
@@ -140,10 +164,8 @@ std::string render_nft(const Table& table) {
       "\t\tip daddr . meta l4proto . th dport vmap @{}\n"
       "\t\tdnat ip to ip daddr . meta l4proto . th dport . meta mark map @{}\n\t}}\n",
       kPreroutingChain, kServicesMap, kBackendsMap);
-  for (const auto& s : table.services) {
-    out += fmt::format("\tchain {} {{\n\t\t{}\n\t}}\n", s.key.chain_name(),
-                       rule_text(s.pick, s.slots));
-  }
+  out += persist_map_text();
+  for (const auto& s : table.services) out += chain_text(s, s.key.chain_name());
   out += "}\n";
   return out;
 }
@@ -186,10 +208,8 @@ std::string render_dr_nft(const Table& table) {
         "dport . meta mark map @{} ether saddr set {} fwd to \"{}\"\n\t}}\n",
         i.chain_name(), i.ifname, kDrServicesMap, kDrBackendsMap, mac_text(i.mac), i.ifname);
   }
-  for (const auto& s : table.services) {
-    out += fmt::format("\tchain {} {{\n\t\t{}\n\t}}\n", s.key.dr_chain_name(),
-                       rule_text(s.pick, s.slots));
-  }
+  out += persist_map_text();
+  for (const auto& s : table.services) out += chain_text(s, s.key.dr_chain_name());
   out += "}\n";
   return out;
 }

@@ -23,6 +23,7 @@ struct ServiceChain {
   ServiceKey key;
   Pick pick = Pick::Numgen;
   std::uint32_t slots = 1;
+  std::uint32_t persist = 0;  // seconds
   bool operator==(const ServiceChain&) const = default;
 };
 

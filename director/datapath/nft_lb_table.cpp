@@ -209,6 +209,7 @@ Service build_service(const ipvs::Service& svc, Pick pick, const std::vector<End
   Service out;
   out.key = {k.address, static_cast<std::uint8_t>(k.protocol), k.port};
   out.pick = pick;
+  if (svc.flags & ipvs::service_flag::persistent) out.persist = std::max<std::uint32_t>(svc.timeout, 1);
   const bool weighted = svc.scheduler != "rr";
   const Service* before = previous.find(out.key);
   out.known = before ? before->known : std::vector<Endpoint>{};

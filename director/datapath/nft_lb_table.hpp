@@ -9,6 +9,13 @@
 //                                    dnat ip to ip daddr . meta l4proto . th dport . meta mark map @backends
 //   chain vs_<vip>_<proto>_<port>:   meta mark set numgen inc mod S   (rr, wrr)
 //                                    meta mark set jhash ip saddr mod S seed 0x...   (sh)
+//   persistence_timeout T: the chain first looks the client up in `map persist` (VIP . proto .
+//   port . client address -> slot, flags timeout; its entry refreshed), and records a new
+//   client's slot with timeout T:
+//     meta mark set ip daddr . meta l4proto . th dport . ip saddr map @persist
+//         update @persist { ... timeout Ts : meta mark } return
+//     meta mark set numgen inc mod S
+//     add @persist { ip daddr . meta l4proto . th dport . ip saddr timeout Ts : meta mark }
 // One map lookup per packet whatever the number of services; each service's chain binds no map
 // (many rules binding one map, or one anonymous map per service, load quadratically).
 //
@@ -47,6 +54,8 @@ inline constexpr std::string_view kTableName = "lvsctl";
 inline constexpr std::string_view kServicesMap = "services";
 inline constexpr std::string_view kBackendsMap = "backends";
 inline constexpr std::string_view kPreroutingChain = "prerouting";
+inline constexpr std::string_view kPersistMap = "persist";
+inline constexpr std::uint32_t kPersistMapSize = 262144;
 inline constexpr std::string_view kDrServicesMap = "dr_services";
 inline constexpr std::string_view kDrBackendsMap = "dr_backends";
 inline constexpr std::uint32_t kMaxSlots = 840;
@@ -100,11 +109,14 @@ struct Service {
   ServiceKey key;
   Pick pick = Pick::Numgen;
   std::uint32_t slots = 1;
+  std::uint32_t persist = 0;  // persistence_timeout in seconds; 0: none
   std::vector<Endpoint> known;  // every real server seen while the service existed (sorted)
   std::vector<Endpoint> slot_backend;  // slots entries; empty while no real server takes flows
   bool operator==(const Service&) const = default;
   // Same chain and rule (pick and slot count): only map elements differ.
-  bool same_shape(const Service& o) const { return pick == o.pick && slots == o.slots; }
+  bool same_shape(const Service& o) const {
+    return pick == o.pick && slots == o.slots && persist == o.persist;
+  }
 };
 
 struct Table {

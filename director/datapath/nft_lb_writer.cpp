@@ -35,7 +35,7 @@ struct FamilyScope {
   std::uint16_t saved;
 };
 constexpr std::uint32_t concat(std::uint32_t a, std::uint32_t b) { return (a << 6) | b; }
-constexpr std::uint32_t kServicesSetId = 1, kBackendsSetId = 2;
+constexpr std::uint32_t kServicesSetId = 1, kBackendsSetId = 2, kPersistSetId = 3;
 // A message's element list is one netlink attribute, whose length is 16 bits: stay well under.
 constexpr std::size_t kElementsPerMessage = 256;
 
@@ -164,6 +164,22 @@ void add_rule(NftBatch& batch, const NftnlRule& r) {
   batch.commit();
 }
 
+// map persist { type ipv4_addr . inet_proto . inet_service . ipv4_addr : mark; flags dynamic,
+// timeout; size ... }: persistence_timeout's client -> slot, filled by the packet path.
+void add_persist_map(NftBatch& batch) {
+  auto persist = set_named(kPersistMap);
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_ID, kPersistSetId);
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_FLAGS, NFT_SET_MAP | NFT_SET_TIMEOUT | NFT_SET_EVAL);
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_KEY_TYPE,
+                    concat(concat(concat(kTypeIpv4, kTypeProto), kTypeService), kTypeIpv4));
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_KEY_LEN, 16);
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_DATA_TYPE, kTypeMark);
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_DATA_LEN, 4);
+  nftnl_set_set_u32(persist.get(), NFTNL_SET_DESC_SIZE, kPersistMapSize);
+  nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, t_family, NLM_F_CREATE), persist.get());
+  batch.commit();
+}
+
 void create_table(NftBatch& batch) {
   // add + delete + add: replaces a leftover table of ours (a crash) without failing when
   // there is none, in the same transaction.
@@ -196,6 +212,7 @@ void create_table(NftBatch& batch) {
                                 backends.get());
   batch.commit();
 
+  add_persist_map(batch);
   const std::string prerouting(kPreroutingChain);
   add_chain(batch, prerouting, true);
   {
@@ -282,6 +299,7 @@ void create_dr_table(NftBatch& batch) {
   nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, t_family, NLM_F_CREATE),
                                 backends.get());
   batch.commit();
+  add_persist_map(batch);
 }
 
 // The ingress chain of one interface (see nft_lb_table.hpp).
@@ -311,9 +329,46 @@ void add_ingress_chain(NftBatch& batch, const Ingress& in) {
   add_rule(batch, r);
 }
 
+// ip daddr . meta l4proto . th dport . ip saddr into reg 1 (words 0-3).
+void load_persist_key(nftnl_rule* r) {
+  load_service_key(r);
+  nftnl_rule_add_expr(r, payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG32_03));
+}
+
+nftnl_expr* dynset(std::uint32_t op, std::uint32_t seconds) {
+  nftnl_expr* e = nftnl_expr_alloc("dynset");
+  nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SREG_KEY, NFT_REG_1);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SREG_DATA, NFT_REG_2);
+  nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_OP, op);
+  nftnl_expr_set_u64(e, NFTNL_EXPR_DYNSET_TIMEOUT, std::uint64_t{seconds} * 1000);
+  nftnl_expr_set_str(e, NFTNL_EXPR_DYNSET_SET_NAME, std::string(kPersistMap).c_str());
+  nftnl_expr_set_u32(e, NFTNL_EXPR_DYNSET_SET_ID, kPersistSetId);
+  return e;
+}
+
+void set_mark_from(nftnl_rule* r, std::uint32_t sreg) {
+  nftnl_expr* set_mark = nftnl_expr_alloc("meta");
+  nftnl_expr_set_u32(set_mark, NFTNL_EXPR_META_KEY, NFT_META_MARK);
+  nftnl_expr_set_u32(set_mark, NFTNL_EXPR_META_SREG, sreg);
+  nftnl_rule_add_expr(r, set_mark);
+}
+
 void add_service_chain(NftBatch& batch, const ServiceChain& sc, bool dr) {
   const std::string name = dr ? sc.key.dr_chain_name() : sc.key.chain_name();
   add_chain(batch, name, false);
+  if (sc.persist != 0) {
+    // meta mark set KEY map @persist update @persist { KEY timeout T : meta mark } return
+    auto p = rule_in(name);
+    load_persist_key(p.get());
+    nftnl_rule_add_expr(p.get(), lookup(kPersistMap, kPersistSetId, NFT_REG_2));
+    set_mark_from(p.get(), NFT_REG_2);
+    nftnl_rule_add_expr(p.get(), dynset(NFT_DYNSET_OP_UPDATE, sc.persist));
+    nftnl_expr* ret = nftnl_expr_alloc("immediate");
+    nftnl_expr_set_u32(ret, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+    nftnl_expr_set_u32(ret, NFTNL_EXPR_IMM_VERDICT, static_cast<std::uint32_t>(NFT_RETURN));
+    nftnl_rule_add_expr(p.get(), ret);
+    add_rule(batch, p);
+  }
   auto r = rule_in(name);
   if (sc.pick == Pick::SourceHash || sc.pick == Pick::FlowHash) {
     // meta mark set jhash ip saddr [. th sport] mod S seed 0x0
@@ -338,11 +393,15 @@ void add_service_chain(NftBatch& batch, const ServiceChain& sc, bool dr) {
     nftnl_expr_set_u32(g, NFTNL_EXPR_NG_OFFSET, 0);
     nftnl_rule_add_expr(r.get(), g);
   }
-  nftnl_expr* set_mark = nftnl_expr_alloc("meta");
-  nftnl_expr_set_u32(set_mark, NFTNL_EXPR_META_KEY, NFT_META_MARK);
-  nftnl_expr_set_u32(set_mark, NFTNL_EXPR_META_SREG, NFT_REG_1);
-  nftnl_rule_add_expr(r.get(), set_mark);
+  set_mark_from(r.get(), NFT_REG_1);
   add_rule(batch, r);
+  if (sc.persist != 0) {  // add @persist { KEY timeout T : meta mark }
+    auto a = rule_in(name);
+    load_persist_key(a.get());
+    nftnl_rule_add_expr(a.get(), meta_load(NFT_META_MARK, NFT_REG_2));
+    nftnl_rule_add_expr(a.get(), dynset(NFT_DYNSET_OP_ADD, sc.persist));
+    add_rule(batch, a);
+  }
 }
 
 // Elements in messages of kElementsPerMessage; `fill` adds element i to the set.

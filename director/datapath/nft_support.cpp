@@ -112,10 +112,10 @@ conf::Diagnostics nftables_diagnostics(const config::Config& config) {
             fmt::format("sorry_server: lb_kind {} differs from the virtual server's {}",
                         method_name(*vs.sorry_server->method), method_name(vs.method)));
     }
-    if (vs.persistence_timeout != 0) {
-      warning(vs.where, fmt::format("virtual_server {}: persistence_timeout is not implemented "
-                                    "yet and is ignored (connections are balanced one by one)",
-                                    name));
+    if (vs.persistence_timeout != 0 && vs.persistence_granularity) {
+      error(vs.where, fmt::format("virtual_server {}: persistence_granularity is not supported "
+                                  "(persistence is per client address)",
+                                  name));
     }
     if (vs.one_packet) {
       warning(vs.where, fmt::format("virtual_server {}: ops is ignored", name));

@@ -3,7 +3,8 @@
 # lb_backend nftables balances UDP 203.0.113.100:10053 (rr) over two real servers running a
 # socat UDP echo that answers with its name. Each client datagram from a new source port is a
 # new conntrack flow: the client gets answers from both real servers; `director status` counts
-# them per real server; SIGTERM removes the table.
+# them per real server. UDP 10054 has persistence_timeout 30: one client's datagrams all reach
+# one real server (the persist map holds its entry). SIGTERM removes the table.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -28,8 +29,10 @@ ip -n "${LAB}-r1" route add default via 198.51.100.1
 ip -n "${LAB}-r2" route add default via 198.51.100.1
 lab_exec d1 sysctl -qw net.ipv4.ip_forward=1
 for rs in r1 r2; do
-  lab_spawn "$rs" socat UDP4-RECVFROM:10053,fork "SYSTEM:echo $rs"
-  lab_wait 10 "[ -n \"\$(lab_exec $rs ss -Hlun 'sport = :10053')\" ]" || lab_fail "no UDP echo in $rs"
+  for port in 10053 10054; do
+    lab_spawn "$rs" socat UDP4-RECVFROM:$port,fork "SYSTEM:echo $rs"
+    lab_wait 10 "[ -n \"\$(lab_exec $rs ss -Hlun 'sport = :$port')\" ]" || lab_fail "no UDP echo in $rs:$port"
+  done
 done
 
 cat >"$LAB_TMP/udp.conf" <<'CONF'
@@ -57,6 +60,17 @@ virtual_server 203.0.113.100 10053 {
     real_server 198.51.100.12 10053 {
     }
 }
+virtual_server 203.0.113.100 10054 {
+    delay_loop 1
+    lvs_sched rr
+    lvs_method NAT
+    protocol UDP
+    persistence_timeout 30
+    real_server 198.51.100.11 10054 {
+    }
+    real_server 198.51.100.12 10054 {
+    }
+}
 CONF
 dir_lvsctl d1 "$LAB_TMP/udp.conf"; daemon=$LAB_LAST_PID
 VIP=203.0.113.100
@@ -64,10 +78,17 @@ lab_wait 20 "dir_vip_on d1" || lab_fail "the VIP never came to d1: $(cat "$LAB_T
 lab_wait 10 "lab_exec d1 nft list map ip lvsctl services 2>/dev/null | grep -q 'udp . 10053'" \
   || lab_fail "no UDP service: $(lab_exec d1 nft list ruleset; cat "$LAB_TMP/d1.log")"
 
-ask() { echo hello | lab_exec cl socat -T 2 - UDP4:$VIP:10053 2>/dev/null || echo failed; }
-seen() { local i; for i in $(seq "$1"); do ask; done | sort -u | tr '\n' ' '; }
+ask() { echo hello | lab_exec cl socat -T 2 - UDP4:$VIP:${2:-10053} 2>/dev/null || echo failed; }
+seen() { local i; for i in $(seq "$1"); do ask x "${2:-10053}"; done | sort -u | tr '\n' ' '; }
 lab_wait 30 '[ "$(seen 6)" = "r1 r2 " ]' || lab_fail "not both real servers over UDP: '$(seen 6)'"
 lab_log "UDP through the VIP: $(seen 6)"
+# Persistence: one client, one real server, across many flows.
+lab_wait 10 '[ "$(seen 1 10054)" != "failed " ]' || lab_fail "no answer on the persistent service"
+sticky=$(seen 10 10054)
+[ "$sticky" = "r1 " ] || [ "$sticky" = "r2 " ] || lab_fail "persistence_timeout: answers from '$sticky'"
+grep -q "203.0.113.10" <<<"$(lab_exec d1 nft list map ip lvsctl persist)" \
+  || lab_fail "the client is not in the persist map: $(lab_exec d1 nft list map ip lvsctl persist)"
+lab_log "persistent UDP service: 10 flows all answered by $sticky"
 conns=$(dir_status d1 | python3 -c 'import json,sys; s=json.load(sys.stdin); print(" ".join(str(d["connections"]) for d in s["datapath"]["services"][0]["destinations"]))')
 read -r c1 c2 <<<"$conns"
 [ "$c1" -gt 0 ] && [ "$c2" -gt 0 ] || lab_fail "UDP flows not counted per real server: $conns"
