@@ -10,6 +10,9 @@
 #     table without an ingress chain (it forwards nothing) and says so in `director status`;
 #   - a real server whose service stops takes no new flows within delay_loop + retry (measured
 #     and printed), and comes back;
+#   - a DR real server that nothing else talks to (r1's second address 203.0.113.21, no health
+#     checker, service 10040) gets its MAC resolved by the datapath (ARP through NTF_USE) and
+#     serves the client;
 #   - kill -9 of d1: d2 becomes MASTER, hooks its ingress chain, and the client is served again;
 #     the requests lost meanwhile are counted and printed.
 . "$(dirname "$0")/../lib/netns.sh"
@@ -42,6 +45,8 @@ serve() {  # serve NS PORT: python3 http.server answering NS; sets LAB_LAST_PID
   LAB_LAST_PID=$pid
 }
 for port in $PORTS; do serve r1 "$port"; serve r2 "$port"; [ "$port" = 10010 ] && r2_10010=$LAB_LAST_PID; done
+ip -n "${LAB}-r1" addr add 203.0.113.21/24 dev eth0
+serve r1 10040
 
 conf() {  # conf STATE PRIORITY
   local port
@@ -89,6 +94,16 @@ virtual_server $VIP $port {
 }
 CONF
   done
+  cat <<CONF
+virtual_server $VIP 10040 {
+    delay_loop 1
+    lvs_sched rr
+    lvs_method DR
+    protocol TCP
+    real_server 203.0.113.21 10040 {
+    }
+}
+CONF
 }
 conf MASTER 100 >"$LAB_TMP/d1.conf"
 conf BACKUP 50 >"$LAB_TMP/d2.conf"
@@ -110,6 +125,10 @@ for port in $PORTS; do
     || lab_fail "port $port: not both real servers: '$(seen "$port" 8)'; $(lab_exec d1 nft list ruleset); $(status_text d1)"
   lab_log "through the VIP (DR), port $port: $(seen "$port" 8)"
 done
+# The unchecked real server: its MAC came from the datapath's own resolution.
+[ -z "$(lab_exec d2 ip neigh show 203.0.113.21)" ] || lab_fail "the BACKUP resolved 203.0.113.21 (nothing should talk to it there)"
+lab_wait 20 '[ "$(ask 10040)" = r1 ]' || lab_fail "VIP:10040 not served by 203.0.113.21: $(status_text d1; lab_exec d1 ip neigh)"
+lab_log "unchecked DR real server: MAC resolved by the datapath ($(lab_exec d1 ip neigh show 203.0.113.21)); VIP:10040 answered by $(ask 10040)"
 # Direct return: the real servers answered from the VIP, the director saw only the requests.
 grep -q "counter packets [1-9]" <<<"$(lab_exec d1 nft list map netdev lvsctl dr_backends)" \
   || lab_fail "no packets counted in dr_backends"
@@ -157,6 +176,7 @@ lab_exec d2 nft list chain netdev lvsctl ingress_eth0 >/dev/null || lab_fail "d2
 for port in $PORTS; do
   lab_wait 30 '[ "$(seen '"$port"' 8)" = "r1 r2 " ]' || lab_fail "after failover, port $port: '$(seen "$port" 8)'"
 done
+lab_wait 20 '[ "$(ask 10040)" = r1 ]' || lab_fail "after failover, VIP:10040 not served: $(status_text d2)"
 pk=$(json_get d2 'sum(d["in_packets"] for v in s["datapath"]["services"] for d in v["destinations"])')
 [ "$pk" -gt 0 ] || lab_fail "d2 forwarded nothing after the failover: $(status_text d2)"
 lab_log "after failover: all three ports answered by both real servers, d2 forwarded $pk packets"
