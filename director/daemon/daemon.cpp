@@ -122,7 +122,9 @@ class Daemon {
       auto held = held_vips();
       if (held == held_) return;
       held_ = std::move(held);
-      spdlog::info("Datapath: VIPs held as MASTER now: {}", held_.vips.size());
+      std::string vips;
+      for (const auto& v : held_.vips) vips += (vips.empty() ? "" : " ") + v.to_string();
+      spdlog::info("Datapath: VIPs held as MASTER now: {}", vips.empty() ? "none" : vips);
       datapath_->apply(desired_table(config_, health_->lookup()), held_);
     });
     return start_vrrp(config_, {});
