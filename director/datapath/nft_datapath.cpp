@@ -60,6 +60,67 @@ std::string NftDatapath::apply(const ipvs::Table& desired, const HeldVips& held,
   return sync();
 }
 
+std::optional<std::string> NftDatapath::apply_changed(const std::vector<ipvs::Service>& changed,
+                                                      const HeldVips& held) {
+  bool patchable = held == held_;
+  for (const auto& service : changed) {
+    if (nftlb::dr_service(service)) patchable = false;
+    auto at = std::find_if(desired_.begin(), desired_.end(),
+                           [&service](const ipvs::Service& s) { return s.key == service.key; });
+    if (at == desired_.end()) {
+      patchable = false;  // not a health change of the applied table: build it all
+      desired_.push_back(service);
+    } else {
+      if (nftlb::dr_service(*at)) patchable = false;
+      *at = service;
+    }
+  }
+  held_ = held;
+  if (!socket_) return "nftables off";
+  // Before the table exists, or while a failed transaction waits for its retry, only a whole
+  // sync knows what the kernel holds.
+  if (!patchable || !table_exists_ || retry_ != 0) return sync();
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  auto wanted = nftlb::build_table(changed, held_, applied_);
+  nftlb::Table before;
+  for (const auto& service : wanted.services) {
+    const nftlb::Service* now = applied_.find(service.key);
+    if (now == nullptr) return sync();  // e.g. a VIP not held: nothing of it is applied
+    before.services.push_back(*now);
+  }
+  const auto changes = nftlb::plan(wanted, before, true);
+  const auto t1 = Clock::now();
+  const std::chrono::duration<double> plan_time = t1 - t0;
+  if (changes.empty()) {
+    return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)",
+                       wanted.services.size(), plan_time.count() * 1e3);
+  }
+  auto sent = nftlb::write_changes(*socket_, changes);
+  const std::chrono::duration<double> apply_time = Clock::now() - t1;
+  if (!sent) {
+    spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
+                  sent.error().message, kRetryAfter.count());
+    failure_ = sent.error().message;
+    table_exists_ = false;
+    applied_ = {};
+    schedule_retry();
+    return fmt::format("nftables: transaction failed ({})", sent.error().message);
+  }
+  messages_ += *sent;
+  for (auto& service : wanted.services) {
+    auto at = std::lower_bound(
+        applied_.services.begin(), applied_.services.end(), service.key,
+        [](const nftlb::Service& s, const nftlb::ServiceKey& k) { return s.key < k; });
+    *at = std::move(service);  // present: found above, and applied_ did not change since
+  }
+  const std::string line = fmt::format(
+      "nftables: {} in 1 transaction (transaction #{}, {} messages), plan {:.3f} s, apply {:.3f} s",
+      changes.to_string(), socket_->batches_sent(), *sent, plan_time.count(), apply_time.count());
+  spdlog::info("{}", line);
+  return line;
+}
+
 // The DR table for the held DR services, with the host's facts (interfaces, neighbours); asks
 // the kernel to resolve the MACs it lacks.
 nftlb::Table NftDatapath::build_dr(std::vector<std::string>& notes) {

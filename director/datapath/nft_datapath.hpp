@@ -27,6 +27,12 @@ class NftDatapath final : public Datapath {
   NftDatapath& operator=(const NftDatapath&) = delete;
 
   std::string apply(const ipvs::Table& desired, const HeldVips& held, bool flush) override;
+  // A health change of NAT services: only the services in `changed` are built and planned
+  // against the table as applied; the transaction edits their map elements (a service whose
+  // slot count must change gets a new chain, as in a whole sync). DR services, a change of the
+  // held VIPs, a missing table or a pending retry take the whole sync.
+  std::optional<std::string> apply_changed(const std::vector<ipvs::Service>& changed,
+                                           const HeldVips& held) override;
   DatapathStatus status() const override;
   ListingSource listing() const override;
 
