@@ -12,6 +12,7 @@
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/reload_plan.hpp"
+#include "director/datapath/held_vips.hpp"
 #include "director/datapath/make_datapath.hpp"
 
 namespace lvsctl::director {
@@ -62,8 +63,20 @@ Status Daemon::start() {
   datapath_ = std::move(*datapath);
   if (auto st = start_health(); !st) return st;
   desired_.rebuild(config_, health_->lookup());
-  datapath_->apply(desired_.table(), datapath::HeldVips::everything(),
-                   config_.global.lvs_flush);
+  held_ = held_vips();
+  datapath_->apply(desired_.table(), held_, config_.global.lvs_flush);
+  // The rules follow VRRP: after each loop round, a change of the VIPs held as MASTER is
+  // applied (nftables programs only those; IPVS keeps every service, as keepalived does).
+  loop_->before_wait([this] {
+    if (stopping_ || !datapath_ || !health_) return;
+    auto held = held_vips();
+    if (held == held_) return;
+    held_ = std::move(held);
+    std::string vips;
+    for (const auto& v : held_.vips) vips += (vips.empty() ? "" : " ") + v.to_string();
+    spdlog::info("Datapath: VIPs held as MASTER now: {}", vips.empty() ? "none" : vips);
+    datapath_->apply(desired_.table(), held_);
+  });
   return start_vrrp(config_, {});
 }
 
@@ -114,7 +127,7 @@ Status Daemon::start_health() {
       *loop_, config_,
       [this] {
         feed_health_change(desired_, *datapath_, config_, health_->lookup(),
-                           health_->take_changed(), datapath::HeldVips::everything());
+                           health_->take_changed(), held_);
       },
       scripts_.runner(), health_.get());
   if (!health) {
@@ -320,7 +333,8 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
   const auto& desired = desired_.table();
   const std::chrono::duration<double> desired_time =
       std::chrono::steady_clock::now() - desired_start;
-  const auto ipvs = datapath_->apply(desired, datapath::HeldVips::everything());
+  held_ = held_vips();
+  const auto ipvs = datapath_->apply(desired, held_);
   const std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
   spdlog::info("Reloaded in {:.3f} s (parse {:.3f} s, VRRP and health checks {:.3f} s, desired "
                "table {:.3f} s, {})",
@@ -335,9 +349,11 @@ void Daemon::answer(const std::string& request, ControlReply reply) {
   const auto runners = running_instances();
   if (request == "status") {
     status_worker_.answer(std::move(reply),
-                          StatusAnswer::json(runners, ipvs_summary(), health_.get()));
+                          StatusAnswer::json(runners, ipvs_summary(), health_.get()),
+                          datapath_->listing());
   } else if (request == "status text") {
-    status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()));
+    status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()),
+                          datapath_->listing());
   } else {
     std::move(reply).send("{\"error\": \"unknown request\"}\n");
   }
@@ -351,7 +367,15 @@ IpvsSummary Daemon::ipvs_summary() const {
   }
   return {false, fmt::format("the nftables datapath is in use (table ip lvsctl, {} transactions)",
                              s.transactions),
-          s.requests_sent};
+          s.requests_sent, s};
+}
+
+// The VIPs of the instances that are MASTER now (see datapath/held_vips).
+datapath::HeldVips Daemon::held_vips() const {
+  return datapath::held_vips(config_, [this](const std::string& name) {
+    auto it = vrrp_.find(name);
+    return it != vrrp_.end() && it->second->machine().state() == vrrp::State::master;
+  });
 }
 
 

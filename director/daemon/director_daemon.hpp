@@ -59,6 +59,7 @@ class Daemon {
   void apply_reload(ReloadOutcome loaded);
   void answer(const std::string& request, ControlReply reply);
   IpvsSummary ipvs_summary() const;
+  datapath::HeldVips held_vips() const;
 
   RunOptions options_;
   const PidFile& pid_;
@@ -72,6 +73,7 @@ class Daemon {
   bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown
   conf::SourceManifest sources_;     // the files of the running configuration
   std::unique_ptr<datapath::Datapath> datapath_;  // set by start()
+  datapath::HeldVips held_;  // as last given to datapath_
   DesiredTable desired_;  // config + health, kept so a health change recomputes only its part
   ScriptRunnerPool scripts_;
   std::unique_ptr<ConfigReload> reload_;

@@ -45,6 +45,8 @@ void write_service(JsonWriter& j, const ipvs::Service& s) {
     j.key("active_connections").value(static_cast<std::uint64_t>(d.active_connections));
     j.key("inactive_connections").value(static_cast<std::uint64_t>(d.inactive_connections));
     j.key("connections").value(d.counters.connections);
+    j.key("in_packets").value(d.counters.in_packets);
+    j.key("in_bytes").value(d.counters.in_bytes);
     j.end_object();
   }
   j.end_array();
@@ -106,6 +108,23 @@ StatusAnswer StatusAnswer::json(const std::vector<const VrrpRunner*>& vrrp,
   if (!ipvs.available) j.key("reason").value(ipvs.unavailable_reason);
   j.key("requests_sent").value(ipvs.requests_sent);
   j.key("services").begin_array();
+  if (ipvs.nftables) {  // ipvs closes empty; the datapath's listing fills datapath.services
+    const auto& n = *ipvs.nftables;
+    j.end_array().end_object();
+    j.key("datapath").begin_object();
+    j.key("backend").value(std::string(datapath::to_string(n.backend)));
+    j.key("available").value(n.available);
+    if (!n.available) j.key("reason").value(n.unavailable_reason);
+    j.key("table").value(n.table);
+    j.key("transactions").value(n.transactions);
+    j.key("messages_sent").value(n.requests_sent);
+    j.key("notes").begin_array();
+    for (const auto& note : n.notes) j.value(note);
+    j.end_array();
+    j.key("services").begin_array();
+    answer.needs_table_ = n.available;
+    answer.nftables_ = true;
+  }
   return answer;
 }
 
@@ -134,6 +153,24 @@ std::string ipvsadm_listing(const ipvs::Table& table) {
   return out;
 }
 
+std::string nftables_listing(const ipvs::Table& table) {
+  std::string out =
+      "Prot LocalAddress:Port Scheduler Flags       Conns      InPkts     InBytes\n"
+      "  -> RemoteAddress:Port           Forward Weight Conns      InPkts     InBytes\n";
+  for (const auto& s : table) {
+    const auto head = fmt::format("{}  {}:{} {}", ipvs::to_string(s.key.protocol),
+                                  s.key.address.to_string(), s.key.port, s.scheduler);
+    out += fmt::format("{:<33} {:<10} {:<10} {}\n", head, s.counters.connections,
+                       s.counters.in_packets, s.counters.in_bytes);
+    for (const auto& d : s.destinations) {
+      out += fmt::format("  -> {:<28} {:<7} {:<6} {:<10} {:<10} {}\n", d.endpoint_string(),
+                         ipvs::to_string(d.forwarding), d.weight, d.counters.connections,
+                         d.counters.in_packets, d.counters.in_bytes);
+    }
+  }
+  return out;
+}
+
 StatusAnswer StatusAnswer::text(const std::vector<const VrrpRunner*>& vrrp,
                                 const IpvsSummary& ipvs) {
   StatusAnswer answer(false, ipvs.available);
@@ -151,14 +188,24 @@ StatusAnswer StatusAnswer::text(const std::vector<const VrrpRunner*>& vrrp,
     }
   }
   if (!ipvs.available) out += "IPVS: off (" + ipvs.unavailable_reason + ")\n";
+  if (ipvs.nftables) {
+    const auto& n = *ipvs.nftables;
+    answer.needs_table_ = n.available;
+    answer.nftables_ = true;
+    out += n.available ? fmt::format("nftables datapath: table {}, {} transactions\n", n.table,
+                                     n.transactions)
+                       : "nftables datapath: off (" + n.unavailable_reason + ")\n";
+    for (const auto& note : n.notes) out += "  NOTE: " + note + "\n";
+  }
   return answer;
 }
 
 std::string StatusAnswer::finish(const Result<ipvs::Table>& table) && {
   if (!json_) {
     if (!needs_table_) return std::move(text_);
-    if (!table) return std::move(text_) + "IPVS: " + table.error().message + "\n";
-    return std::move(text_) + ipvsadm_listing(*table);
+    const char* what = nftables_ ? "nftables datapath: " : "IPVS: ";
+    if (!table) return std::move(text_) + what + table.error().message + "\n";
+    return std::move(text_) + (nftables_ ? nftables_listing(*table) : ipvsadm_listing(*table));
   }
   if (table) {
     for (const auto& s : *table) write_service(writer_, s);

@@ -10,12 +10,14 @@
 // An answer is built in two steps: begin (the loop thread, from the daemon's live state), then
 // finish with the kernel's table, which may be read on another thread (see StatusWorker).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_sync.hpp"
 #include "director/daemon/vrrp_runner.hpp"
+#include "director/datapath/datapath.hpp"
 #include "director/ipvs/model.hpp"
 #include "shared/json_writer.hpp"
 #include "shared/result.hpp"
@@ -27,6 +29,9 @@ struct IpvsSummary {
   bool available = false;
   std::string unavailable_reason;
   std::uint64_t requests_sent = 0;  // programming requests (IpvsSync::requests_sent)
+  // Set when the nftables datapath is in use: then the table finish() gets is the datapath's
+  // listing, shown under `datapath` (JSON) or after an `nftables datapath` line (text).
+  std::optional<datapath::DatapathStatus> nftables{};
 };
 IpvsSummary summarize(const IpvsSync& ipvs);
 
@@ -45,11 +50,15 @@ class StatusAnswer {
   StatusAnswer(bool json, bool needs_table) : json_(json), needs_table_(needs_table) {}
   bool json_;
   bool needs_table_;
+  bool nftables_ = false;  // the table is the nftables datapath's listing
   JsonWriter writer_;  // json: open inside ipvs.services[]
   std::string text_;   // text: the lines before the table
 };
 
 // `ipvsadm -Ln` layout of a table (the text answer's; pure).
 std::string ipvsadm_listing(const ipvs::Table& table);
+// The nftables datapath's listing: the same layout with the counters nftables keeps
+// (Conns: NAT connections; InPkts / InBytes: DR packets forwarded).
+std::string nftables_listing(const ipvs::Table& table);
 
 }  // namespace lvsctl::director

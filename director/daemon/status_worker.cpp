@@ -32,6 +32,10 @@ StatusWorker::~StatusWorker() {
 }
 
 void StatusWorker::answer(ControlReply reply, StatusAnswer answer) {
+  this->answer(std::move(reply), std::move(answer), TableSource{});
+}
+
+void StatusWorker::answer(ControlReply reply, StatusAnswer answer, TableSource source) {
   if (!answer.needs_table()) {
     std::move(reply).send(std::move(answer).finish(ipvs::Table{}));
     return;
@@ -43,7 +47,7 @@ void StatusWorker::answer(ControlReply reply, StatusAnswer answer) {
         "busy: {} status requests already wait for the IPVS table; try again", kMaxWaiting)}));
     return;
   }
-  waiting_.push_back(Job{std::move(reply), std::move(answer)});
+  waiting_.push_back(Job{std::move(reply), std::move(answer), std::move(source)});
   lock.unlock();
   if (!thread_.joinable() && !start_thread()) return;
   wake_.notify_one();
@@ -83,7 +87,7 @@ void StatusWorker::run() {
     Job job = std::move(waiting_.front());
     waiting_.pop_front();
     lock.unlock();
-    std::move(job.reply).send(std::move(job.answer).finish(source_()));
+    std::move(job.reply).send(std::move(job.answer).finish(job.source ? job.source() : source_()));
   }
 }
 

@@ -38,11 +38,15 @@ class StatusWorker {
   // from the worker thread once the table is read. Never blocks on the kernel. Call from one
   // thread only (the event loop).
   void answer(ControlReply reply, StatusAnswer answer);
+  // The same, with the table from `source` (the datapath's own listing) instead of the
+  // worker's; an empty source means the worker's.
+  void answer(ControlReply reply, StatusAnswer answer, TableSource source);
 
  private:
   struct Job {
     ControlReply reply;
     StatusAnswer answer;
+    TableSource source;  // empty: source_
   };
   bool start_thread();
   void run();

@@ -16,7 +16,10 @@ bool HeldVips::holds(const IpAddress& vip) const {
   for (const auto& v : vips) {
     if (v == vip) return true;
   }
-  return false;
+  for (const auto& v : managed) {
+    if (v == vip) return false;
+  }
+  return true;
 }
 
 std::optional<config::LbBackend> parse_lb_backend(std::string_view text) {

@@ -6,12 +6,15 @@
 // (nft_datapath). VRRP internals stay out: several directors (connection sync, active-active
 // behind ECMP) will differ only in what `held` says.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "director/ipvs/model.hpp"
 #include "shared/ip_address.hpp"
+#include "shared/result.hpp"
 
 namespace lvsctl::director::datapath {
 
@@ -20,12 +23,19 @@ std::string_view to_string(Backend backend);  // "ipvs", "nftables"
 
 // The VIPs whose traffic this director should forward now. `all`: every service (what IPVS has
 // always done: a backup's table is ready, traffic only reaches the holder). A datapath that
-// must act only where it holds the VIP (DR at netdev ingress) reads `vips`.
+// must act only where it holds the VIP (nftables: DR at netdev ingress, and NAT so a BACKUP on
+// a shared segment never DNATs) reads `vips`. A virtual server address that no VRRP instance
+// carries (`managed` lacks it: a VIP the operator configured by hand) is always held.
 struct HeldVips {
   bool all = true;
-  std::vector<IpAddress> vips;  // when !all: the VIPs of MASTER instances
+  std::vector<IpAddress> vips;     // when !all: the VIPs of MASTER instances
+  std::vector<IpAddress> managed;  // when !all: every VIP of every VRRP instance, any state
+  // The interface each VRRP-managed VIP lives on (the instance's, or the VIP's `dev`): where a
+  // DR datapath hooks its ingress chain.
+  std::map<IpAddress, std::string> interface_of;
   static HeldVips everything() { return {}; }
   bool holds(const IpAddress& vip) const;
+  bool operator==(const HeldVips&) const = default;
 };
 
 // What the daemon and `director status` can know of a datapath without asking the kernel.
@@ -35,7 +45,17 @@ struct DatapathStatus {
   std::string unavailable_reason;
   std::uint64_t requests_sent = 0;  // netlink requests (IPVS) or messages (nftables) sent
   std::uint64_t transactions = 0;   // nftables: atomic batches committed so far
+  std::string table;                // nftables: "ip lvsctl" (and "netdev lvsctl" with DR)
+  // What an operator should know about the datapath now: VIPs not held (BACKUP, no rules),
+  // DR real servers whose MAC is not resolved yet, a failed transaction being retried.
+  std::vector<std::string> notes;
 };
+
+// A datapath that keeps its own table (nftables) lists it for `director status` as IPVS values:
+// services, destinations with weight and forwarding, and the counters the datapath keeps
+// (nftables NAT: connections per real server; DR: packets and bytes towards it). Called on the
+// status thread; reads the kernel through its own socket.
+using ListingSource = std::function<Result<ipvs::Table>()>;
 
 class Datapath {
  public:
@@ -57,6 +77,9 @@ class Datapath {
   }
 
   virtual DatapathStatus status() const = 0;
+
+  // Empty: `director status` lists the kernel's IPVS table (the IPVS datapath).
+  virtual ListingSource listing() const { return {}; }
 };
 
 }  // namespace lvsctl::director::datapath

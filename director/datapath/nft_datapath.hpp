@@ -1,17 +1,18 @@
 #pragma once
-// The nftables datapath: keeps `table ip lvsctl` equal to the desired table (NAT services, rr /
-// wrr / sh), each change one atomic transaction computed by difference against the table as
-// last applied; a health change edits map elements only. Starts by replacing any leftover
-// table of ours, removes the table when destroyed (daemon stop), never touches other tables.
-// A failed transaction changes nothing (atomic): the table is rebuilt in full on a retry.
-#include <chrono>
-#include <functional>
+// The nftables datapath: keeps `table ip lvsctl` (NAT services) and `table netdev lvsctl` (DR
+// services, only while the configuration has some) equal to the desired table restricted to
+// the VIPs this director holds, each change one atomic transaction computed by difference
+// against the tables as last applied; a health change edits map elements only. Starts by
+// replacing any leftover table of ours, removes both when destroyed (daemon stop), never
+// touches other tables. A failed transaction changes nothing (atomic): the tables are rebuilt
+// in full on a retry. DR real servers' MACs come from the neighbour table; a missing one is
+// resolved (ARP) and looked up again every second until found, then every 10 s.
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "director/datapath/datapath.hpp"
-#include "director/datapath/nft_lb_plan.hpp"
 #include "director/datapath/nft_lb_table.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/nft/nft_socket.hpp"
@@ -26,20 +27,20 @@ class NftDatapath final : public Datapath {
   NftDatapath& operator=(const NftDatapath&) = delete;
 
   std::string apply(const ipvs::Table& desired, const HeldVips& held, bool flush) override;
-  // Only the services in `changed` are built and planned against the table as applied; the
-  // transaction edits their map elements (a service whose slot count must change gets a new
-  // chain, as in a whole sync).
+  // A health change of NAT services: only the services in `changed` are built and planned
+  // against the table as applied; the transaction edits their map elements (a service whose
+  // slot count must change gets a new chain, as in a whole sync). DR services, a change of the
+  // held VIPs, a missing table or a pending retry take the whole sync.
   std::optional<std::string> apply_changed(const std::vector<ipvs::Service>& changed,
                                            const HeldVips& held) override;
   DatapathStatus status() const override;
+  ListingSource listing() const override;
 
  private:
   std::string sync();
-  // One transaction of `changes` (`services` planned in `plan_time`; `health_change`: by
-  // apply_changed); on success `applied_` becomes what `commit` makes of it.
-  std::string write(const nftlb::Changes& changes, std::chrono::duration<double> plan_time,
-                    std::size_t services, bool health_change, const std::function<void()>& commit);
   void schedule_retry();
+  void schedule_neighbours(bool soon);
+  nftlb::Table build_dr(std::vector<std::string>& notes);
 
   EventLoop& loop_;
   std::optional<NftSocket> socket_;
@@ -47,9 +48,14 @@ class NftDatapath final : public Datapath {
   ipvs::Table desired_;
   HeldVips held_;
   nftlb::Table applied_;
-  bool table_exists_ = false;  // our table is in the kernel as `applied_` says
+  nftlb::Table applied_dr_;
+  bool table_exists_ = false;     // our NAT table is in the kernel as `applied_` says
+  bool dr_table_exists_ = false;  // our DR table is in the kernel as `applied_dr_` says
+  std::vector<std::string> notes_;
+  std::string failure_;  // the last failed transaction, while a retry is pending
   std::uint64_t messages_ = 0;
   TimerId retry_ = 0;
+  TimerId neighbours_ = 0;
 };
 
 }  // namespace lvsctl::director::datapath

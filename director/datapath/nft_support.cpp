@@ -16,13 +16,18 @@ std::string_view method_name(config::ForwardingMethod m) {
   return "NAT";
 }
 
-std::string method_reason(config::ForwardingMethod m) {
-  if (m == config::ForwardingMethod::Dr) {
-    return "lb_kind DR is not supported by the nftables datapath yet (use lb_kind NAT, or "
-           "lb_backend ipvs on a kernel with IPVS)";
-  }
+std::string method_reason(config::ForwardingMethod) {
   return "lb_kind TUN cannot be expressed with nftables (IP-in-IP encapsulation); use lb_backend "
          "ipvs";
+}
+
+bool vrrp_vip(const config::Config& config, const IpAddress& address) {
+  for (const auto& instance : config.vrrp_instances) {
+    for (const auto& vip : instance.virtual_ipaddress) {
+      if (vip.prefix.address == address) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -72,33 +77,45 @@ conf::Diagnostics nftables_diagnostics(const config::Config& config) {
     if (!nftlb::scheduler_supported(vs.scheduler)) {
       error(vs.where,
             fmt::format("virtual_server {}: scheduler '{}' cannot be expressed with nftables "
-                        "(supported: rr, wrr, sh; lc, wlc, lblc, lblcr, dh, sed, nq, fo, ovf, "
-                        "mh and twos need connection counts or tables nftables does not keep)",
+                        "(supported: rr, wrr, sh, mh; lc, wlc, lblc, lblcr, dh, sed, nq, fo, ovf "
+                        "and twos need connection counts or tables nftables does not keep)",
                         name, vs.scheduler));
     }
-    if (vs.method != config::ForwardingMethod::Nat) {
+    if (vs.method == config::ForwardingMethod::Tun) {
       error(vs.where, fmt::format("virtual_server {}: {}", name, method_reason(vs.method)));
     }
+    const bool dr = vs.method == config::ForwardingMethod::Dr;
+    if (dr && vs.kind == config::VirtualServerKind::Address && vs.address.is_v4() &&
+        !vrrp_vip(config, vs.address)) {
+      error(vs.where, fmt::format("virtual_server {}: lb_kind DR needs the VIP in a "
+                                  "vrrp_instance's virtual_ipaddress (its ingress chain goes on "
+                                  "that interface, and only while the instance is MASTER)",
+                                  name));
+    }
     for (const auto& rs : vs.real_servers) {
-      if (rs.method != vs.method && rs.method != config::ForwardingMethod::Nat) {
+      if (rs.method == config::ForwardingMethod::Tun && vs.method != rs.method) {
         error(rs.where, fmt::format("real_server {}: {}", rs.address.to_string(),
                                     method_reason(rs.method)));
+      } else if (rs.method != vs.method && vs.method != config::ForwardingMethod::Tun) {
+        error(rs.where, fmt::format("real_server {}: lb_kind {} in a virtual server whose lb_kind "
+                                    "is {}: the nftables datapath forwards a service one way",
+                                    rs.address.to_string(), method_name(rs.method),
+                                    method_name(vs.method)));
       }
       if (!rs.address.is_v4()) {
         error(rs.where, fmt::format("real_server {}: IPv6 is not supported yet",
                                     rs.address.to_string()));
       }
     }
-    if (vs.sorry_server && vs.sorry_server->method &&
-        *vs.sorry_server->method != config::ForwardingMethod::Nat) {
+    if (vs.sorry_server && vs.sorry_server->method.value_or(vs.method) != vs.method) {
       error(vs.sorry_server->where,
-            fmt::format("sorry_server: lb_kind {} is not supported (NAT is)",
-                        method_name(*vs.sorry_server->method)));
+            fmt::format("sorry_server: lb_kind {} differs from the virtual server's {}",
+                        method_name(*vs.sorry_server->method), method_name(vs.method)));
     }
-    if (vs.persistence_timeout != 0) {
-      warning(vs.where, fmt::format("virtual_server {}: persistence_timeout is not implemented "
-                                    "yet and is ignored (connections are balanced one by one)",
-                                    name));
+    if (vs.persistence_timeout != 0 && vs.persistence_granularity) {
+      error(vs.where, fmt::format("virtual_server {}: persistence_granularity is not supported "
+                                  "(persistence is per client address)",
+                                  name));
     }
     if (vs.one_packet) {
       warning(vs.where, fmt::format("virtual_server {}: ops is ignored", name));

@@ -60,6 +60,7 @@ TEST(NftLbTable, RoundRobinTwoServersRendersGoldenText) {
             "\t}\n"
             "\tmap backends {\n"
             "\t\ttype ipv4_addr . inet_proto . inet_service . mark : ipv4_addr . inet_service\n"
+            "\t\tcounter\n"
             "\t\telements = {\n"
             "\t\t\t203.0.113.100 . tcp . 10010 . 0x00000000 : 198.51.100.11 . 10010,\n"
             "\t\t\t203.0.113.100 . tcp . 10010 . 0x00000001 : 198.51.100.12 . 10010 }\n"
@@ -69,10 +70,44 @@ TEST(NftLbTable, RoundRobinTwoServersRendersGoldenText) {
             "\t\tip daddr . meta l4proto . th dport vmap @services\n"
             "\t\tdnat ip to ip daddr . meta l4proto . th dport . meta mark map @backends\n"
             "\t}\n"
+            "\tmap persist {\n"
+            "\t\ttype ipv4_addr . inet_proto . inet_service . ipv4_addr : mark\n"
+            "\t\tsize 262144\n"
+            "\t\tflags dynamic,timeout\n"
+            "\t}\n"
             "\tchain vs_203_0_113_100_tcp_10010 {\n"
             "\t\tmeta mark set numgen inc mod 2\n"
             "\t}\n"
             "}\n");
+}
+
+TEST(NftLbTable, PersistenceTimeoutRecordsEachClientsSlotInTheDynamicMap) {
+  auto svc = service("203.0.113.100", 10010, "rr",
+                     {dest("198.51.100.11", 10010), dest("198.51.100.12", 10010)});
+  svc.flags = ipvs::service_flag::persistent;
+  svc.timeout = 300;
+  const auto table = nftlb::build_table({svc}, kAll, {});
+  ASSERT_EQ(table.services.size(), 1u);
+  EXPECT_EQ(table.services[0].persist, 300u);
+  const auto text = nftlb::render_nft(table);
+  EXPECT_NE(text.find("\tchain vs_203_0_113_100_tcp_10010 {\n"
+                      "\t\tmeta mark set ip daddr . meta l4proto . th dport . ip saddr map @persist "
+                      "update @persist { ip daddr . meta l4proto . th dport . ip saddr timeout 300s "
+                      ": meta mark } return\n"
+                      "\t\tmeta mark set numgen inc mod 2\n"
+                      "\t\tadd @persist { ip daddr . meta l4proto . th dport . ip saddr timeout "
+                      "300s : meta mark }\n"
+                      "\t}\n"),
+            std::string::npos)
+      << text;
+  // A new timeout replaces the chain (its rules change); a health change still edits elements.
+  auto longer = svc;
+  longer.timeout = 600;
+  EXPECT_EQ(nftlb::plan(nftlb::build_table({longer}, kAll, table), table, true).ruleset_changes(),
+            2u);
+  auto one = svc;
+  one.destinations.pop_back();
+  EXPECT_EQ(nftlb::plan(nftlb::build_table({one}, kAll, table), table, true).ruleset_changes(), 0u);
 }
 
 TEST(NftLbTable, SourceHashUsesJhashOfTheClientAddress) {
@@ -124,9 +159,13 @@ TEST(NftLbTable, OnlyHeldVipsAreProgrammed) {
   HeldVips held;
   held.all = false;
   held.vips = {ip("203.0.113.101")};
+  held.managed = {ip("203.0.113.100"), ip("203.0.113.101")};
   const auto table = nftlb::build_table(desired, held, {});
   ASSERT_EQ(table.services.size(), 1u);
   EXPECT_EQ(table.services[0].key.vip, ip("203.0.113.101"));
+  // A VIP no VRRP instance manages (configured by hand) is always held.
+  held.managed = {ip("203.0.113.101")};
+  EXPECT_EQ(nftlb::build_table(desired, held, {}).services.size(), 2u);
 }
 
 TEST(NftLbPlan, FirstApplyCreatesTheTable) {
@@ -253,7 +292,7 @@ TEST(NftSupport, RefusesWhatNftablesCannotExpressWithFileLineColumn) {
       "virtual_server 203.0.113.100 81 {\n  lb_algo rr\n  lb_kind TUN\n  protocol TCP\n"
       "  real_server 198.51.100.11 81 {\n  }\n}\n"
       "virtual_server 203.0.113.100 82 {\n  lb_algo rr\n  lb_kind NAT\n  protocol TCP\n"
-      "  persistence_timeout 50\n"
+      "  persistence_timeout 50\n  persistence_granularity 255.255.255.0\n"
       "  real_server 198.51.100.11 82 {\n  }\n}\n");
   ASSERT_FALSE(conf::has_errors(parsed.diags));
   const auto diags = nftables_diagnostics(parsed.config);
@@ -265,8 +304,8 @@ TEST(NftSupport, RefusesWhatNftablesCannotExpressWithFileLineColumn) {
   EXPECT_NE(text[0].find("scheduler 'wlc'"), std::string::npos) << text[0];
   EXPECT_NE(text[1].find("test.conf:8:1"), std::string::npos) << text[1];
   EXPECT_NE(text[1].find("TUN"), std::string::npos) << text[1];
-  EXPECT_EQ(diags[2].severity, conf::Severity::Warning);
-  EXPECT_NE(text[2].find("persistence_timeout"), std::string::npos) << text[2];
+  EXPECT_EQ(diags[2].severity, conf::Severity::Error);
+  EXPECT_NE(text[2].find("persistence_granularity"), std::string::npos) << text[2];
 }
 
 }  // namespace

@@ -1,0 +1,92 @@
+#include "director/datapath/nft_lb_counters.hpp"
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/set.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include <cstring>
+#include <string>
+
+#include "shared/nft/nft_objects.hpp"
+
+namespace lvsctl::director::datapath::nftlb {
+namespace {
+
+struct Parsed {
+  bool dr = false;
+  std::vector<SlotCounter>* out = nullptr;
+};
+
+int counter_cb(nftnl_expr* e, void* data) {
+  auto* c = static_cast<SlotCounter*>(data);
+  const char* name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+  if (name && std::strcmp(name, "counter") == 0) {
+    c->packets += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+    c->bytes += nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+  }
+  return 0;
+}
+
+int element_cb(nftnl_set_elem* e, void* data) {
+  auto& p = *static_cast<Parsed*>(data);
+  std::uint32_t klen = 0;
+  std::uint32_t dlen = 0;
+  const auto* k = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &klen));
+  const auto* d = static_cast<const std::uint8_t*>(nftnl_set_elem_get(e, NFTNL_SET_ELEM_DATA, &dlen));
+  if (!k || klen != 16 || !d || dlen != (p.dr ? 6u : 8u)) return 0;
+  SlotCounter c;
+  auto vip = IpAddress::from_bytes(std::span(k, 4));
+  if (!vip) return 0;
+  c.key.vip = *vip;
+  c.key.protocol = k[4];
+  std::uint16_t port = 0;
+  std::memcpy(&port, k + 8, 2);
+  c.key.port = ntohs(port);
+  std::memcpy(&c.slot, k + 12, 4);
+  if (p.dr) {
+    std::memcpy(c.backend.mac.data(), d, 6);
+  } else {
+    auto rs = IpAddress::from_bytes(std::span(d, 4));
+    if (!rs) return 0;
+    c.backend.address = *rs;
+    std::memcpy(&port, d + 4, 2);
+    c.backend.port = ntohs(port);
+  }
+  nftnl_set_elem_expr_foreach(e, counter_cb, &c);
+  p.out->push_back(c);
+  return 0;
+}
+
+}  // namespace
+
+Result<std::vector<SlotCounter>> read_slot_counters(NftSocket& socket, bool dr) {
+  const std::string table(kTableName);
+  const std::string map(dr ? kDrBackendsMap : kBackendsMap);
+  const std::uint16_t family = dr ? NFPROTO_NETDEV : NFPROTO_IPV4;
+  NftnlSet s(nftnl_set_alloc());
+  nftnl_set_set_str(s.get(), NFTNL_SET_TABLE, table.c_str());
+  nftnl_set_set_str(s.get(), NFTNL_SET_NAME, map.c_str());
+  std::vector<char> buf(8192);
+  const std::uint32_t seq = socket.next_seq();
+  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf.data(), NFT_MSG_GETSETELEM, family, NLM_F_DUMP, seq);
+  nftnl_set_elems_nlmsg_build_payload(nlh, s.get());
+  std::vector<SlotCounter> out;
+  Parsed parsed{dr, &out};
+  auto st = socket.dump(
+      nlh, seq,
+      [&](const nlmsghdr* m) {
+        NftnlSet got(nftnl_set_alloc());
+        if (nftnl_set_elems_nlmsg_parse(m, got.get()) < 0) return false;
+        nftnl_set_elem_foreach(got.get(), element_cb, &parsed);
+        return true;
+      },
+      "reading the nftables datapath's counters");
+  if (!st) return st.error();
+  return out;
+}
+
+}  // namespace lvsctl::director::datapath::nftlb

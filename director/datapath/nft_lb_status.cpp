@@ -1,0 +1,87 @@
+#include "director/datapath/nft_lb_status.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace lvsctl::director::datapath::nftlb {
+namespace {
+
+const ipvs::Service* desired_of(const ipvs::Table& desired, const ServiceKey& k) {
+  for (const auto& s : desired) {
+    if (!s.key.is_fwmark() && s.key.address == k.vip && s.key.port == k.port &&
+        static_cast<std::uint8_t>(s.key.protocol) == k.protocol) {
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+void add_service(ipvs::Table& out, const ipvs::Table& desired, const Service& applied,
+                 const std::vector<SlotCounter>& counts, bool dr) {
+  const ipvs::Service* want = desired_of(desired, applied.key);
+  if (!want) return;
+  ipvs::Service s = *want;
+  s.counters = {};
+  for (auto& d : s.destinations) d.counters = {};
+  for (const auto& c : counts) {
+    if (c.key != applied.key) continue;
+    // DR elements carry a MAC: the slot's owner in the applied table names the real server.
+    Endpoint who = c.backend;
+    if (dr) {
+      if (c.slot >= applied.slot_backend.size() || applied.slot_backend[c.slot].mac != c.backend.mac) {
+        continue;
+      }
+      who = applied.slot_backend[c.slot];
+    }
+    for (auto& d : s.destinations) {
+      const std::uint16_t port = d.port == 0 ? s.key.port : d.port;
+      if (d.address != who.address || (!dr && port != who.port)) continue;
+      if (dr) {
+        d.counters.in_packets += c.packets;
+        d.counters.in_bytes += c.bytes;
+      } else {
+        d.counters.connections += c.packets;
+      }
+      break;
+    }
+    if (dr) {
+      s.counters.in_packets += c.packets;
+      s.counters.in_bytes += c.bytes;
+    } else {
+      s.counters.connections += c.packets;
+    }
+  }
+  out.push_back(std::move(s));
+}
+
+}  // namespace
+
+ipvs::Table listing(const ipvs::Table& desired, const Table& nat, const Table& dr,
+                    const std::vector<SlotCounter>& nat_counts,
+                    const std::vector<SlotCounter>& dr_counts) {
+  ipvs::Table out;
+  for (const auto& s : nat.services) add_service(out, desired, s, nat_counts, false);
+  for (const auto& s : dr.services) add_service(out, desired, s, dr_counts, true);
+  std::sort(out.begin(), out.end(),
+            [](const ipvs::Service& a, const ipvs::Service& b) { return a.key < b.key; });
+  return out;
+}
+
+std::vector<std::string> not_held_notes(const ipvs::Table& desired, const HeldVips& held) {
+  std::map<IpAddress, std::size_t> services;
+  for (const auto& s : desired) {
+    if (!nat_service(s) && !dr_service(s)) continue;
+    if (!held.holds(s.key.address)) ++services[s.key.address];
+  }
+  std::vector<std::string> out;
+  for (const auto& [vip, n] : services) {
+    out.push_back(fmt::format("VIP {} is not held here (its VRRP instance is not MASTER): its {} "
+                              "service{} have no rules",
+                              vip.to_string(), n, n == 1 ? "" : "s"));
+  }
+  return out;
+}
+
+}  // namespace lvsctl::director::datapath::nftlb
