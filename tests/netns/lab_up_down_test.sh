@@ -43,6 +43,7 @@ lab_log "crashed up: down cleaned it"
 ip netns add lvslab-stale
 ip netns exec lvslab-stale sleep 1000 &
 stale_pid=$!
+LAB_PIDS+=("$stale_pid")  # ended by the trap also when the test fails
 lab_wait 10 "[ \"\$(ip netns pids lvslab-stale)\" = $stale_pid ]" || lab_fail "stale process not in the namespace"
 out=$(labcli up 2>&1) || lab_fail "up beside a stale namespace failed: $out"
 labcli_namespaces | grep -qx lvslab-stale && lab_fail "up left the stale namespace"
