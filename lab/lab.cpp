@@ -79,8 +79,8 @@ Status Lab::start_director(const Director& d) {
   const std::string name(d.name);
   auto argv = in_namespace(ns_name(name));
   if (!argv) return argv.error();
-  argv->insert(argv->end(), {self_, "director", "run", "-f", dir_.file(name + ".conf"),
-                             "--run-dir", dir_.file(name)});
+  argv->insert(argv->end(), {self_, "director", "run", "-f", dir_.file(name + ".conf"), "--run-dir",
+                             dir_.file(name)});
   auto pid = spawn_logged(*argv, dir_.file(name + ".log"));
   if (!pid) return pid.error();
   return dir_.record(name, *pid);
@@ -224,7 +224,8 @@ Result<Lab::FailoverResult> Lab::failover(bool restart) {
       is_master = true;
       r.master_after = seconds_since(killed_at);
     }
-    const bool to_new = is_master && !new_mac.empty() && client_mac_for(std::string(kVip)) == new_mac;
+    const bool to_new =
+        is_master && !new_mac.empty() && client_mac_for(std::string(kVip)) == new_mac;
     const auto asked = std::chrono::steady_clock::now();
     auto answer = ask_vip(kPorts[0], 300ms);
     ++r.requests;
@@ -240,8 +241,9 @@ Result<Lab::FailoverResult> Lab::failover(bool restart) {
   }
   reap_if_child(id->pid);
   if (!is_master || in_a_row < 3) {
-    return Error{fmt::format("{} did not take over within 30 s (state {}, {} of {} requests failed)",
-                             r.took_over, vrrp_state(dir_, *other), r.failed, r.requests)};
+    return Error{
+        fmt::format("{} did not take over within 30 s (state {}, {} of {} requests failed)",
+                    r.took_over, vrrp_state(dir_, *other), r.failed, r.requests)};
   }
   if (restart) {
     if (auto st = start_director(*master); !st) return st.error();

@@ -56,8 +56,7 @@ Result<pid_t> spawn_logged(const std::vector<std::string>& argv, const std::stri
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   sigset_t none;
   sigemptyset(&none);
@@ -66,8 +65,8 @@ Result<pid_t> spawn_logged(const std::vector<std::string>& argv, const std::stri
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   // A session of its own: the terminal's Ctrl-C to `lab up` does not reach the lab's daemons.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, program->c_str(), &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -87,8 +86,7 @@ Result<int> run_for_code(const std::vector<std::string>& argv, const std::string
     const pid_t r = ::waitpid(*pid, &status, WNOHANG);
     if (r == *pid) {
       if (WIFEXITED(status)) return WEXITSTATUS(status);
-      return Error{joined(argv) + ": killed by signal " +
-                   std::to_string(WTERMSIG(status))};
+      return Error{joined(argv) + ": killed by signal " + std::to_string(WTERMSIG(status))};
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());

@@ -1,5 +1,6 @@
 // The lab's pure parts: its namespace names, the directors' configs (valid keepalived.conf that
-// the nftables datapath can express, the seed's spelling), and the parsing of `director status` text.
+// the nftables datapath can express, the seed's spelling), and the parsing of `director status`
+// text.
 #include <gtest/gtest.h>
 
 #include "director/config/load.hpp"
@@ -39,7 +40,8 @@ TEST(LabTopology, DirectorConfigsAreValidAndFitTheNftablesDatapath) {
     // diagnostic.
     ASSERT_FALSE(conf::has_errors(parsed.diags)) << describe(parsed.diags) << text;
     for (const auto& diag : parsed.diags) {
-      EXPECT_NE(conf::format(diag).find("are the old names of"), std::string::npos) << conf::format(diag);
+      EXPECT_NE(conf::format(diag).find("are the old names of"), std::string::npos)
+          << conf::format(diag);
     }
     const auto& c = parsed.config;
     ASSERT_EQ(c.vrrp_instances.size(), 2u);
@@ -60,9 +62,12 @@ TEST(LabTopology, FirewallDropsByPolicyWithoutAcceptingVrrp) {
 
 TEST(LabObserve, SeedInstanceStateFromStatusText) {
   const std::string text =
-      "VRRP VIP_GW_101 VRID 101 on eth1: BACKUP (priority 50, effective 50), master 198.51.100.2, VIPs 198.51.100.1/24\n"
-      "VRRP VIP_NSQ_100 VRID 100 on eth0: MASTER (priority 50, effective 50), master 203.0.113.105, VIPs 203.0.113.100/32\n"
-      "  CONFLICT: another master 203.0.113.104 (priority 100) since 2026-12-02T14:00:00Z: split brain?\n";
+      "VRRP VIP_GW_101 VRID 101 on eth1: BACKUP (priority 50, effective 50), master 198.51.100.2, "
+      "VIPs 198.51.100.1/24\n"
+      "VRRP VIP_NSQ_100 VRID 100 on eth0: MASTER (priority 50, effective 50), master "
+      "203.0.113.105, VIPs 203.0.113.100/32\n"
+      "  CONFLICT: another master 203.0.113.104 (priority 100) since 2026-12-02T14:00:00Z: split "
+      "brain?\n";
   EXPECT_EQ(seed_instance_state(text), "MASTER");
   EXPECT_TRUE(reports_conflict(text));
   EXPECT_EQ(seed_instance_state("IPVS: off (x)\n"), "");
