@@ -68,7 +68,7 @@ void run_steps(Lab& lab, const Progress& progress) {
   // Requests to all three ports, spread over both real servers.
   std::array<Sample, kPorts.size()> spread;
   for (std::size_t i = 0; i < kPorts.size(); ++i) {
-    spread[i] = sample_vip(kPorts[i], 6, 1s);
+    spread[i] = sample_vip(kPorts[i], 6, 2s);
     if (spread[i].by_server.size() != kRealServers.size() || spread[i].failed != 0) {
       throw StepFailed{"requests", fmt::format("port {}: {}", kPorts[i], spread[i].text())};
     }

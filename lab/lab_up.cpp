@@ -104,6 +104,11 @@ Status Lab::up() {
     return st;
   }
 
+  progress_.line(
+      fmt::format("{}'s firewall: input policy drop (VRRP dropped), then `lvsctl firewall "
+                  "allow-vrrp` lets VRRP in",
+                  kFirewalled));
+
   // Real servers: the VIP on lo with the ARP sysctls (`realserver start`, inside their
   // namespace), and the three services answering with the real server's name.
   for (const auto& rs : kRealServers) {
