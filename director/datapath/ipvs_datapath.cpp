@@ -6,6 +6,11 @@ std::string IpvsDatapath::apply(const ipvs::Table& desired, const HeldVips&, boo
   return sync_.apply(desired, flush).to_string();
 }
 
+std::optional<std::string> IpvsDatapath::apply_changed(const std::vector<ipvs::Service>& changed,
+                                                       const HeldVips&) {
+  return sync_.apply_changed(changed).to_string();
+}
+
 DatapathStatus IpvsDatapath::status() const {
   DatapathStatus s;
   s.backend = Backend::Ipvs;

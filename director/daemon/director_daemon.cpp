@@ -1,0 +1,358 @@
+#include "director/daemon/director_daemon.hpp"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "director/daemon/config_report.hpp"
+#include "director/daemon/datapath_feed.hpp"
+#include "director/daemon/dump_file.hpp"
+#include "director/daemon/ipvs_desired.hpp"
+#include "director/daemon/reload_plan.hpp"
+#include "director/datapath/make_datapath.hpp"
+
+namespace lvsctl::director {
+
+Daemon::Daemon(RunOptions options, std::unique_ptr<EventLoop> loop, netlink::RouteSocket rtnl,
+       config::Config config, config::WarningHistory warnings, conf::SourceManifest sources,
+       const PidFile& pid, FileIdentity run_dir)
+    : options_(std::move(options)),
+      pid_(pid),
+      run_dir_(run_dir),
+      loop_(std::move(loop)),
+      rtnl_(std::move(rtnl)),
+      config_(std::move(config)),
+      warnings_(std::move(warnings)),
+      sources_(std::move(sources)),
+      scripts_(*loop_) {}
+
+Status Daemon::start() {
+  auto control = ControlSocket::listen(
+      *loop_, control_socket_path(options_.run_dir),
+      [this](const std::string& request, ControlReply reply) {
+        answer(request, std::move(reply));
+      });
+  if (!control) return control.error();
+  control_ = std::move(*control);
+  auto loader = ConfigReload::create(
+      *loop_, options_.config_path,
+      [this]() -> const conf::SourceManifest* { return health_ ? &sources_ : nullptr; },
+      [this](ReloadOutcome loaded) {
+        apply_reload(std::move(loaded));
+        if (!stopping_) service_ready();  // applied, rejected or unchanged: running again
+      },
+      [language = options_.language](const std::string& path, const conf::SourceManifest* running) {
+        return ConfigReload::default_loader(path, running, language);
+      });
+  if (!loader) return loader.error();
+  reload_ = std::move(*loader);
+  if (auto st = install_signals(); !st) return st;
+  watch_run_dir();
+  auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
+    for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
+  });
+  if (!links) return links.error();
+  links_ = std::move(*links);
+
+  auto datapath = datapath::make_datapath(*loop_, config_, options_.lb_backend);
+  if (!datapath) return datapath.error();
+  datapath_ = std::move(*datapath);
+  if (auto st = start_health(); !st) return st;
+  desired_.rebuild(config_, health_->lookup());
+  datapath_->apply(desired_.table(), datapath::HeldVips::everything(),
+                   config_.global.lvs_flush);
+  return start_vrrp(config_, {});
+}
+
+// systemd (Type=notify): the first configuration, or a reload, is applied. While a service
+// manager listens, STATUS= follows the VRRP states and health checks (checked every second:
+// cheaper than a hook in every transition, and soon enough for `systemctl status`).
+void Daemon::service_ready() {
+  service_.ready();
+  if (!ServiceNotify::wanted() || service_status_timer_) return;
+  update_service_status();
+}
+
+void Daemon::update_service_status() {
+  service_status_timer_ = 0;
+  if (stopping_) return;
+  std::vector<std::pair<std::string, std::string_view>> states;
+  for (const auto* runner : running_instances()) {
+    states.emplace_back(runner->instance().name, vrrp::to_string(runner->machine().state()));
+  }
+  std::size_t up = 0;
+  std::size_t total = 0;
+  const auto health = health_ ? health_->lookup() : all_healthy(config_);
+  for (std::size_t vs = 0; vs < config_.virtual_servers.size(); ++vs) {
+    for (std::size_t rs = 0; rs < config_.virtual_servers[vs].real_servers.size(); ++rs) {
+      ++total;
+      if (health.real_server(vs, rs).up) ++up;
+    }
+  }
+  service_.status(service_status_line(states, up, total));
+  service_status_timer_ =
+      loop_->after(std::chrono::seconds(1), [this] { update_service_status(); });
+}
+
+// 0 after a stop by signal, 1 when the daemon stopped because its run dir went away.
+int Daemon::run() {
+  if (auto st = loop_->run(); !st) {
+    spdlog::error("{}", st.error().message);
+    return 1;
+  }
+  return exit_code_;
+}
+
+// Health checks drive the datapath: a change recomputes and sends only the services of the
+// virtual servers it touched (datapath_feed). On a reload the running monitor hands the state of
+// unchanged real servers to the new one.
+Status Daemon::start_health() {
+  auto health = HealthMonitor::start(
+      *loop_, config_,
+      [this] {
+        feed_health_change(desired_, *datapath_, config_, health_->lookup(),
+                           health_->take_changed(), datapath::HeldVips::everything());
+      },
+      scripts_.runner(), health_.get());
+  if (!health) {
+    health_.reset();
+    return health.error();
+  }
+  health_ = std::move(*health);
+  return {};
+}
+
+// Every signal that would kill by default has an outcome (signal_table): none can take the
+// daemon down without its shutdown.
+Status Daemon::install_signals() {
+  for (int sig : handled_signals()) {
+    auto st = loop_->on_signal(sig, [this](const SignalInfo& info) { on_signal(info); });
+    if (!st) return st;
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  return {};
+}
+
+void Daemon::on_signal(const SignalInfo& info) {
+  const auto action = signal_action(info.signo);
+  switch (action) {
+    case SignalAction::Reload:
+      reload();
+      return;
+    case SignalAction::Stop:
+      stop(fmt::format("on signal {}", info.signo));
+      return;
+    case SignalAction::DumpData:
+    case SignalAction::DumpStats:
+    case SignalAction::DumpJson:
+      dump(action, info);
+      return;
+    case SignalAction::Ignore:
+      if (ignored_signals_logged_.insert(info.signo).second) {
+        spdlog::warn("{} from pid {} ignored (logged once per signal)", signal_name(info.signo),
+                     info.pid);
+      }
+      return;
+  }
+}
+
+// keepalived's dump signals: the instances' state as `director status` shows it, without the
+// kernel's IPVS table (reading it is not loop work). Written at once, on the loop: a few KB.
+void Daemon::dump(SignalAction action, const SignalInfo& info) {
+  IpvsSummary ipvs = ipvs_summary();
+  ipvs.available = false;
+  ipvs.unavailable_reason = "the kernel table is not in signal dumps; see lvsctl director status";
+  const auto runners = running_instances();
+  const std::string content =
+      action == SignalAction::DumpData
+          ? StatusAnswer::text(runners, ipvs).finish(ipvs::Table{})
+          : StatusAnswer::json(runners, ipvs, health_.get()).finish(ipvs::Table{});
+  const std::string path = options_.dump_dir + "/" + dump_file_name(action);
+  if (auto st = write_dump_file(path, content); !st) {
+    spdlog::error("{} from pid {}: {}", signal_name(info.signo), info.pid, st.error().message);
+    return;
+  }
+  spdlog::info("{} from pid {}: state written to {} ({} bytes)", signal_name(info.signo),
+               info.pid, path, content.size());
+}
+
+// The run dir, our pid file or our socket removed or replaced: another daemon could now start
+// beside this one (and on exit this one would remove its files). Checked every 2 s; stop
+// cleanly (priority 0, VIPs removed) rather than run on unseen.
+void Daemon::watch_run_dir() {
+  loop_->after(std::chrono::seconds(2), [this] {
+    if (stopping_) return;
+    std::string gone;
+    if (!run_dir_unchanged(options_.run_dir, run_dir_)) {
+      gone = "run directory " + options_.run_dir;
+    } else if (!pid_.still_ours()) {
+      gone = "pid file " + pid_.path();
+    } else if (control_ && !control_->still_ours()) {
+      gone = "control socket " + control_->path();
+    }
+    if (gone.empty()) {
+      watch_run_dir();
+      return;
+    }
+    spdlog::error("{} was removed or replaced; stopping", gone);
+    exit_code_ = 1;
+    stop("(" + gone + " gone)");
+  });
+}
+
+std::vector<const VrrpRunner*> Daemon::running_instances() const {
+  std::vector<const VrrpRunner*> runners;
+  for (const auto& instance : config_.vrrp_instances) {
+    if (auto it = vrrp_.find(instance.name); it != vrrp_.end()) {
+      runners.push_back(it->second.get());
+    }
+  }
+  return runners;
+}
+
+// Starts the instances of `config` whose name is not in `keep`.
+// Sync groups are rebuilt over all runners before the new ones start.
+Status Daemon::start_vrrp(const config::Config& config, const std::set<std::string>& keep) {
+  Status result;
+  std::vector<VrrpRunner*> fresh;
+  for (const auto& instance : config.vrrp_instances) {
+    if (keep.count(instance.name)) continue;
+    auto runner = VrrpRunner::create(*loop_, rtnl_, config, instance, scripts_.runner());
+    if (!runner) {
+      result = runner.error();
+      continue;
+    }
+    auto& slot = vrrp_[instance.name];
+    slot = std::move(*runner);
+    fresh.push_back(slot.get());
+  }
+  vrrp_groups_ = make_vrrp_groups(config, vrrp_);
+  for (auto* runner : fresh) {
+    runner->start();
+    const auto& ifname = runner->instance().interface;
+    if (!LinkMonitor::is_up(ifname)) runner->on_link(ifname, false);
+  }
+  return result;
+}
+
+void Daemon::stop(const std::string& why) {
+  if (stopping_) return;  // a second signal while scripts finish changes nothing
+  stopping_ = true;
+  spdlog::info("Stopping {}", why);
+  service_.stopping();
+  for (auto& [name, runner] : vrrp_) runner->shutdown();
+  if (health_) health_->shutdown();
+  stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
+}
+
+// Scripts started on the way out (notify, omega) get up to a second, as keepalived gives them.
+void Daemon::stop_when_scripts_done(Clock::time_point deadline) {
+  if (scripts_.running() == 0 || loop_->now() >= deadline) {
+    loop_->stop();
+    return;
+  }
+  loop_->after(std::chrono::milliseconds(20), [this, deadline] { stop_when_scripts_done(deadline); });
+}
+
+// SIGHUP: the files are read and parsed on reload_'s worker thread (a FIFO include or a slow
+// disk never holds the loop); apply_reload() takes the result on the loop. A SIGHUP during a
+// load queues one more load after it.
+void Daemon::reload() {
+  if (stopping_) return;
+  spdlog::info("Reloading {}", options_.config_path);
+  service_.reloading();
+  reload_->request();
+}
+
+void Daemon::apply_reload(ReloadOutcome loaded) {
+  if (stopping_) return;
+  const std::chrono::duration<double> parse_time(loaded.seconds);
+  const auto started = std::chrono::steady_clock::now() -
+                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(parse_time);
+  // The same bytes in the same files: loading them again would give the running config.
+  // (Unless health checks failed to start at the last load: then a reload retries them.)
+  const bool valid = loaded.parsed && log_config_diagnostics(*loaded.parsed, warnings_);
+  const auto verdict = reload_verdict(loaded.parsed.has_value(), valid,
+                                      valid && datapath::accepts(*datapath_, loaded.parsed->config));
+  if (verdict == ReloadVerdict::unchanged) {
+    spdlog::info("Reload: configuration unchanged ({} file{}, same content); nothing to do "
+                 "(checked in {:.3f} s)",
+                 sources_.files.size(), sources_.files.size() == 1 ? "" : "s", parse_time.count());
+    return;
+  }
+  if (verdict == ReloadVerdict::rejected) {
+    spdlog::error("Reload rejected: {} has errors; the running configuration stays",
+                  options_.config_path);
+    return;
+  }
+  auto parsed = std::move(*loaded.parsed);
+  sources_ = std::move(parsed.sources);
+  // VRRP: instances whose settings did not change keep running untouched; those with only
+  // in-place settings changed (priority, advert_int, preempt, weights, notify) keep their state
+  // and send the new values; the others restart (see plan_vrrp_reload).
+  std::set<std::string> running;
+  for (const auto& [name, runner] : vrrp_) running.insert(name);
+  const auto plan = plan_vrrp_reload(config_, parsed.config, running);
+  for (const auto& instance : parsed.config.vrrp_instances) {
+    const auto& name = instance.name;
+    if (std::find(plan.update.begin(), plan.update.end(), name) != plan.update.end()) {
+      vrrp_.at(name)->update(parsed.config, instance);
+    }
+  }
+  std::set<std::string> kept(plan.keep.begin(), plan.keep.end());
+  kept.insert(plan.update.begin(), plan.update.end());
+  for (auto it = vrrp_.begin(); it != vrrp_.end();) {
+    if (kept.count(it->first)) {
+      ++it;
+      continue;
+    }
+    it->second->shutdown();
+    it = vrrp_.erase(it);
+  }
+  config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
+  if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
+  if (auto st = start_vrrp(config_, kept); !st) spdlog::error("Reload: {}", st.error().message);
+  const auto desired_start = std::chrono::steady_clock::now();
+  desired_.rebuild(config_, health_ ? health_->lookup() : all_healthy(config_));
+  const auto& desired = desired_.table();
+  const std::chrono::duration<double> desired_time =
+      std::chrono::steady_clock::now() - desired_start;
+  const auto ipvs = datapath_->apply(desired, datapath::HeldVips::everything());
+  const std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
+  spdlog::info("Reloaded in {:.3f} s (parse {:.3f} s, VRRP and health checks {:.3f} s, desired "
+               "table {:.3f} s, {})",
+               total.count(), parse_time.count(),
+               (std::chrono::duration<double>(desired_start - started) - parse_time).count(),
+               desired_time.count(), ipvs);
+}
+
+// Control socket requests: "status" (JSON) and "status text". The daemon's state is read
+// here; the kernel's IPVS table by status_worker_, off the loop (a big dump takes seconds).
+void Daemon::answer(const std::string& request, ControlReply reply) {
+  const auto runners = running_instances();
+  if (request == "status") {
+    status_worker_.answer(std::move(reply),
+                          StatusAnswer::json(runners, ipvs_summary(), health_.get()));
+  } else if (request == "status text") {
+    status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()));
+  } else {
+    std::move(reply).send("{\"error\": \"unknown request\"}\n");
+  }
+}
+
+// Status reads the kernel's IPVS table only when IPVS is the datapath.
+IpvsSummary Daemon::ipvs_summary() const {
+  const auto s = datapath_->status();
+  if (s.backend == datapath::Backend::Ipvs) {
+    return {s.available, s.unavailable_reason, s.requests_sent};
+  }
+  return {false, fmt::format("the nftables datapath is in use (table ip lvsctl, {} transactions)",
+                             s.transactions),
+          s.requests_sent};
+}
+
+
+}  // namespace lvsctl::director
