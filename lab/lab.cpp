@@ -11,6 +11,7 @@
 #include "lab/launch.hpp"
 #include "lab/leftovers.hpp"
 #include "lab/observe.hpp"
+#include "shared/run_program.hpp"
 
 namespace lvsctl::lab {
 
@@ -97,14 +98,11 @@ std::string Lab::datapath_line() const {
 }
 
 Result<std::string> Lab::ip_output(std::vector<std::string> args) {
-  const std::string out = dir_.file("ip-output.tmp");
-  ::unlink(out.c_str());
   args.insert(args.begin(), "ip");
-  if (auto st = run_logged(args, out, 10s); !st) return st.error();
-  std::ifstream in(out);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ::unlink(out.c_str());
-  return text;
+  auto ran = run_program(args, 10s);
+  if (!ran) return ran.error();
+  if (ran->exit_code != 0) return Error{"ip: " + ran->err};
+  return std::move(ran->out);
 }
 
 namespace {
