@@ -41,8 +41,9 @@ int report(const char* what, const Status& st) {
 
 void add_commands(CLI::App& app, int& exit_code) {
   auto* role = app.add_subcommand(
-      "lab", "The seed's cluster (two directors, two real servers, a client) in network "
-             "namespaces lvslab-* on this machine");
+      "lab",
+      "The seed's cluster (two directors, two real servers, a client) in network "
+      "namespaces lvslab-* on this machine");
   role->require_subcommand(1);
   auto o = std::make_shared<Options>();
   role->add_option("--state-dir", o->state_dir, "pids, logs and configs of the lab")
@@ -51,18 +52,27 @@ void add_commands(CLI::App& app, int& exit_code) {
 
   auto* up = role->add_subcommand("up", "build the lab (a previous one is removed first)");
   up->callback([o, &exit_code] {
-    if (!need_root("up")) { exit_code = 4; return; }
+    if (!need_root("up")) {
+      exit_code = 4;
+      return;
+    }
     Progress progress;
     Lab lab(absolute(o->state_dir), progress);
+    progress.line("up: building the seed's cluster in network namespaces " + std::string(kPrefix) +
+                  "*");
     const Status st = lab.up();
-    if (st) progress.line("lab up: try `lvsctl lab status`, `lvsctl lab failover`, `lvsctl lab down`");
+    if (st)
+      progress.line("lab up: try `lvsctl lab status`, `lvsctl lab failover`, `lvsctl lab down`");
     exit_code = report("up", st);
   });
 
   auto* status = role->add_subcommand(
       "status", "each director's VRRP state, the services, and what the client gets");
   status->callback([o, &exit_code] {
-    if (!need_root("status")) { exit_code = 4; return; }
+    if (!need_root("status")) {
+      exit_code = 4;
+      return;
+    }
     Progress progress;
     Lab lab(absolute(o->state_dir), progress);
     exit_code = report("status", lab.status());
@@ -72,31 +82,45 @@ void add_commands(CLI::App& app, int& exit_code) {
       "failover", "kill -9 the MASTER director, time until the other serves, then restart it");
   failover->add_flag("--no-restart", o->no_restart, "leave the killed director stopped");
   failover->callback([o, &exit_code] {
-    if (!need_root("failover")) { exit_code = 4; return; }
+    if (!need_root("failover")) {
+      exit_code = 4;
+      return;
+    }
     Progress progress;
     Lab lab(absolute(o->state_dir), progress);
     auto r = lab.failover(!o->no_restart);
-    if (!r) { exit_code = report("failover", r.error()); return; }
-    progress.line(fmt::format("kill -9 {}: {} MASTER after {:.1f} s, the client served through it after {:.1f} s; {} of "
-                              "{} requests failed{}",
-                              r->killed, r->took_over, r->master_after, r->serving_after, r->failed,
-                              r->requests, o->no_restart ? "" : "; " + r->killed + " restarted"));
+    if (!r) {
+      exit_code = report("failover", r.error());
+      return;
+    }
+    progress.line(fmt::format(
+        "kill -9 {}: {} MASTER after {:.1f} s, the client served through it after {:.1f} s; {} of "
+        "{} requests failed{}",
+        r->killed, r->took_over, r->master_after, r->serving_after, r->failed, r->requests,
+        o->no_restart ? "" : "; " + r->killed + " restarted"));
   });
 
   auto* down = role->add_subcommand(
       "down", "stop the lab's processes, delete its namespaces and state (also after a crash)");
   down->callback([o, &exit_code] {
-    if (!need_root("down")) { exit_code = 4; return; }
+    if (!need_root("down")) {
+      exit_code = 4;
+      return;
+    }
     Progress progress;
     Lab lab(absolute(o->state_dir), progress);
     exit_code = report("down", lab.down());
   });
 
   auto* demo = role->add_subcommand(
-      "demo", "up, then VRRP, load balancing, split brain, failover and health checks step by "
-              "step, then down; exit 1 names the failed step");
+      "demo",
+      "up, then VRRP, load balancing, split brain, failover and health checks step by "
+      "step, then down; exit 1 names the failed step");
   demo->callback([o, &exit_code] {
-    if (!need_root("demo")) { exit_code = 4; return; }
+    if (!need_root("demo")) {
+      exit_code = 4;
+      return;
+    }
     exit_code = run_demo(absolute(o->state_dir));
   });
 

@@ -1,7 +1,7 @@
 #include "lab/demo.hpp"
 
-#include <fstream>
 #include <deque>
+#include <fstream>
 #include <thread>
 
 #include "lab/lab.hpp"
@@ -68,7 +68,7 @@ void run_steps(Lab& lab, const Progress& progress) {
   // Requests to all three ports, spread over both real servers.
   std::array<Sample, kPorts.size()> spread;
   for (std::size_t i = 0; i < kPorts.size(); ++i) {
-    spread[i] = sample_vip(kPorts[i], 6, 1s);
+    spread[i] = sample_vip(kPorts[i], 6, 2s);
     if (spread[i].by_server.size() != kRealServers.size() || spread[i].failed != 0) {
       throw StepFailed{"requests", fmt::format("port {}: {}", kPorts[i], spread[i].text())};
     }
@@ -77,25 +77,26 @@ void run_steps(Lab& lab, const Progress& progress) {
 
   // Split brain: the backup's firewall drops VRRP again.
   const std::string fw(kFirewalled);
-  if (auto st = lab.run_in(fw, {lab.program(), "firewall", "revoke-vrrp"}, dir.file("firewall.log"));
+  if (auto st =
+          lab.run_in(fw, {lab.program(), "firewall", "revoke-vrrp"}, dir.file("firewall.log"));
       !st) {
     throw StepFailed{"split brain", st.error().message};
   }
   const auto revoked = std::chrono::steady_clock::now();
   progress.line("split brain: `firewall revoke-vrrp` on d2: its firewall drops VRRP again");
-  if (!Lab::wait_until([&] {
-        return vrrp_state(dir, d1) == "MASTER" && vrrp_state(dir, d2) == "MASTER";
-      }, 30s)) {
-    throw StepFailed{"split brain", fmt::format("not two masters: d1 {}, d2 {}", vrrp_state(dir, d1),
-                                                vrrp_state(dir, d2))};
+  if (!Lab::wait_until(
+          [&] { return vrrp_state(dir, d1) == "MASTER" && vrrp_state(dir, d2) == "MASTER"; },
+          30s)) {
+    throw StepFailed{"split brain", fmt::format("not two masters: d1 {}, d2 {}",
+                                                vrrp_state(dir, d1), vrrp_state(dir, d2))};
   }
   progress.line(fmt::format("split brain: d1 MASTER and d2 MASTER ({:.1f} s after the drop)",
                             seconds_since(revoked)));
   const std::string watch_log = dir.file("watch.log");
-  auto watch = lab.code_in(std::string(kClient),
-                           {lab.program(), "director", "watch", "-i", "eth0", "--count", "6",
-                            "--timeout", "15"},
-                           watch_log, 30s);
+  auto watch = lab.code_in(
+      std::string(kClient),
+      {lab.program(), "director", "watch", "-i", "eth0", "--count", "6", "--timeout", "15"},
+      watch_log, 30s);
   const std::string flagged = conflict_line(watch_log);
   if (!watch || *watch != 3 || flagged.empty()) {
     throw StepFailed{"split brain", "`director watch` did not flag two masters (exit " +
@@ -113,15 +114,16 @@ void run_steps(Lab& lab, const Progress& progress) {
     throw StepFailed{"heal", st.error().message};
   }
   const auto allowed = std::chrono::steady_clock::now();
-  if (!Lab::wait_until([&] {
-        return vrrp_state(dir, d1) == "MASTER" && vrrp_state(dir, d2) == "BACKUP";
-      }, 30s)) {
+  if (!Lab::wait_until(
+          [&] { return vrrp_state(dir, d1) == "MASTER" && vrrp_state(dir, d2) == "BACKUP"; },
+          30s)) {
     throw StepFailed{"heal", fmt::format("d1 {}, d2 {} 30 s after allow-vrrp", vrrp_state(dir, d1),
                                          vrrp_state(dir, d2))};
   }
-  progress.line(fmt::format("healed: `firewall allow-vrrp` on d2: d2 BACKUP after {:.1f} s, d1 the "
-                            "only MASTER",
-                            seconds_since(allowed)));
+  progress.line(
+      fmt::format("healed: `firewall allow-vrrp` on d2: d2 BACKUP after {:.1f} s, d1 the "
+                  "only MASTER",
+                  seconds_since(allowed)));
   for (std::size_t i = 0; i < kPorts.size(); ++i) {
     if (!Lab::wait_until([&] { return sample_vip(kPorts[i], 4, 1s).by_server.size() == 2; }, 20s)) {
       throw StepFailed{"heal", fmt::format("port {} after healing: {}", kPorts[i],
@@ -135,18 +137,21 @@ void run_steps(Lab& lab, const Progress& progress) {
                             master ? master->pid : -1, kPorts[0]));
   auto failover = lab.failover(false);
   if (!failover) throw StepFailed{"failover", failover.error().message};
-  progress.line(fmt::format("failover: {} MASTER after {:.1f} s; the client's packets go to {} and "
-                            "are answered after {:.1f} s; {} of {} requests failed",
-                            failover->took_over, failover->master_after, failover->took_over,
-                            failover->serving_after, failover->failed, failover->requests));
+  progress.line(
+      fmt::format("failover: {} MASTER after {:.1f} s; the client's packets go to {} and "
+                  "are answered after {:.1f} s; {} of {} requests failed",
+                  failover->took_over, failover->master_after, failover->took_over,
+                  failover->serving_after, failover->failed, failover->requests));
   if (failover->failed == 0) {
-    progress.line("  (kill -9 leaves the VIP and the nftables rules in d1's kernel, as with keepalived: "
-                  "d1 kept forwarding until d2's gratuitous ARP)");
+    progress.line(
+        "  (kill -9 leaves the VIP and the nftables rules in d1's kernel, as with keepalived: "
+        "d1 kept forwarding until d2's gratuitous ARP)");
   }
 
   // A real server's service stops: it leaves the table, the client sees only the other.
   const unsigned short port = kPorts[0];
-  if (auto st = lab.stop_service(r2, port); !st) throw StepFailed{"service stop", st.error().message};
+  if (auto st = lab.stop_service(r2, port); !st)
+    throw StepFailed{"service stop", st.error().message};
   const auto stopped = std::chrono::steady_clock::now();
   progress.line(fmt::format("r2's service on :{} stopped (SIGTERM)", port));
   double left_after = 0;
@@ -163,23 +168,29 @@ void run_steps(Lab& lab, const Progress& progress) {
     std::this_thread::sleep_for(100ms);
   }
   if (only_other < 6) {
-    throw StepFailed{"service stop", fmt::format("r2 still chosen for :{} 30 s after it stopped", port)};
+    throw StepFailed{"service stop",
+                     fmt::format("r2 still chosen for :{} 30 s after it stopped", port)};
   }
-  progress.line(fmt::format("r2 left :{} after {:.1f} s ({} requests failed before); the client "
-                            "now sees: {}",
-                            port, left_after, failed, sample_vip(port, 6, 1s).text()));
+  progress.line(
+      fmt::format("r2 left :{} after {:.1f} s ({} requests failed before); the client "
+                  "now sees: {}",
+                  port, left_after, failed, sample_vip(port, 6, 1s).text()));
 
   // Restarted: back.
-  if (auto st = lab.start_service(r2, port); !st) throw StepFailed{"service restart", st.error().message};
+  if (auto st = lab.start_service(r2, port); !st)
+    throw StepFailed{"service restart", st.error().message};
   const auto restarted = std::chrono::steady_clock::now();
-  if (!Lab::wait_until([&] {
-        auto a = ask_vip(port, 500ms);
-        return a && *a == r2.name;
-      }, 30s)) {
+  if (!Lab::wait_until(
+          [&] {
+            auto a = ask_vip(port, 500ms);
+            return a && *a == r2.name;
+          },
+          30s)) {
     throw StepFailed{"service restart", fmt::format("r2 not back on :{} after 30 s", port)};
   }
-  progress.line(fmt::format("r2's service on :{} restarted: back after {:.1f} s; the client sees: {}",
-                            port, seconds_since(restarted), sample_vip(port, 6, 1s).text()));
+  progress.line(
+      fmt::format("r2's service on :{} restarted: back after {:.1f} s; the client sees: {}", port,
+                  seconds_since(restarted), sample_vip(port, 6, 1s).text()));
 }
 
 }  // namespace
@@ -187,9 +198,10 @@ void run_steps(Lab& lab, const Progress& progress) {
 int run_demo(const std::string& state_dir) {
   Progress progress;
   Lab lab(state_dir, progress);
-  fmt::print("lvsctl lab demo: the seed's two directors and two real servers in network namespaces "
-             "{}*, state in {}\n",
-             kPrefix, state_dir);
+  fmt::print(
+      "lvsctl lab demo: the seed's two directors and two real servers in network namespaces "
+      "{}*, state in {}\n",
+      kPrefix, state_dir);
   std::fflush(stdout);
   int rc = 0;
   try {
@@ -197,7 +209,8 @@ int run_demo(const std::string& state_dir) {
   } catch (const StepFailed& f) {
     fmt::print("lab demo: step '{}' FAILED: {}\n", f.step, f.reason);
     for (const char* log : {"d1.log", "d2.log"}) {
-      fmt::print("  last lines of {}:\n{}", lab.state().file(log), tail_of(lab.state().file(log), 15));
+      fmt::print("  last lines of {}:\n{}", lab.state().file(log),
+                 tail_of(lab.state().file(log), 15));
     }
     std::fflush(stdout);
     rc = 1;

@@ -11,6 +11,7 @@
 #include "lab/launch.hpp"
 #include "lab/leftovers.hpp"
 #include "lab/observe.hpp"
+#include "shared/run_program.hpp"
 
 namespace lvsctl::lab {
 
@@ -79,8 +80,8 @@ Status Lab::start_director(const Director& d) {
   const std::string name(d.name);
   auto argv = in_namespace(ns_name(name));
   if (!argv) return argv.error();
-  argv->insert(argv->end(), {self_, "director", "run", "-f", dir_.file(name + ".conf"),
-                             "--run-dir", dir_.file(name)});
+  argv->insert(argv->end(), {self_, "director", "run", "-f", dir_.file(name + ".conf"), "--run-dir",
+                             dir_.file(name)});
   auto pid = spawn_logged(*argv, dir_.file(name + ".log"));
   if (!pid) return pid.error();
   return dir_.record(name, *pid);
@@ -97,14 +98,11 @@ std::string Lab::datapath_line() const {
 }
 
 Result<std::string> Lab::ip_output(std::vector<std::string> args) {
-  const std::string out = dir_.file("ip-output.tmp");
-  ::unlink(out.c_str());
   args.insert(args.begin(), "ip");
-  if (auto st = run_logged(args, out, 10s); !st) return st.error();
-  std::ifstream in(out);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ::unlink(out.c_str());
-  return text;
+  auto ran = run_program(args, 10s);
+  if (!ran) return ran.error();
+  if (ran->exit_code != 0) return Error{"ip: " + ran->err};
+  return std::move(ran->out);
 }
 
 namespace {
@@ -224,7 +222,8 @@ Result<Lab::FailoverResult> Lab::failover(bool restart) {
       is_master = true;
       r.master_after = seconds_since(killed_at);
     }
-    const bool to_new = is_master && !new_mac.empty() && client_mac_for(std::string(kVip)) == new_mac;
+    const bool to_new =
+        is_master && !new_mac.empty() && client_mac_for(std::string(kVip)) == new_mac;
     const auto asked = std::chrono::steady_clock::now();
     auto answer = ask_vip(kPorts[0], 300ms);
     ++r.requests;
@@ -240,8 +239,9 @@ Result<Lab::FailoverResult> Lab::failover(bool restart) {
   }
   reap_if_child(id->pid);
   if (!is_master || in_a_row < 3) {
-    return Error{fmt::format("{} did not take over within 30 s (state {}, {} of {} requests failed)",
-                             r.took_over, vrrp_state(dir_, *other), r.failed, r.requests)};
+    return Error{
+        fmt::format("{} did not take over within 30 s (state {}, {} of {} requests failed)",
+                    r.took_over, vrrp_state(dir_, *other), r.failed, r.requests)};
   }
   if (restart) {
     if (auto st = start_director(*master); !st) return st.error();

@@ -28,8 +28,8 @@ class Lab {
   Status status();
 
   struct FailoverResult {
-    std::string killed;      // the director killed ("d1")
-    std::string took_over;   // the one that became MASTER
+    std::string killed;        // the director killed ("d1")
+    std::string took_over;     // the one that became MASTER
     double master_after = 0;   // s from kill -9 until took_over reported MASTER
     double serving_after = 0;  // s until the client's packets went to took_over and were answered
     unsigned requests = 0;
@@ -40,8 +40,8 @@ class Lab {
   Result<FailoverResult> failover(bool restart);
 
   // The pieces the demo uses.
-  Status run_in(const std::string& short_ns, std::vector<std::string> argv,
-                const std::string& log, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  Status run_in(const std::string& short_ns, std::vector<std::string> argv, const std::string& log,
+                std::chrono::milliseconds timeout = std::chrono::seconds(20));
   Result<int> code_in(const std::string& short_ns, std::vector<std::string> argv,
                       const std::string& log, std::chrono::milliseconds timeout);
   Status start_service(const RealServer& rs, unsigned short port);

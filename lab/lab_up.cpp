@@ -17,14 +17,14 @@ Status Lab::ip(std::vector<std::string> args) {
 }
 
 // A veth from namespace `short_ns` (named `ifname` there) to `bridge` in the hub.
-Status Lab::link(const std::string& short_ns, const std::string& ifname,
-                 const std::string& bridge, const std::string& address) {
+Status Lab::link(const std::string& short_ns, const std::string& ifname, const std::string& bridge,
+                 const std::string& address) {
   const std::string ns = ns_name(short_ns);
   const std::string hub = ns_name(kHub);
   const std::string port = short_ns + "-" + ifname;  // the hub's end: "d1-eth0"
   // Both ends are created directly in their namespaces: the root namespace never has them.
-  if (auto st = ip({"link", "add", port, "netns", hub, "type", "veth", "peer", "name", ifname,
-                    "netns", ns});
+  if (auto st = ip(
+          {"link", "add", port, "netns", hub, "type", "veth", "peer", "name", ifname, "netns", ns});
       !st) {
     return st;
   }
@@ -49,10 +49,12 @@ Status Lab::build_namespaces() {
   // A switch, not a firewall: where br_netfilter is loaded, bridged frames would pass the hub's
   // (empty) netfilter hooks. Per-namespace sysctls; absent without the module, so not checked.
   for (const char* f : {"iptables", "ip6tables", "arptables"}) {
-    (void)code_in(std::string(kHub), {"sysctl", "-qw", fmt::format("net.bridge.bridge-nf-call-{}=0", f)},
+    (void)code_in(std::string(kHub),
+                  {"sysctl", "-qw", fmt::format("net.bridge.bridge-nf-call-{}=0", f)},
                   dir_.file("setup.log"), 10s);
   }
-  if (auto st = link(std::string(kClient), "eth0", "br0", std::string(kClientAddress) + "/24"); !st) {
+  if (auto st = link(std::string(kClient), "eth0", "br0", std::string(kClientAddress) + "/24");
+      !st) {
     return st;
   }
   for (const auto& d : kDirectors) {
@@ -67,7 +69,8 @@ Status Lab::build_namespaces() {
   for (const auto& rs : kRealServers) {
     const std::string n(rs.name);
     if (auto st = link(n, "eth0", "br1", std::string(rs.address) + "/24"); !st) return st;
-    if (auto st = ip({"-n", ns_name(n), "route", "add", "default", "via", std::string(kGatewayVip)});
+    if (auto st =
+            ip({"-n", ns_name(n), "route", "add", "default", "via", std::string(kGatewayVip)});
         !st) {
       return st;
     }
@@ -84,10 +87,11 @@ Status Lab::up() {
   if (auto st = dir_.write("firewall.nft", firewall_ruleset()); !st) return st;
 
   if (auto st = build_namespaces(); !st) return st;
-  progress_.line(fmt::format("namespaces {}{{hub,cl,d1,d2,r1,r2}}: client {}, directors {} and {}, "
-                             "real servers {} and {}",
-                             kPrefix, kClientAddress, kDirectors[0].front, kDirectors[1].front,
-                             kRealServers[0].address, kRealServers[1].address));
+  progress_.line(
+      fmt::format("namespaces {}{{hub,cl,d1,d2,r1,r2}}: client {}, directors {} and {}, "
+                  "real servers {} and {}",
+                  kPrefix, kClientAddress, kDirectors[0].front, kDirectors[1].front,
+                  kRealServers[0].address, kRealServers[1].address));
 
   // The backup's firewall drops VRRP; `firewall allow-vrrp` lets it in before the directors
   // start (the demo takes it away again to show a split brain).
@@ -100,12 +104,18 @@ Status Lab::up() {
     return st;
   }
 
+  progress_.line(
+      fmt::format("{}'s firewall: input policy drop (VRRP dropped), then `lvsctl firewall "
+                  "allow-vrrp` lets VRRP in",
+                  kFirewalled));
+
   // Real servers: the VIP on lo with the ARP sysctls (`realserver start`, inside their
   // namespace), and the three services answering with the real server's name.
   for (const auto& rs : kRealServers) {
     const std::string n(rs.name);
-    if (auto st = run_in(n, {self_, "realserver", "start", "--vip", std::string(kVip),
-                             "--state-dir", dir_.file(n + "-realserver")},
+    if (auto st = run_in(n,
+                         {self_, "realserver", "start", "--vip", std::string(kVip), "--state-dir",
+                          dir_.file(n + "-realserver")},
                          dir_.file(n + "-realserver.log"));
         !st) {
       return st;
@@ -133,9 +143,9 @@ Status Lab::up() {
   }
   const Director& d1 = kDirectors[0];
   const Director& d2 = kDirectors[1];
-  if (!wait_until([&] {
-        return vrrp_state(dir_, d1) == "MASTER" && vrrp_state(dir_, d2) == "BACKUP";
-      }, 30s)) {
+  if (!wait_until(
+          [&] { return vrrp_state(dir_, d1) == "MASTER" && vrrp_state(dir_, d2) == "BACKUP"; },
+          30s)) {
     return Error{fmt::format("d1 is {} and d2 {} after 30 s (see {} and {})", vrrp_state(dir_, d1),
                              vrrp_state(dir_, d2), dir_.file("d1.log"), dir_.file("d2.log"))};
   }

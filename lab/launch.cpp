@@ -1,10 +1,8 @@
 #include "lab/launch.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 
 #include "shared/fd.hpp"
 #include "shared/process.hpp"
+#include "shared/run_program.hpp"
 
 extern char** environ;
 
@@ -56,8 +55,7 @@ Result<pid_t> spawn_logged(const std::vector<std::string>& argv, const std::stri
   posix_spawn_file_actions_init(&actions);
   posix_spawnattr_init(&attr);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   sigset_t none;
   sigemptyset(&none);
@@ -66,8 +64,8 @@ Result<pid_t> spawn_logged(const std::vector<std::string>& argv, const std::stri
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
   // A session of its own: the terminal's Ctrl-C to `lab up` does not reach the lab's daemons.
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, program->c_str(), &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -78,33 +76,14 @@ Result<pid_t> spawn_logged(const std::vector<std::string>& argv, const std::stri
 
 Result<int> run_for_code(const std::vector<std::string>& argv, const std::string& log,
                          std::chrono::milliseconds timeout) {
-  auto pid = spawn_logged(argv, log);
-  if (!pid) return pid.error();
-  Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, *pid, 0)));
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(*pid, &status, WNOHANG);
-    if (r == *pid) {
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      return Error{joined(argv) + ": killed by signal " +
-                   std::to_string(WTERMSIG(status))};
-    }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      ::kill(*pid, SIGKILL);
-      ::waitpid(*pid, &status, 0);
-      return Error{joined(argv) + ": no answer within " + std::to_string(timeout.count()) +
-                   " ms (killed)"};
-    }
-    if (pidfd) {
-      pollfd p{pidfd.get(), POLLIN, 0};
-      ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+  auto ran = run_program(argv, timeout);
+  if (!ran) return Error{joined(argv) + ": " + ran.error().message};
+  std::ofstream out(log, std::ios::app);
+  out << "$ " << joined(argv) << "\n" << ran->out << ran->err;
+  if (ran->exit_code > 128) {
+    return Error{joined(argv) + ": killed by signal " + std::to_string(ran->exit_code - 128)};
   }
+  return ran->exit_code;
 }
 
 Status run_logged(const std::vector<std::string>& argv, const std::string& log,

@@ -1,9 +1,10 @@
 #pragma once
-// Processes of the lab: programs run to completion with a deadline, and long-running ones
-// (directors, services) that outlive `lvsctl lab up`. Both are spawned by posix_spawn (never
-// through a shell), in a session of their own, stdin /dev/null, stdout+stderr appended to a
-// file. shared/process's ChildProcess kills its child when the handle goes away, which is right
-// for scripts and wrong for daemons the lab leaves running; this file is that other case.
+// Processes of the lab: commands run to completion with a deadline (shared/run_program, their
+// output appended to a log), and long-running ones (directors, services) that outlive
+// `lvsctl lab up`: spawned by posix_spawn (never through a shell) in a session of their own,
+// stdin /dev/null, stdout+stderr appended to a log. shared/process's ChildProcess kills its
+// child when the handle goes away, which is right for scripts and wrong for daemons the lab
+// leaves running; spawn_logged is that other case.
 //
 // A daemon is recorded by pid and start time (field 22 of /proc/PID/stat), so a later
 // `lab down` signals it only while that pid is still the same process.

@@ -30,8 +30,9 @@ std::vector<ProcessId> processes_in(const std::string& ns) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.empty() || !std::all_of(name.begin(), name.end(),
-                                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        })) {
       continue;
     }
     struct stat st {};

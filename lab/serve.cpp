@@ -26,7 +26,8 @@ bool read_request(int fd, Clock::time_point deadline) {
   std::string head;
   char buf[1024];
   while (head.size() < 4096 && head.find("\r\n\r\n") == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -79,10 +80,16 @@ int run_serve(const std::string& name, unsigned short port) {
     }
     if (read_request(conn.get(), Clock::now() + std::chrono::seconds(2))) {
       answer(conn.get(), name);
-      // Drain what is left so close() does not turn into a reset that loses the reply.
+      // Drain what is left (for at most 1 s, 64 KiB: a client that keeps sending is cut off)
+      // so close() does not turn into a reset that loses the reply.
+      const auto drain_until = Clock::now() + std::chrono::seconds(1);
+      std::size_t drained = 0;
       char sink[512];
       pollfd p{conn.get(), POLLIN, 0};
-      while (::poll(&p, 1, 200) > 0 && ::recv(conn.get(), sink, sizeof sink, 0) > 0) {
+      while (drained < 65536 && Clock::now() < drain_until && ::poll(&p, 1, 200) > 0) {
+        const ssize_t n = ::recv(conn.get(), sink, sizeof sink, MSG_DONTWAIT);
+        if (n <= 0) break;
+        drained += static_cast<std::size_t>(n);
       }
     }
   }

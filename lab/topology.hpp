@@ -23,12 +23,12 @@ inline constexpr std::string_view kClientAddress = "203.0.113.10";
 inline constexpr std::array<unsigned short, 3> kPorts = {10010, 10020, 10030};
 
 struct Director {
-  std::string_view name;        // "d1": namespace lvslab-d1, run dir STATE/d1
-  std::string_view front;       // eth0 address (client side)
-  std::string_view back;        // eth1 address (real-server side)
+  std::string_view name;   // "d1": namespace lvslab-d1, run dir STATE/d1
+  std::string_view front;  // eth0 address (client side)
+  std::string_view back;   // eth1 address (real-server side)
   unsigned priority;
-  std::string_view state;       // the seed's `state` keyword
-  std::string_view router_id;   // the seed's router_id
+  std::string_view state;      // the seed's `state` keyword
+  std::string_view router_id;  // the seed's router_id
 };
 inline constexpr std::array<Director, 2> kDirectors = {{
     {"d1", "203.0.113.104", "198.51.100.2", 100, "MASTER", "LVS_200_104"},
@@ -44,7 +44,7 @@ inline constexpr std::array<RealServer, 2> kRealServers = {{
     {"r2", "198.51.100.12"},
 }};
 
-inline constexpr std::string_view kHub = "hub";     // holds the two bridges
+inline constexpr std::string_view kHub = "hub";  // holds the two bridges
 inline constexpr std::string_view kClient = "cl";
 // The director whose firewall drops VRRP until `firewall allow-vrrp` lets it in.
 inline constexpr std::string_view kFirewalled = "d2";

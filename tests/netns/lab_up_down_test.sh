@@ -11,6 +11,16 @@ lab_require nft
 
 tables_before=$(nft list tables)
 
+# A state dir that is not the lab's is refused and left as it is; no lab, no status.
+mkdir -p "$LAB_TMP/not-ours"; echo keep >"$LAB_TMP/not-ours/file"
+rc=0; out=$("$LVSCTL" lab --state-dir "$LAB_TMP/not-ours" up 2>&1) || rc=$?
+[ "$rc" = 1 ] || lab_fail "up into a foreign directory exited $rc: $out"
+grep -q "not the lab's state dir" <<<"$out" || lab_fail "no reason given: $out"
+[ "$(cat "$LAB_TMP/not-ours/file")" = keep ] || lab_fail "the foreign directory was changed"
+[ -z "$(labcli_namespaces)" ] || lab_fail "up into a foreign directory made namespaces"
+rc=0; out=$(labcli status 2>&1) || rc=$?
+[ "$rc" = 1 ] || lab_fail "status without a lab exited $rc: $out"
+
 for round in 1 2; do
   out=$(labcli up 2>&1) || lab_fail "up (round $round) failed: $out"
   grep -q "d1 MASTER (holds 203.0.113.100), d2 BACKUP" <<<"$out" || lab_fail "up did not report the masters: $out"
@@ -43,6 +53,7 @@ lab_log "crashed up: down cleaned it"
 ip netns add lvslab-stale
 ip netns exec lvslab-stale sleep 1000 &
 stale_pid=$!
+LAB_PIDS+=("$stale_pid")  # ended by the trap also when the test fails
 lab_wait 10 "[ \"\$(ip netns pids lvslab-stale)\" = $stale_pid ]" || lab_fail "stale process not in the namespace"
 out=$(labcli up 2>&1) || lab_fail "up beside a stale namespace failed: $out"
 labcli_namespaces | grep -qx lvslab-stale && lab_fail "up left the stale namespace"
