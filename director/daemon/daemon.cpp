@@ -19,13 +19,16 @@
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/health_monitor.hpp"
+#include "director/daemon/interface_wait.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/link_monitor.hpp"
 #include "director/daemon/pid_file.hpp"
+#include "director/daemon/reload_summary.hpp"
 #include "director/daemon/run_dir.hpp"
 #include "director/daemon/script_runner.hpp"
 #include "director/daemon/service_notify.hpp"
 #include "director/daemon/signal_table.hpp"
+#include "director/daemon/start_banner.hpp"
 #include "director/daemon/status_report.hpp"
 #include "director/daemon/status_worker.hpp"
 #include "director/daemon/vrrp_group.hpp"
@@ -102,8 +105,10 @@ class Daemon {
     reload_ = std::move(*loader);
     if (auto st = install_signals(); !st) return st;
     watch_run_dir();
+    waiting_ = std::make_unique<InterfaceWait>(*loop_, [this] { start_waiting_vrrp(); });
     auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
       for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
+      if (!stopping_) waiting_->on_link(ifname, up);
     });
     if (!links) return links.error();
     links_ = std::move(*links);
@@ -111,6 +116,7 @@ class Daemon {
     auto datapath = datapath::make_datapath(*loop_, config_, options_.lb_backend);
     if (!datapath) return datapath.error();
     datapath_ = std::move(*datapath);
+    if (options_.dont_release_ipvs) datapath_->keep_on_exit();
     if (auto st = start_health(); !st) return st;
     datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
                      config_.global.lvs_flush);
@@ -268,9 +274,14 @@ class Daemon {
   Status start_vrrp(const config::Config& config, const std::map<std::string, bool>& keep) {
     Status result;
     std::vector<VrrpRunner*> fresh;
+    waiting_->begin();
     for (const auto& instance : config.vrrp_instances) {
       if (keep.count(instance.name)) continue;
       auto runner = VrrpRunner::create(*loop_, rtnl_, config, instance, scripts_.runner());
+      if (!runner && InterfaceWait::waits_for(runner.error())) {
+        waiting_->add(instance.name, instance.interface, runner.error().message);
+        continue;
+      }
       if (!runner) {
         result = runner.error();
         continue;
@@ -279,6 +290,7 @@ class Daemon {
       slot = std::move(*runner);
       fresh.push_back(slot.get());
     }
+    waiting_->end();
     vrrp_groups_ = make_vrrp_groups(config, vrrp_);
     for (auto* runner : fresh) {
       runner->start();
@@ -286,6 +298,14 @@ class Daemon {
       if (!LinkMonitor::is_up(ifname)) runner->on_link(ifname, false);
     }
     return result;
+  }
+
+  // An interface an instance waited for is up: start the instances not running yet.
+  void start_waiting_vrrp() {
+    if (stopping_) return;
+    std::map<std::string, bool> keep;
+    for (const auto& [name, runner] : vrrp_) keep[name] = true;
+    if (auto st = start_vrrp(config_, keep); !st) spdlog::error("{}", st.error().message);
   }
 
   void stop(const std::string& why) {
@@ -359,6 +379,7 @@ class Daemon {
       it->second->shutdown();
       it = vrrp_.erase(it);
     }
+    spdlog::info("Reload: {}", to_text(summarize_reload(config_, parsed.config)));
     config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
     if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
     if (auto st = start_vrrp(config_, keep); !st) spdlog::error("Reload: {}", st.error().message);
@@ -416,6 +437,7 @@ class Daemon {
   std::unique_ptr<ConfigReload> reload_;
   std::unique_ptr<ControlSocket> control_;
   StatusWorker status_worker_;  // owns only its jobs: safe to destroy in any order
+  std::unique_ptr<InterfaceWait> waiting_;  // instances whose interface is missing (FAULT)
   std::unique_ptr<LinkMonitor> links_;
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
@@ -444,6 +466,7 @@ std::string pid_file_path(const std::string& run_dir) { return run_dir + "/lvsct
 std::string control_socket_path(const std::string& run_dir) { return run_dir + "/control.sock"; }
 
 int run_director(const RunOptions& options) {
+  log_start_banner();
   if (auto st = check_run_dir_path(options.run_dir); !st) {
     spdlog::error("--run-dir: {}", st.error().message);
     return 2;
@@ -483,6 +506,7 @@ int run_director(const RunOptions& options) {
   }
   spdlog::info("lvsctl director running (pid {}, config {}, run dir {})", ::getpid(),
                options.config_path, options.run_dir);
+  spdlog::info("Startup complete");
   daemon.service_ready();
   const int rc = daemon.run();
   spdlog::info("lvsctl director stopped");

@@ -43,6 +43,10 @@ class IpvsSync {
   // Brings the kernel to `desired`. `flush`: remove services we do not own (lvs_flush).
   Outcome apply(ipvs::Table desired, bool flush = false);
 
+  // Daemon stop: removes every service this sync programmed (others' services stay), once,
+  // without retry. Logged.
+  void release();
+
   bool available() const { return client_.has_value(); }
   const std::string& unavailable_reason() const { return unavailable_reason_; }
   // Netlink requests sent so far to keep the kernel in sync (status reads the table through its

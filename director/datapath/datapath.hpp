@@ -48,6 +48,13 @@ class Datapath {
                             bool flush = false) = 0;
 
   virtual DatapathStatus status() const = 0;
+
+  // When destroyed (daemon stop), a datapath removes the virtual servers it created, as
+  // keepalived does; after keep_on_exit() (--dont-release-ipvs) it leaves them in the kernel.
+  void keep_on_exit() { keep_on_exit_ = true; }
+
+ protected:
+  bool keep_on_exit_ = false;
 };
 
 }  // namespace lvsctl::director::datapath
