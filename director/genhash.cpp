@@ -23,8 +23,8 @@ int run_genhash(const GenhashOptions& o, std::FILE* out, std::FILE* err) {
   }
   check::CheckerConfig checker;
   checker.kind = o.ssl ? check::CheckerKind::SslGet : check::CheckerKind::HttpGet;
-  checker.connect_timeout = std::chrono::duration_cast<check::Duration>(
-      std::chrono::duration<double>(o.timeout_s));
+  checker.connect_timeout =
+      std::chrono::duration_cast<check::Duration>(std::chrono::duration<double>(o.timeout_s));
   checker.http_protocol = o.protocol == "1.0c" ? "1.0C" : o.protocol;
   checker.enable_sni = o.sni;
   check::UrlSpec url;
@@ -65,8 +65,9 @@ int run_genhash(const GenhashOptions& o, std::FILE* out, std::FILE* err) {
     return 1;
   }
   if (response->body.empty()) {
-    fmt::print(err, "lvsctl director genhash: no data received from the web server (HTTP status "
-                    "{})\n",
+    fmt::print(err,
+               "lvsctl director genhash: no data received from the web server (HTTP status "
+               "{})\n",
                response->status);
     return 1;
   }
@@ -93,14 +94,17 @@ void add_genhash_command(CLI::App& director, int& exit_code) {
   cmd->add_option("-V,--use-virtualhost", o->virtualhost,
                   "Host header (default: the server address and port)")
       ->check(cli_checks::non_empty());
-  cmd->add_option("-P,--protocol", o->protocol, "HTTP version: 1.0, 1.0c (with Connection: close) or 1.1")
+  cmd->add_option("-P,--protocol", o->protocol,
+                  "HTTP version: 1.0, 1.0c (with Connection: close) or 1.1")
       ->check(CLI::IsMember({"1.0", "1.0c", "1.0C", "1.1"}))
       ->capture_default_str();
-  cmd->add_option("-t,--timeout", o->timeout_s, "seconds allowed for each phase (connect, TLS, request, response)")
+  cmd->add_option("-t,--timeout", o->timeout_s,
+                  "seconds allowed for each phase (connect, TLS, request, response)")
       ->check(cli_checks::finite_seconds())
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_flag("-v,--verbose", o->verbose, "also print the URL, HTTP status and body size on stderr");
+  cmd->add_flag("-v,--verbose", o->verbose,
+                "also print the URL, HTTP status and body size on stderr");
   cmd->callback([o, &exit_code] {
     if (o->protocol == "1.0C") o->protocol = "1.0c";
     exit_code = run_genhash(*o, stdout, stderr);

@@ -16,15 +16,15 @@
 namespace lvsctl::director {
 
 struct GenhashOptions {
-  std::string server;        // an IP address (as genhash: not a name)
+  std::string server;  // an IP address (as genhash: not a name)
   std::uint16_t port = 0;
   std::string url = "/";
-  bool ssl = false;          // -S
-  bool sni = false;          // -I: the virtualhost as SNI
-  std::string virtualhost;   // -V: Host header (default: ADDR:PORT)
+  bool ssl = false;              // -S
+  bool sni = false;              // -I: the virtualhost as SNI
+  std::string virtualhost;       // -V: Host header (default: ADDR:PORT)
   std::string protocol = "1.0";  // -P: 1.0, 1.0c or 1.1
-  double timeout_s = 5;      // -t
-  bool verbose = false;      // -v
+  double timeout_s = 5;          // -t
+  bool verbose = false;          // -v
 };
 
 int run_genhash(const GenhashOptions& options, std::FILE* out, std::FILE* err);

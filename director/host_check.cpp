@@ -35,9 +35,9 @@ class Checker {
     auto st = host_.script_runnable(s.command);
     if (st) return;
     failed_.insert(s.command);
-    diags_.push_back({conf::Severity::Error, s.where,
-                      fmt::format("{} '{}' cannot run on this host: {}", use, s.command,
-                                  st.error().message)});
+    diags_.push_back(
+        {conf::Severity::Error, s.where,
+         fmt::format("{} '{}' cannot run on this host: {}", use, s.command, st.error().message)});
   }
 
   void notify(const config::NotifyScripts& n, const std::string& owner) {
@@ -71,7 +71,8 @@ HostFacts this_host() {
     struct stat st {};
     if (::stat(program.c_str(), &st) != 0) return Error::from_errno(program);
     if (!S_ISREG(st.st_mode)) return Error{program + " is not a regular file", EACCES};
-    if (::access(program.c_str(), X_OK) != 0) return Error::from_errno(program + " is not executable");
+    if (::access(program.c_str(), X_OK) != 0)
+      return Error::from_errno(program + " is not executable");
     return {};
   };
   return h;

@@ -22,7 +22,9 @@ class HttpProbe final : public Probe {
   ~HttpProbe() override { close(); }
   void start(Done done) override;
   // Sees every parsed response before it is judged (`lvsctl director genhash` prints its digest).
-  void observe(std::function<void(const HttpResponse&)> observer) { observer_ = std::move(observer); }
+  void observe(std::function<void(const HttpResponse&)> observer) {
+    observer_ = std::move(observer);
+  }
 
  private:
   enum class Phase { Idle, Connecting, Handshake, Sending, Receiving };

@@ -25,9 +25,10 @@ void InterfaceWait::add(const std::string& instance, const std::string& ifname,
   seen_.insert(instance);
   const auto [it, fresh] = waiting_.insert_or_assign(instance, ifname);
   if (fresh) {
-    spdlog::warn("VRRP_Instance({}) Entering FAULT STATE: {}; waiting for interface {} "
-                 "(dynamic_interfaces)",
-                 instance, why, ifname);
+    spdlog::warn(
+        "VRRP_Instance({}) Entering FAULT STATE: {}; waiting for interface {} "
+        "(dynamic_interfaces)",
+        instance, why, ifname);
   }
   arm();
 }

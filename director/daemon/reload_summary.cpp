@@ -25,19 +25,19 @@ std::string settings(const config::VirtualServer& vs) {
     sorry = fmt::format("{}:{} {} {}", s.address.to_string(), s.port, s.inhibit,
                         s.method ? config::to_string(*s.method) : "-");
   }
-  return fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}",
-                     vs.delay_loop.count(), vs.scheduler, vs.scheduler_flags, vs.one_packet,
-                     config::to_string(vs.method), vs.persistence_timeout,
-                     vs.persistence_granularity.value_or("-"), sorry, vs.inhibit_on_failure,
-                     vs.quorum, vs.hysteresis, vs.alpha, vs.omega, script(vs.quorum_up),
-                     script(vs.quorum_down), vs.virtualhost.value_or("-"),
+  return fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", vs.delay_loop.count(),
+                     vs.scheduler, vs.scheduler_flags, vs.one_packet, config::to_string(vs.method),
+                     vs.persistence_timeout, vs.persistence_granularity.value_or("-"), sorry,
+                     vs.inhibit_on_failure, vs.quorum, vs.hysteresis, vs.alpha, vs.omega,
+                     script(vs.quorum_up), script(vs.quorum_down), vs.virtualhost.value_or("-"),
                      vs.ip_family ? static_cast<int>(*vs.ip_family) : -1,
                      vs.connect_timeout.count());
 }
 
 bool same_real_server(const config::RealServer& a, const config::RealServer& b) {
-  if (a.weight != b.weight || a.method != b.method || a.inhibit_on_failure != b.inhibit_on_failure ||
-      a.alpha != b.alpha || script(a.notify_up) != script(b.notify_up) ||
+  if (a.weight != b.weight || a.method != b.method ||
+      a.inhibit_on_failure != b.inhibit_on_failure || a.alpha != b.alpha ||
+      script(a.notify_up) != script(b.notify_up) ||
       script(a.notify_down) != script(b.notify_down) || a.checkers.size() != b.checkers.size()) {
     return false;
   }
@@ -81,7 +81,8 @@ std::string names(const std::vector<std::string>& list) {
 }
 
 // "1 added (VI_3), 2 removed (A, B)"; empty when nothing changed.
-std::string part(const std::vector<std::pair<const char*, const std::vector<std::string>*>>& lists) {
+std::string part(
+    const std::vector<std::pair<const char*, const std::vector<std::string>*>>& lists) {
   std::string text;
   for (const auto& [what, list] : lists) {
     if (list->empty()) continue;
@@ -110,9 +111,14 @@ ReloadSummary summarize_reload(const config::Config& before, const config::Confi
       continue;
     }
     switch (classify_vrrp_reload(before, *it->second, after, instance)) {
-      case VrrpReload::same: break;
-      case VrrpReload::update: out.instances_updated.push_back(instance.name); break;
-      case VrrpReload::restart: out.instances_restarted.push_back(instance.name); break;
+      case VrrpReload::same:
+        break;
+      case VrrpReload::update:
+        out.instances_updated.push_back(instance.name);
+        break;
+      case VrrpReload::restart:
+        out.instances_restarted.push_back(instance.name);
+        break;
     }
     old_instances.erase(it);
   }

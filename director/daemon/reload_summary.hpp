@@ -16,8 +16,7 @@ namespace lvsctl::director {
 struct ReloadSummary {
   std::vector<std::string> instances_added, instances_removed, instances_updated,
       instances_restarted;
-  std::vector<std::string> virtual_servers_added, virtual_servers_removed,
-      virtual_servers_changed;
+  std::vector<std::string> virtual_servers_added, virtual_servers_removed, virtual_servers_changed;
   // "203.0.113.10:80 TCP / 198.51.100.2:80"
   std::vector<std::string> real_servers_added, real_servers_removed, real_servers_changed;
 

@@ -11,7 +11,8 @@ namespace lvsctl::director::vrrp {
 namespace {
 
 std::string utc_text(std::chrono::system_clock::time_point t) {
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+  const auto us =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
   const auto secs = static_cast<std::time_t>(us / 1'000'000);
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:06}Z", fmt::gmtime(secs), us % 1'000'000);
 }

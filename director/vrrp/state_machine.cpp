@@ -351,7 +351,8 @@ Step StateMachine::update(InstanceConfig config, TimePoint now) {
       garp_repeat_at_.reset();
     }
   }
-  reconsider(step, now, because(Reason::Kind::reload));  // a weight now 0 (or no longer) may change FAULT
+  // A weight now 0 (or no longer 0) may change FAULT.
+  reconsider(step, now, because(Reason::Kind::reload));
   if (state_ == State::master && vips_added) {
     // New VIPs join a running master as they would at a takeover: on the interface, then
     // announced (keepalived adds them on reload and keeps advertising). Removed VIPs are the
@@ -415,8 +416,9 @@ Step StateMachine::force_master(TimePoint now) {
   Step step;
   if (state_ == State::backup) {
     // The group moves because a member timed out or its master resigned: say which.
-    become_master(step, now, wants_master_ ? resigned_.value_or(because(Reason::Kind::advert_timeout))
-                                           : because(Reason::Kind::sync_group));
+    const Reason why = wants_master_ ? resigned_.value_or(because(Reason::Kind::advert_timeout))
+                                     : because(Reason::Kind::sync_group);
+    become_master(step, now, why);
   }
   return finish(std::move(step));
 }

@@ -34,16 +34,20 @@ std::string real(const std::string& address, int weight) {
 }
 
 TEST(ReloadSummary, NothingChangedEvenWhenBlocksMoved) {
-  const auto a = parse(instance("VI_1", 51, 100) + "\n\n" + service("203.0.113.80", "rr", real("198.51.100.1", 1)));
-  const auto b = parse(service("203.0.113.80", "rr", real("198.51.100.1", 1)) + instance("VI_1", 51, 100));
+  const auto a = parse(instance("VI_1", 51, 100) + "\n\n" +
+                       service("203.0.113.80", "rr", real("198.51.100.1", 1)));
+  const auto b =
+      parse(service("203.0.113.80", "rr", real("198.51.100.1", 1)) + instance("VI_1", 51, 100));
   const auto s = summarize_reload(a, b);
   EXPECT_TRUE(s.empty());
   EXPECT_EQ(to_text(s), "no changes to VRRP instances, virtual servers or real servers");
 }
 
 TEST(ReloadSummary, InstancesAddedRemovedUpdatedRestarted) {
-  const auto a = parse(instance("VI_1", 51, 100) + instance("VI_2", 52, 100) + instance("VI_3", 53, 100));
-  const auto b = parse(instance("VI_1", 51, 150) + instance("VI_2", 52, 100, "eth1") + instance("VI_4", 54, 100));
+  const auto a =
+      parse(instance("VI_1", 51, 100) + instance("VI_2", 52, 100) + instance("VI_3", 53, 100));
+  const auto b = parse(instance("VI_1", 51, 150) + instance("VI_2", 52, 100, "eth1") +
+                       instance("VI_4", 54, 100));
   const auto s = summarize_reload(a, b);
   EXPECT_EQ(s.instances_updated, std::vector<std::string>{"VI_1"});
   EXPECT_EQ(s.instances_restarted, std::vector<std::string>{"VI_2"});
@@ -55,17 +59,22 @@ TEST(ReloadSummary, InstancesAddedRemovedUpdatedRestarted) {
 }
 
 TEST(ReloadSummary, VirtualAndRealServers) {
-  const auto a = parse(service("203.0.113.80", "rr", real("198.51.100.1", 1) + real("198.51.100.2", 1)) +
-                       service("203.0.113.81", "rr", real("198.51.100.1", 1)));
-  const auto b = parse(service("203.0.113.80", "wrr", real("198.51.100.1", 5) + real("198.51.100.3", 1)) +
-                       service("203.0.113.82", "rr", real("198.51.100.1", 1)));
+  const auto a =
+      parse(service("203.0.113.80", "rr", real("198.51.100.1", 1) + real("198.51.100.2", 1)) +
+            service("203.0.113.81", "rr", real("198.51.100.1", 1)));
+  const auto b =
+      parse(service("203.0.113.80", "wrr", real("198.51.100.1", 5) + real("198.51.100.3", 1)) +
+            service("203.0.113.82", "rr", real("198.51.100.1", 1)));
   const auto s = summarize_reload(a, b);
   EXPECT_EQ(s.virtual_servers_added, std::vector<std::string>{"203.0.113.82:80 TCP"});
   EXPECT_EQ(s.virtual_servers_removed, std::vector<std::string>{"203.0.113.81:80 TCP"});
   EXPECT_EQ(s.virtual_servers_changed, std::vector<std::string>{"203.0.113.80:80 TCP"});
-  EXPECT_EQ(s.real_servers_added, std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.3:80"});
-  EXPECT_EQ(s.real_servers_removed, std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.2:80"});
-  EXPECT_EQ(s.real_servers_changed, std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.1:80"});
+  EXPECT_EQ(s.real_servers_added,
+            std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.3:80"});
+  EXPECT_EQ(s.real_servers_removed,
+            std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.2:80"});
+  EXPECT_EQ(s.real_servers_changed,
+            std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.1:80"});
   EXPECT_EQ(to_text(s),
             "virtual servers: 1 added (203.0.113.82:80 TCP), 1 removed (203.0.113.81:80 TCP), 1 "
             "changed (203.0.113.80:80 TCP); real servers: 1 added (203.0.113.80:80 TCP / "
@@ -80,7 +89,8 @@ TEST(ReloadSummary, CheckerChangeIsARealServerChange) {
   const auto b = parse(service("203.0.113.80", "rr", other));
   const auto s = summarize_reload(a, b);
   EXPECT_TRUE(s.virtual_servers_changed.empty());
-  EXPECT_EQ(s.real_servers_changed, std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.1:80"});
+  EXPECT_EQ(s.real_servers_changed,
+            std::vector<std::string>{"203.0.113.80:80 TCP / 198.51.100.1:80"});
 }
 
 TEST(ReloadSummary, LongListsAreCapped) {

@@ -30,22 +30,22 @@ HostFacts host(std::set<std::string> interfaces, std::set<std::string> programs)
 }
 
 const std::string kConfig =
-    "vrrp_script chk {\n"                                   // 1
-    "    script \"/usr/local/bin/chk --fast\"\n"            // 2
-    "}\n"                                                   // 3
-    "vrrp_instance VI_1 {\n"                                // 4
-    "    interface eth9\n"                                  // 5
-    "    virtual_router_id 51\n"                            // 6
-    "    track_interface {\n"                               // 7
-    "        eth8\n"                                        // 8
-    "    }\n"                                               // 9
-    "    track_script {\n"                                  // 10
-    "        chk\n"                                         // 11
-    "    }\n"                                               // 12
-    "    notify_master /etc/lvs/master.sh\n"                // 13
-    "    virtual_ipaddress {\n"                             // 14
-    "        203.0.113.10\n"                                // 15
-    "    }\n"                                               // 16
+    "vrrp_script chk {\n"                         // 1
+    "    script \"/usr/local/bin/chk --fast\"\n"  // 2
+    "}\n"                                         // 3
+    "vrrp_instance VI_1 {\n"                      // 4
+    "    interface eth9\n"                        // 5
+    "    virtual_router_id 51\n"                  // 6
+    "    track_interface {\n"                     // 7
+    "        eth8\n"                              // 8
+    "    }\n"                                     // 9
+    "    track_script {\n"                        // 10
+    "        chk\n"                               // 11
+    "    }\n"                                     // 12
+    "    notify_master /etc/lvs/master.sh\n"      // 13
+    "    virtual_ipaddress {\n"                   // 14
+    "        203.0.113.10\n"                      // 15
+    "    }\n"                                     // 16
     "}\n";
 
 TEST(HostCheck, EverythingPresentIsClean) {
@@ -59,18 +59,18 @@ TEST(HostCheck, MissingInterfacesAndScriptsAreErrorsAtTheirLines) {
   ASSERT_EQ(diags.size(), 2u);
   std::vector<std::string> lines;
   for (const auto& d : diags) lines.push_back(conf::format(d));
-  EXPECT_EQ(lines[0],
-            "k.conf:5:15: error: interface 'eth9' (vrrp_instance VI_1) does not exist on this "
-            "host (add dynamic_interfaces to global_defs to let the instance wait in FAULT for it)");
+  EXPECT_EQ(
+      lines[0],
+      "k.conf:5:15: error: interface 'eth9' (vrrp_instance VI_1) does not exist on this "
+      "host (add dynamic_interfaces to global_defs to let the instance wait in FAULT for it)");
   EXPECT_EQ(lines[1],
             "k.conf:2:5: error: vrrp_script chk '/usr/local/bin/chk --fast' cannot run on this "
             "host: no such program");
 }
 
 TEST(HostCheck, DynamicInterfacesMakesAMissingInterfaceAWarning) {
-  const auto diags = host_diagnostics(
-      parse("global_defs {\n    dynamic_interfaces\n}\n" + kConfig),
-      host({}, {"/usr/local/bin/chk", "/etc/lvs/master.sh"}));
+  const auto diags = host_diagnostics(parse("global_defs {\n    dynamic_interfaces\n}\n" + kConfig),
+                                      host({}, {"/usr/local/bin/chk", "/etc/lvs/master.sh"}));
   ASSERT_EQ(diags.size(), 2u);  // eth9 and the tracked eth8
   for (const auto& d : diags) EXPECT_EQ(d.severity, conf::Severity::Warning);
   EXPECT_FALSE(conf::has_errors(diags));
@@ -78,8 +78,8 @@ TEST(HostCheck, DynamicInterfacesMakesAMissingInterfaceAWarning) {
 
 TEST(HostCheck, DynamicInterfacesRejectsUnknownOption) {
   conf::MemorySources files;
-  auto parsed = config::parse_config("global_defs {\n    dynamic_interfaces sometimes\n}\n",
-                                     "k.conf", files);
+  auto parsed =
+      config::parse_config("global_defs {\n    dynamic_interfaces sometimes\n}\n", "k.conf", files);
   ASSERT_TRUE(conf::has_errors(parsed.diags));
   EXPECT_NE(conf::format(parsed.diags.at(0)).find("unknown dynamic_interfaces option 'sometimes'"),
             std::string::npos);
