@@ -2,6 +2,7 @@
 // tree; each role registers its own subcommands.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,12 +23,29 @@ int main(int argc, char** argv) {
   std::string log_target = "stderr";
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|critical|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
-  app.add_option("--log-target", log_target, "where log lines go: stderr or syslog (daemon, lvsctl)")
-      ->check(CLI::IsMember({"stderr", "syslog"}));
+  auto* target_option =
+      app.add_option("--log-target", log_target, "where log lines go: stderr or syslog (daemon, lvsctl)")
+          ->check(CLI::IsMember({"stderr", "syslog"}));
+  std::string log_facility;
+  auto* facility_option = app.add_option(
+      "--log-facility", log_facility,
+      "syslog facility as keepalived's -S: 0-7 (local0-local7), local0-local7, daemon or user; "
+      "implies --log-target syslog");
+  lvsctl::record_command_line(argc, argv);
 
   // Logging must be ready before any subcommand callback runs.
   app.parse_complete_callback([&] {
-    if (auto st = lvsctl::setup_logging(log_level, log_target); !st) {
+    std::optional<int> facility;
+    if (facility_option->count() > 0) {
+      auto parsed = lvsctl::parse_log_facility(log_facility);
+      if (!parsed) throw CLI::ValidationError("--log-facility", parsed.error().message);
+      if (target_option->count() > 0 && log_target != "syslog") {
+        throw CLI::ValidationError("--log-facility", "needs --log-target syslog, not " + log_target);
+      }
+      facility = *parsed;
+      log_target = "syslog";
+    }
+    if (auto st = lvsctl::setup_logging(log_level, log_target, facility); !st) {
       throw CLI::ValidationError("--log-level/--log-target", st.error().message);
     }
   });

@@ -17,7 +17,7 @@
 namespace lvsctl::director {
 
 int run_check_config(const std::string& file, bool json, bool example, std::FILE* out,
-                     std::FILE* err, const std::string& config_id) {
+                     std::FILE* err, const std::string& config_id, const HostFacts* host) {
   config::ParsedConfig parsed;
   conf::LanguageOptions language;
   language.config_id = config_id;
@@ -42,6 +42,9 @@ int run_check_config(const std::string& file, bool json, bool example, std::FILE
   }
   if (parsed.config.global.lb_backend == config::LbBackend::Nftables) {
     for (auto& d : datapath::nftables_diagnostics(parsed.config)) parsed.diags.push_back(d);
+  }
+  if (host && !conf::has_errors(parsed.diags)) {
+    for (auto& d : host_diagnostics(parsed.config, *host)) parsed.diags.push_back(std::move(d));
   }
 
   std::size_t errors = 0;
@@ -74,6 +77,7 @@ void add_check_config_command(CLI::App& director, int& exit_code) {
     std::string file = "/etc/keepalived/keepalived.conf";
     bool json = false;
     bool example = false;
+    bool host = false;
     std::string config_id;
   };
   auto opts = std::make_shared<Options>();
@@ -85,12 +89,16 @@ void add_check_config_command(CLI::App& director, int& exit_code) {
   cmd->add_flag("--example", opts->example,
                 "check the embedded example cluster (design.md) instead of a file")
       ->excludes(file);
+  cmd->add_flag("--host", opts->host,
+                "also check this machine: every interface the file names exists (a warning with "
+                "dynamic_interfaces) and every script can run");
   cmd->add_option("-i,--config-id", opts->config_id,
                   "config id compared with '@ID' lines (default: the host name up to its first "
                   "'.', as keepalived)");
   cmd->callback([opts, &exit_code] {
+    const HostFacts host = this_host();
     exit_code = run_check_config(opts->file, opts->json, opts->example, stdout, stderr,
-                                 opts->config_id);
+                                 opts->config_id, opts->host ? &host : nullptr);
   });
 }
 

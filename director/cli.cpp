@@ -2,6 +2,7 @@
 
 #include "director/check_config_command.hpp"
 #include "director/daemon_commands.hpp"
+#include "director/genhash.hpp"
 #include "director/watch_command.hpp"
 
 namespace lvsctl::director {
@@ -14,6 +15,7 @@ void add_commands(CLI::App& app, int& exit_code) {
   add_run_command(*director, exit_code);
   add_status_command(*director, exit_code);
   add_watch_command(*director, exit_code);
+  add_genhash_command(*director, exit_code);
 }
 
 }  // namespace lvsctl::director

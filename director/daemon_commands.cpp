@@ -70,6 +70,9 @@ void add_run_command(CLI::App& director, int& exit_code) {
   run->add_option("--lb-backend", *lb_backend,
                   "datapath: ipvs, nftables or auto (default: global_defs lb_backend, else auto)")
       ->check(CLI::IsMember({"ipvs", "nftables", "auto"}));
+  run->add_flag("--dont-release-ipvs", options->dont_release_ipvs,
+                "on stop, leave the virtual servers in the kernel (IPVS services, or the "
+                "nftables table ip lvsctl), as keepalived's --dont-release-ipvs");
   run->callback([options, lb_backend, &exit_code] {
     if (!lb_backend->empty()) options->lb_backend = datapath::parse_lb_backend(*lb_backend);
     // Without CAP_NET_ADMIN nothing of VRRP, IPVS or nftables can work: say so before starting.

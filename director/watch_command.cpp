@@ -9,6 +9,7 @@
 #include <string>
 
 #include "director/vrrp/advert.hpp"
+#include "director/vrrp/advert_json.hpp"
 #include "director/vrrp/advert_text.hpp"
 #include "director/vrrp/master_conflict.hpp"
 #include "director/vrrp/packet_capture.hpp"
@@ -23,6 +24,7 @@ struct WatchOptions {
   std::string interface;
   unsigned count = 0;    // 0: until interrupted
   double timeout_s = 0;  // 0: no limit
+  bool json = false;     // one JSON object per line (advert_json)
 };
 
 std::string clock_text(std::chrono::system_clock::time_point t) {
@@ -60,17 +62,30 @@ int run_watch(const WatchOptions& o) {
     const vrrp::CapturedPacket& p = **packet;
     const std::string prefix =
         fmt::format("{} {}{}", clock_text(p.wall_time), p.interface, p.outgoing ? " out" : "");
+    const vrrp::WireContext where{p.wall_time, p.interface, p.outgoing};
     const auto decoded = vrrp::decode(p.bytes);
     if (!decoded) {
-      fmt::print("{} rejected: {}\n", prefix, decoded.rejection().text());
+      if (o.json) {
+        fmt::print("{}", vrrp::rejection_json(where, decoded.rejection()));
+      } else {
+        fmt::print("{} rejected: {}\n", prefix, decoded.rejection().text());
+      }
       std::fflush(stdout);
       continue;
     }
     ++seen;
-    fmt::print("{} {}\n", prefix, vrrp::describe(decoded.value()));
+    if (o.json) {
+      fmt::print("{}", vrrp::advert_json(where, decoded.value()));
+    } else {
+      fmt::print("{} {}\n", prefix, vrrp::describe(decoded.value()));
+    }
     if (auto c = detector.observe(decoded.value(), p.mono_time)) {
       conflict = true;
-      fmt::print("{} {}\n", prefix, vrrp::describe(*c));
+      if (o.json) {
+        fmt::print("{}", vrrp::conflict_json(where, *c));
+      } else {
+        fmt::print("{} {}\n", prefix, vrrp::describe(*c));
+      }
     }
     std::fflush(stdout);
   }
@@ -97,6 +112,9 @@ void add_watch_command(CLI::App& director, int& exit_code) {
   cmd->add_option("--timeout", opts->timeout_s,
                   "stop after SECONDS; exit 1 if fewer than --count adverts were seen")
       ->check(cli_checks::finite_seconds());
+  cmd->add_flag("--json", opts->json,
+                "one JSON object per line: event advert, rejected or two_masters, with time, "
+                "interface and the advert's fields");
   cmd->callback([opts, &exit_code] { exit_code = run_watch(*opts); });
 }
 

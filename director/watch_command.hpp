@@ -1,5 +1,6 @@
 #pragma once
-// `lvsctl director watch [-i IF] [--count N] [--timeout S]`: replaces `tcpdump -i em1 vrrp`.
+// `lvsctl director watch [-i IF] [--count N] [--timeout S] [--json]`: replaces `tcpdump -i em1
+// vrrp`. With --json every line is one JSON object (director/vrrp/advert_json).
 // Decodes the VRRP adverts on the wire and prints one line per advert (time, interface,
 // source > destination, version, VRID, priority, interval, auth, VIPs); rejected packets get a
 // line saying why; two sources advertising one VRID at once get a "TWO MASTERS" line.

@@ -41,6 +41,7 @@ std::string JsonWriter::escape(std::string_view s) {
 }
 
 void JsonWriter::newline() {
+  if (compact_) return;
   out_ += '\n';
   out_.append(stack_.size() * 2, ' ');
 }
@@ -89,7 +90,7 @@ JsonWriter& JsonWriter::end_array() {
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
   out_ += escape(name);
-  out_ += ": ";
+  out_ += compact_ ? ":" : ": ";
   after_key_ = true;
   return *this;
 }

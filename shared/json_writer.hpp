@@ -11,6 +11,10 @@ namespace lvsctl {
 
 class JsonWriter {
  public:
+  JsonWriter() = default;
+  // compact: the whole document on one line (`director watch --json`: one object per line).
+  explicit JsonWriter(bool compact) : compact_(compact) {}
+
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();
@@ -46,6 +50,7 @@ class JsonWriter {
   };
   std::vector<Level> stack_;
   bool after_key_ = false;
+  bool compact_ = false;
 };
 
 }  // namespace lvsctl

@@ -175,6 +175,7 @@ bool HttpProbe::step_receive() {
 void HttpProbe::judge() {
   auto parsed = parse_http_response(response_);
   if (!parsed) return fail(parsed.error().message + " for " + checker_.urls[url_].path);
+  if (observer_) observer_(*parsed);
   ProbeResult result = judge_http_response(checker_.urls[url_], *parsed);
   if (!result.success || url_ + 1 == checker_.urls.size()) return finish(std::move(result));
   ++url_;

@@ -4,9 +4,11 @@
 // ranges and/or MD5 digest). All urls must pass. connect_timeout bounds every phase (connect,
 // handshake, request, response): a server that accepts and never answers fails after it, and
 // never delays other checks. Deviation from keepalived: all urls are checked in one attempt.
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "director/check/http_exchange.hpp"
 #include "director/check/probe.hpp"
 #include "director/check/tls_client.hpp"
 #include "shared/fd.hpp"
@@ -19,6 +21,10 @@ class HttpProbe final : public Probe {
   HttpProbe(EventLoop& loop, Endpoint target, const CheckerConfig& checker, const TlsClientContext* tls);
   ~HttpProbe() override { close(); }
   void start(Done done) override;
+  // Sees every parsed response before it is judged (`lvsctl director genhash` prints its digest).
+  void observe(std::function<void(const HttpResponse&)> observer) {
+    observer_ = std::move(observer);
+  }
 
  private:
   enum class Phase { Idle, Connecting, Handshake, Sending, Receiving };
@@ -50,6 +56,7 @@ class HttpProbe final : public Probe {
   bool eof_ = false;
   TimerId timer_ = 0;
   Done done_;
+  std::function<void(const HttpResponse&)> observer_;
 };
 
 }  // namespace lvsctl::director::check

@@ -44,6 +44,16 @@ void script_user(BuildContext& ctx, S s, GlobalDefs& g) {
 void lvs_flush(BuildContext& ctx, S s, GlobalDefs& g) {
   if (ctx.arg_count(s, 0, 0)) g.lvs_flush = true;
 }
+void dynamic_interfaces(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 0, 1)) return;
+  if (!s.args.empty() && s.args[0].text != "allow_if_changes") {
+    ctx.error(s.args[0].where, fmt::format("unknown dynamic_interfaces option '{}' (expected "
+                                           "allow_if_changes)",
+                                           s.args[0].text));
+    return;
+  }
+  g.dynamic_interfaces = true;
+}
 void lb_backend(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   const auto& v = s.args[0].text;
@@ -102,6 +112,7 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"enable_script_security", enable_script_security},
     {"script_user", script_user},
     {"lvs_flush", lvs_flush},
+    {"dynamic_interfaces", dynamic_interfaces},
     {"lb_backend", lb_backend},
     {"tcp_check_mode", tcp_check_mode},
     {"vrrp_garp_master_delay", garp_master_delay},
@@ -132,7 +143,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "smtp_alert_vrrp",
     "smtp_alert_checker",
     "checker_log_all_failures",
-    "dynamic_interfaces",
     "no_email_faults",
     "default_interface",
     "disable_local_igmp",

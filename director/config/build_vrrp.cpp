@@ -153,6 +153,7 @@ void interface(BuildContext& ctx, S s, D& d) {
       return;
     }
     d.instance.interface = *v;
+    d.instance.interface_where = s.args[0].where;
   }
 }
 void vrid(BuildContext& ctx, S s, D& d) {

@@ -57,6 +57,9 @@ struct GlobalDefs {
   std::optional<std::string> script_user;
   std::optional<std::string> script_group;
   bool lvs_flush = false;
+  // dynamic_interfaces [allow_if_changes]: instances may name interfaces that do not exist yet
+  // (check-config --host then warns instead of failing); lvsctl always lets them wait in FAULT.
+  bool dynamic_interfaces = false;
   LbBackend lb_backend = LbBackend::Auto;
   Location lb_backend_where;  // of `lb_backend`, if present
   TcpCheckMode tcp_check_mode = TcpCheckMode::Connect;  // lvsctl's own keyword `tcp_check_mode`
@@ -117,6 +120,7 @@ struct VrrpInstance {
   VrrpState state = VrrpState::Backup;
   bool state_configured = false;
   std::string interface;  // may be empty with unicast and an explicit source address
+  Location interface_where;  // of the interface name, if given
   int vrid = 0;           // 1..255; 0 only when missing (an error)
   int priority = 100;     // 1..255
   Duration advert_int = std::chrono::seconds(1);

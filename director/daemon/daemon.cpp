@@ -12,6 +12,7 @@
 #include "director/daemon/director_daemon.hpp"
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/run_dir.hpp"
+#include "director/daemon/start_banner.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/netlink/route_socket.hpp"
 
@@ -35,6 +36,7 @@ std::string pid_file_path(const std::string& run_dir) { return run_dir + "/lvsct
 std::string control_socket_path(const std::string& run_dir) { return run_dir + "/control.sock"; }
 
 int run_director(const RunOptions& options) {
+  log_start_banner();
   if (auto st = check_run_dir_path(options.run_dir); !st) {
     spdlog::error("--run-dir: {}", st.error().message);
     return 2;
@@ -74,6 +76,7 @@ int run_director(const RunOptions& options) {
   }
   spdlog::info("lvsctl director running (pid {}, config {}, run dir {})", ::getpid(),
                options.config_path, options.run_dir);
+  spdlog::info("Startup complete");
   daemon.service_ready();
   const int rc = daemon.run();
   spdlog::info("lvsctl director stopped");

@@ -23,6 +23,7 @@ struct RunOptions {
   std::string dump_dir = "/tmp";         // where SIGUSR1/SIGUSR2/SIGRTMIN+2 write their dumps
   std::optional<config::LbBackend> lb_backend;  // --lb-backend; unset: global_defs lb_backend
   conf::LanguageOptions language;               // --config-id: which '@ID' lines apply
+  bool dont_release_ipvs = false;  // stop leaves the virtual servers in the kernel
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is

@@ -12,6 +12,7 @@
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/reload_plan.hpp"
+#include "director/daemon/reload_summary.hpp"
 #include "director/datapath/held_vips.hpp"
 #include "director/datapath/make_datapath.hpp"
 
@@ -52,8 +53,10 @@ Status Daemon::start() {
   reload_ = std::move(*loader);
   if (auto st = install_signals(); !st) return st;
   watch_run_dir();
+  waiting_ = std::make_unique<InterfaceWait>(*loop_, [this] { start_waiting_vrrp(); });
   auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
     for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
+    if (!stopping_) waiting_->on_link(ifname, up);
   });
   if (!links) return links.error();
   links_ = std::move(*links);
@@ -61,6 +64,7 @@ Status Daemon::start() {
   auto datapath = datapath::make_datapath(*loop_, config_, options_.lb_backend);
   if (!datapath) return datapath.error();
   datapath_ = std::move(*datapath);
+  if (options_.dont_release_ipvs) datapath_->keep_on_exit();
   if (auto st = start_health(); !st) return st;
   desired_.rebuild(config_, health_->lookup());
   held_ = held_vips();
@@ -231,9 +235,14 @@ std::vector<const VrrpRunner*> Daemon::running_instances() const {
 Status Daemon::start_vrrp(const config::Config& config, const std::set<std::string>& keep) {
   Status result;
   std::vector<VrrpRunner*> fresh;
+  waiting_->begin();
   for (const auto& instance : config.vrrp_instances) {
     if (keep.count(instance.name)) continue;
     auto runner = VrrpRunner::create(*loop_, rtnl_, config, instance, scripts_.runner());
+    if (!runner && InterfaceWait::waits_for(runner.error())) {
+      waiting_->add(instance.name, instance.interface, runner.error().message);
+      continue;
+    }
     if (!runner) {
       result = runner.error();
       continue;
@@ -242,6 +251,7 @@ Status Daemon::start_vrrp(const config::Config& config, const std::set<std::stri
     slot = std::move(*runner);
     fresh.push_back(slot.get());
   }
+  waiting_->end();
   vrrp_groups_ = make_vrrp_groups(config, vrrp_);
   for (auto* runner : fresh) {
     runner->start();
@@ -249,6 +259,14 @@ Status Daemon::start_vrrp(const config::Config& config, const std::set<std::stri
     if (!LinkMonitor::is_up(ifname)) runner->on_link(ifname, false);
   }
   return result;
+}
+
+// An interface an instance waited for is up: start the instances not running yet.
+void Daemon::start_waiting_vrrp() {
+  if (stopping_) return;
+  std::set<std::string> keep;
+  for (const auto& [name, runner] : vrrp_) keep.insert(name);
+  if (auto st = start_vrrp(config_, keep); !st) spdlog::error("{}", st.error().message);
 }
 
 void Daemon::stop(const std::string& why) {
@@ -325,6 +343,7 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
     it->second->shutdown();
     it = vrrp_.erase(it);
   }
+  spdlog::info("Reload: {}", to_text(summarize_reload(config_, parsed.config)));
   config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
   if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
   if (auto st = start_vrrp(config_, kept); !st) spdlog::error("Reload: {}", st.error().message);

@@ -15,6 +15,7 @@
 #include "director/daemon/daemon.hpp"
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/ipvs_desired.hpp"
+#include "director/daemon/interface_wait.hpp"
 #include "director/daemon/link_monitor.hpp"
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/run_dir.hpp"
@@ -53,6 +54,7 @@ class Daemon {
   void watch_run_dir();
   std::vector<const VrrpRunner*> running_instances() const;
   Status start_vrrp(const config::Config& config, const std::set<std::string>& keep);
+  void start_waiting_vrrp();
   void stop(const std::string& why);
   void stop_when_scripts_done(Clock::time_point deadline);
   void reload();
@@ -79,6 +81,7 @@ class Daemon {
   std::unique_ptr<ConfigReload> reload_;
   std::unique_ptr<ControlSocket> control_;
   StatusWorker status_worker_;  // owns only its jobs: safe to destroy in any order
+  std::unique_ptr<InterfaceWait> waiting_;  // instances whose interface is missing (FAULT)
   std::unique_ptr<LinkMonitor> links_;
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;

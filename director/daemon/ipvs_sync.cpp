@@ -158,6 +158,21 @@ IpvsSync::Outcome IpvsSync::apply_changed(const std::vector<ipvs::Service>& chan
   return out;
 }
 
+void IpvsSync::release() {
+  loop_.cancel_timer(retry_);
+  retry_ = 0;
+  if (!client_ || (desired_.empty() && owned_.empty())) return;
+  // Services of the desired table are ours even when an apply failed before they got in.
+  for (const auto& s : desired_) owned_.push_back(s.key);
+  spdlog::info("IPVS: removing the {} virtual server{} of this director on stop",
+               desired_.size(), desired_.size() == 1 ? "" : "s");
+  desired_.clear();
+  flush_ = false;
+  sync();
+  loop_.cancel_timer(retry_);  // a failure is logged; nobody retries after stop
+  retry_ = 0;
+}
+
 void IpvsSync::schedule_retry() {
   if (retry_ != 0) return;
   retry_ = loop_.after(kRetryAfter, [this] {

@@ -50,6 +50,9 @@ class IpvsSync {
   // table is not looked at). Falls back to a whole sync when the kernel must be read first, a
   // retry is pending, lvs_flush is still to do, or a key is not in the desired table.
   Outcome apply_changed(const std::vector<ipvs::Service>& changed);
+  // Daemon stop: removes every service this sync programmed (others' services stay), once,
+  // without retry. Logged.
+  void release();
 
   bool available() const { return client_.has_value(); }
   const std::string& unavailable_reason() const { return unavailable_reason_; }

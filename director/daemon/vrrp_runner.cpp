@@ -70,7 +70,10 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
                                                        ScriptRunner run_script) {
   const std::string& ifname = instance.interface;
   auto ifindex = netlink::interface_index(ifname);
-  if (!ifindex) return Error{"vrrp_instance " + instance.name + ": " + ifindex.error().message};
+  if (!ifindex) {
+    return Error{"vrrp_instance " + instance.name + ": " + ifindex.error().message,
+                 ifindex.error().code};
+  }
   IpAddress primary;
   if (instance.unicast_src_ip) {
     primary = *instance.unicast_src_ip;
@@ -78,7 +81,8 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
     auto found = primary_address(rtnl, *ifindex, instance.virtual_ipaddress);
     if (!found) {
       return Error{"vrrp_instance " + instance.name + " on " + ifname + ": " +
-                   found.error().message};
+                       found.error().message,
+                   found.error().code};
     }
     primary = *found;
   }
@@ -125,6 +129,7 @@ void VrrpRunner::start() {
   spdlog::info("VRRP_Instance({}) starting on {}: VRID {}, priority {}, version {}, from {}",
                instance_.name, instance_.interface, instance_.vrid, instance_.priority,
                instance_.version, machine_.config().primary_address.to_string());
+  logged_priority_ = machine_.effective_priority();
   dispatch(machine_.start(loop_.now()));
   scripts_.start();
 }
@@ -183,7 +188,11 @@ void VrrpRunner::update(const config::Config& config, const config::VrrpInstance
   instance_ = instance;
   notify_as_ = std::move(scripts.notify);
   if (stopped_) return;
-  for (const auto& vip : removed) set_vip(vip, false);
+  for (const auto& vip : removed) {
+    if (set_vip(vip, false)) {
+      spdlog::info("VRRP_Instance({}) Removing VIPs: {}", instance_.name, vip.prefix.to_string());
+    }
+  }
   auto step = machine_.update(std::move(machine_config), loop_.now());
   adverts_.invalidate();
   expectation_ = vrrp::expectation_of(machine_.config());
@@ -287,12 +296,8 @@ void VrrpRunner::perform(const vrrp::Step& step) {
       case Kind::send_advert: send_advert(action.priority); break;
       case Kind::add_vips: set_vips(true); break;
       case Kind::remove_vips: set_vips(false); break;
-      case Kind::send_garp: {
-        auto st = vrrp::send_gratuitous(instance_.interface, machine_.config().vips, action.count);
-        if (!st) spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
-        break;
-      }
-      case Kind::notify: notify(action.state); break;
+      case Kind::send_garp: send_garp(action.count); break;
+      case Kind::notify: notify(action.state, step.why); break;
       case Kind::notify_stop:
         if (instance_.notify.stop) run(*instance_.notify.stop, {});
         // keepalived calls the generic script too: "INSTANCE" name "STOP" priority.
@@ -306,7 +311,28 @@ void VrrpRunner::perform(const vrrp::Step& step) {
   if (split_brain_.current()) {
     report(split_brain_.check(machine_.state() == vrrp::State::master, loop_.now()));
   }
+  if (machine_.effective_priority() != logged_priority_) {
+    spdlog::info("VRRP_Instance({}) effective priority {} -> {}", instance_.name,
+                 logged_priority_, machine_.effective_priority());
+    logged_priority_ = machine_.effective_priority();
+  }
   if (!stopped_) arm_timer(step.wake_at);
+}
+
+// keepalived: "Sending/queueing gratuitous ARPs on eth0 for 10.0.0.1"; one line per burst.
+void VrrpRunner::send_garp(unsigned count) {
+  const auto& vips = machine_.config().vips;
+  if (vips.empty() || count == 0) return;
+  std::string list;
+  for (const auto& v : vips) list += (list.empty() ? "" : " ") + v.to_string();
+  auto st = vrrp::send_gratuitous(instance_.interface, vips, count);
+  if (!st) {
+    spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
+    return;
+  }
+  spdlog::info("VRRP_Instance({}) Sending {} {} on {} for {}", instance_.name, count,
+               vips.front().is_v4() ? "gratuitous ARPs" : "unsolicited Neighbour Adverts",
+               instance_.interface, list);
 }
 
 void VrrpRunner::send_advert(std::uint8_t priority) {
@@ -332,18 +358,30 @@ void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {
   armed_at_ = at;
 }
 
+// One line for the addresses that really changed (keepalived: "Setting VIPs." / "Removing
+// VIPs."): none when a BACKUP at start finds no stale VIP to remove.
 void VrrpRunner::set_vips(bool present) {
-  for (const auto& vip : instance_.virtual_ipaddress) set_vip(vip, present);
+  std::string changed;
+  for (const auto& vip : instance_.virtual_ipaddress) {
+    if (set_vip(vip, present)) {
+      changed += " " + vip.prefix.to_string() + " on " +
+                 (vip.dev.empty() ? instance_.interface : vip.dev);
+    }
+  }
+  if (!changed.empty()) {
+    spdlog::info("VRRP_Instance({}) {} VIPs:{}", instance_.name, present ? "Setting" : "Removing",
+                 changed);
+  }
 }
 
-void VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
+bool VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
   int ifindex = ifindex_;
   if (!vip.dev.empty()) {
     auto idx = netlink::interface_index(vip.dev);
     if (!idx) {
       spdlog::error("VRRP_Instance({}) VIP {}: {}", instance_.name, vip.prefix.to_string(),
                     idx.error().message);
-      return;
+      return false;
     }
     ifindex = *idx;
   }
@@ -357,11 +395,14 @@ void VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
     spdlog::error("VRRP_Instance({}) cannot {} VIP {}: {}", instance_.name,
                   present ? "add" : "remove", vip.prefix.to_string(), st.error().message);
   }
+  return st.ok();
 }
 
-void VrrpRunner::notify(vrrp::State state) {
-  spdlog::info("VRRP_Instance({}) Entering {} STATE (priority {}, effective {})", instance_.name,
-               vrrp::to_string(state), instance_.priority, machine_.effective_priority());
+void VrrpRunner::notify(vrrp::State state, const vrrp::Reason& why) {
+  const std::string reason = vrrp::to_text(why);
+  spdlog::info("VRRP_Instance({}) Entering {} STATE (priority {}, effective {}){}{}",
+               instance_.name, vrrp::to_string(state), instance_.priority,
+               machine_.effective_priority(), reason.empty() ? "" : ": ", reason);
   const auto& n = instance_.notify;
   const std::optional<config::ScriptCommand>* specific = nullptr;
   switch (state) {

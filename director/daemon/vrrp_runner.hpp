@@ -104,9 +104,10 @@ class VrrpRunner {
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
   void dispatch(vrrp::Step step);  // performs `step`, through the sync group when in one
-  void set_vips(bool present);  // all of the instance's VIPs on or off
-  void set_vip(const config::VirtualAddress& vip, bool present);
-  void notify(vrrp::State state);
+  void set_vips(bool present);  // all of the instance's VIPs on or off, logged
+  bool set_vip(const config::VirtualAddress& vip, bool present);  // true: the kernel changed
+  void send_garp(unsigned count);
+  void notify(vrrp::State state, const vrrp::Reason& why);
   void run(const config::ScriptCommand& script, const std::vector<std::string>& args);
 
   EventLoop& loop_;
@@ -122,6 +123,7 @@ class VrrpRunner {
   TimerId timer_ = 0;
   vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;
+  std::uint8_t logged_priority_ = 0;  // the effective priority last logged (0: never)
   LogRateLimiter packet_log_;
   vrrp::SplitBrainMonitor split_brain_;
   std::chrono::system_clock::time_point conflict_since_{};

@@ -80,6 +80,12 @@ class Datapath {
 
   // Empty: `director status` lists the kernel's IPVS table (the IPVS datapath).
   virtual ListingSource listing() const { return {}; }
+  // When destroyed (daemon stop), a datapath removes the virtual servers it created, as
+  // keepalived does; after keep_on_exit() (--dont-release-ipvs) it leaves them in the kernel.
+  void keep_on_exit() { keep_on_exit_ = true; }
+
+ protected:
+  bool keep_on_exit_ = false;
 };
 
 }  // namespace lvsctl::director::datapath

@@ -1,6 +1,17 @@
 #include "director/datapath/ipvs_datapath.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace lvsctl::director::datapath {
+
+IpvsDatapath::~IpvsDatapath() {
+  if (!sync_.available()) return;
+  if (keep_on_exit_) {
+    spdlog::info("IPVS: virtual servers left in the kernel (--dont-release-ipvs)");
+    return;
+  }
+  sync_.release();
+}
 
 std::string IpvsDatapath::apply(const ipvs::Table& desired, const HeldVips&, bool flush) {
   return sync_.apply(desired, flush).to_string();

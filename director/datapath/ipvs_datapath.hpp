@@ -10,6 +10,7 @@ namespace lvsctl::director::datapath {
 class IpvsDatapath final : public Datapath {
  public:
   explicit IpvsDatapath(EventLoop& loop) : sync_(loop) {}
+  ~IpvsDatapath() override;  // removes our services unless keep_on_exit()
   std::string apply(const ipvs::Table& desired, const HeldVips& held, bool flush) override;
   std::optional<std::string> apply_changed(const std::vector<ipvs::Service>& changed,
                                            const HeldVips& held) override;

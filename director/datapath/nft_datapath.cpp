@@ -40,6 +40,11 @@ NftDatapath::~NftDatapath() {
   loop_.cancel_timer(retry_);
   loop_.cancel_timer(neighbours_);
   if (!socket_) return;
+  if (keep_on_exit_) {
+    spdlog::info("nftables: table ip {} left in the kernel (--dont-release-ipvs)",
+                 nftlb::kTableName);
+    return;
+  }
   if (auto st = nftlb::delete_table(*socket_); !st) {
     spdlog::error("nftables: removing table ip {}: {}", nftlb::kTableName, st.error().message);
   } else {

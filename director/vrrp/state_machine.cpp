@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace lvsctl::director::vrrp {
 namespace {
 
@@ -24,6 +26,23 @@ Action garp(unsigned count) {
   Action a{Action::Kind::send_garp};
   a.count = count;
   return a;
+}
+
+Reason because(Reason::Kind kind, std::string name = {}) {
+  Reason r;
+  r.kind = kind;
+  r.name = std::move(name);
+  return r;
+}
+
+Reason because_of_peer(Reason::Kind kind, std::optional<IpAddress> peer, uint8_t peer_priority,
+                       uint8_t own_priority) {
+  Reason r;
+  r.kind = kind;
+  r.peer = std::move(peer);
+  r.peer_priority = peer_priority;
+  r.own_priority = own_priority;
+  return r;
 }
 
 void earliest(std::optional<TimePoint>& acc, const std::optional<TimePoint>& t) {
@@ -53,6 +72,32 @@ TimePoint toward_phase(TimePoint next, Micros interval) {
 }
 
 }  // namespace
+
+std::string to_text(const Reason& r) {
+  using K = Reason::Kind;
+  const std::string peer = r.peer ? r.peer->to_string() : "?";
+  switch (r.kind) {
+    case K::none: return "";
+    case K::start: return "start-up";
+    case K::advert_timeout: return "Receive advertisement timeout";
+    case K::master_resigned: return fmt::format("master {} sent priority 0 (resigned)", peer);
+    case K::higher_priority:
+      if (r.peer_priority == r.own_priority) {
+        return fmt::format("received advert from {} with same priority {} but higher IP address",
+                           peer, r.peer_priority);
+      }
+      return fmt::format("received higher priority advert from {} (priority {}, ours {})", peer,
+                         r.peer_priority, r.own_priority);
+    case K::interface_down: return fmt::format("interface {} down", r.name);
+    case K::interface_up: return fmt::format("interface {} up", r.name);
+    case K::script_failed: return fmt::format("track script {} failed", r.name);
+    case K::script_recovered: return fmt::format("track script {} succeeded", r.name);
+    case K::sync_group:
+      return r.name.empty() ? "sync group" : fmt::format("sync group, with {}", r.name);
+    case K::reload: return "reload";
+  }
+  return "";
+}
 
 std::string_view to_string(State state) {
   switch (state) {
@@ -114,18 +159,24 @@ Step StateMachine::finish(Step step) const {
   return step;
 }
 
-void StateMachine::enter_backup(Step& step, TimePoint now, Micros down_after) {
+void StateMachine::enter_backup(Step& step, TimePoint now, Micros down_after, Reason why) {
   if (state_ == State::master) leave_master(step);
   if (state_ == State::init) step.actions.push_back(act(Action::Kind::remove_vips));  // stale VIPs
   const bool changed = state_ != State::backup;
   state_ = State::backup;
   wants_master_ = false;
   deadline_ = now + down_after;
-  if (changed) step.actions.push_back(notify(State::backup));
+  resigned_.reset();
+  if (changed) {
+    step.actions.push_back(notify(State::backup));
+    step.why = std::move(why);
+  }
 }
 
-void StateMachine::become_master(Step& step, TimePoint now) {
+void StateMachine::become_master(Step& step, TimePoint now, Reason why) {
   state_ = State::master;
+  step.why = std::move(why);
+  resigned_.reset();
   wants_master_ = false;
   preempt_at_.reset();
   master_adver_interval_ = own_interval();
@@ -149,7 +200,7 @@ void StateMachine::leave_master(Step& step) {
   garp_refresh_at_.reset();
 }
 
-void StateMachine::enter_fault(Step& step) {
+void StateMachine::enter_fault(Step& step, Reason why) {
   if (state_ == State::master) {
     step.actions.push_back(advert(0));
     leave_master(step);
@@ -159,23 +210,38 @@ void StateMachine::enter_fault(Step& step) {
   wants_master_ = false;
   deadline_.reset();
   master_address_.reset();
-  if (changed) step.actions.push_back(notify(State::fault));
+  resigned_.reset();
+  if (changed) {
+    step.actions.push_back(notify(State::fault));
+    // The cause tracking knows when the event that got us here was not the failure itself
+    // (start-up, a reload, a sync group member's fault is the group's).
+    if (why.kind != Reason::Kind::interface_down && why.kind != Reason::Kind::script_failed &&
+        why.kind != Reason::Kind::sync_group) {
+      if (const auto* name = tracking_.failed_interface()) {
+        why = because(Reason::Kind::interface_down, *name);
+      } else if (const auto* script = tracking_.failed_script()) {
+        why = because(Reason::Kind::script_failed, *script);
+      }
+    }
+    step.why = std::move(why);
+  }
 }
 
 void StateMachine::begin(Step& step, TimePoint now) {
   master_adver_interval_ = own_interval();
   if (tracking_.initialising()) return;  // stay INIT until every script has reported
+  const Reason why = because(Reason::Kind::start);
   if (tracking_.fault() || group_fault_) {
     if (state_ == State::init) step.actions.push_back(act(Action::Kind::remove_vips));
-    enter_fault(step);
+    enter_fault(step, group_fault_ && !tracking_.fault() ? because(Reason::Kind::sync_group) : why);
   } else if (config_.priority == 255) {
-    become_master(step, now);
+    become_master(step, now, why);
   } else {  // `state MASTER` too: RFC 5798 6.4.1, as keepalived (checks get to run first)
-    enter_backup(step, now, master_down_interval());
+    enter_backup(step, now, master_down_interval(), why);
   }
 }
 
-void StateMachine::reconsider(Step& step, TimePoint now) {
+void StateMachine::reconsider(Step& step, TimePoint now, const Reason& why) {
   if (!started_) return;
   if (state_ == State::init) {
     begin(step, now);
@@ -183,26 +249,30 @@ void StateMachine::reconsider(Step& step, TimePoint now) {
   }
   const bool fault = tracking_.fault() || group_fault_;
   if (fault && state_ != State::fault) {
-    enter_fault(step);
+    enter_fault(step, why);
   } else if (!fault && state_ == State::fault) {
     master_adver_interval_ = own_interval();
     if (config_.priority == 255 && !in_sync_group_) {
-      become_master(step, now);
+      become_master(step, now, why);
     } else {
-      enter_backup(step, now, master_down_interval());
+      enter_backup(step, now, master_down_interval(), why);
     }
   }
 }
 
 Step StateMachine::on_interface(std::string_view ifname, bool up, TimePoint now) {
   Step step;
-  if (tracking_.set_interface(ifname, up)) reconsider(step, now);
+  const Reason why =
+      because(up ? Reason::Kind::interface_up : Reason::Kind::interface_down, std::string(ifname));
+  if (tracking_.set_interface(ifname, up)) reconsider(step, now, why);
   return finish(std::move(step));
 }
 
 Step StateMachine::on_script(std::string_view script, bool success, TimePoint now) {
   Step step;
-  if (tracking_.add_script_result(script, success)) reconsider(step, now);
+  const Reason why = because(
+      success ? Reason::Kind::script_recovered : Reason::Kind::script_failed, std::string(script));
+  if (tracking_.add_script_result(script, success)) reconsider(step, now, why);
   return finish(std::move(step));
 }
 
@@ -223,7 +293,9 @@ Step StateMachine::on_advert(const Advert& a, TimePoint now) {
         config_.preempt_delay.count() > 0 && (!preempt_at_ || now < *preempt_at_);
     if (a.priority == 0) {
       deadline_ = now + skew();  // the master resigned: take over after Skew_Time
+      resigned_ = because_of_peer(Reason::Kind::master_resigned, a.source, 0, ours);
     } else if (config_.nopreempt || a.priority >= ours || preempt_delay_running) {
+      resigned_.reset();
       if (config_.version == 3) master_adver_interval_ = Micros(a.interval_cs * 10'000LL);
       deadline_ = now + master_down_interval();
       master_address_ = a.source;
@@ -248,7 +320,8 @@ Step StateMachine::on_advert(const Advert& a, TimePoint now) {
     } else if (they_win) {
       if (config_.version == 3) master_adver_interval_ = Micros(a.interval_cs * 10'000LL);
       master_address_ = a.source;
-      enter_backup(step, now, master_down_interval());
+      enter_backup(step, now, master_down_interval(),
+                   because_of_peer(Reason::Kind::higher_priority, a.source, a.priority, ours));
     } else {
       step.actions.push_back(advert(ours));  // lower priority master: force the election
     }
@@ -278,7 +351,8 @@ Step StateMachine::update(InstanceConfig config, TimePoint now) {
       garp_repeat_at_.reset();
     }
   }
-  reconsider(step, now);  // a weight now 0 (or no longer 0) may change FAULT
+  // A weight now 0 (or no longer 0) may change FAULT.
+  reconsider(step, now, because(Reason::Kind::reload));
   if (state_ == State::master && vips_added) {
     // New VIPs join a running master as they would at a takeover: on the interface, then
     // announced (keepalived adds them on reload and keeps advertising). Removed VIPs are the
@@ -314,7 +388,7 @@ Step StateMachine::on_timer(TimePoint now) {
       wants_master_ = true;  // the group decides; look again after another Master_Down
       deadline_ = now + master_down_interval();
     } else {
-      become_master(step, now);
+      become_master(step, now, resigned_.value_or(because(Reason::Kind::advert_timeout)));
     }
   }
   return finish(std::move(step));
@@ -329,6 +403,7 @@ Step StateMachine::shutdown(TimePoint /*now*/) {
   if (started_) step.actions.push_back(act(Action::Kind::notify_stop));
   started_ = false;
   state_ = State::init;
+  resigned_.reset();
   wants_master_ = false;
   deadline_.reset();
   preempt_at_.reset();
@@ -339,13 +414,20 @@ Step StateMachine::shutdown(TimePoint /*now*/) {
 
 Step StateMachine::force_master(TimePoint now) {
   Step step;
-  if (state_ == State::backup) become_master(step, now);
+  if (state_ == State::backup) {
+    // The group moves because a member timed out or its master resigned: say which.
+    const Reason why = wants_master_ ? resigned_.value_or(because(Reason::Kind::advert_timeout))
+                                     : because(Reason::Kind::sync_group);
+    become_master(step, now, why);
+  }
   return finish(std::move(step));
 }
 
 Step StateMachine::force_backup(TimePoint now) {
   Step step;
-  if (state_ == State::master) enter_backup(step, now, master_down_interval());
+  if (state_ == State::master) {
+    enter_backup(step, now, master_down_interval(), because(Reason::Kind::sync_group));
+  }
   wants_master_ = false;
   return finish(std::move(step));
 }
@@ -354,7 +436,7 @@ Step StateMachine::set_group_fault(bool fault, TimePoint now) {
   Step step;
   if (group_fault_ != fault) {
     group_fault_ = fault;
-    reconsider(step, now);
+    reconsider(step, now, because(Reason::Kind::sync_group));
   }
   return finish(std::move(step));
 }

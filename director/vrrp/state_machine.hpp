@@ -27,6 +27,7 @@
 // *want* MASTER; the SyncGroup coordinator decides when the whole group moves.
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -59,9 +60,38 @@ struct Action {
   friend bool operator==(const Action&, const Action&) = default;
 };
 
+// Why an instance changed state, for the log line of the transition (keepalived's wording
+// where it has one: "Receive advertisement timeout").
+struct Reason {
+  enum class Kind : uint8_t {
+    none,
+    start,             // the start-up decision (BACKUP, or MASTER as address owner)
+    advert_timeout,    // Master_Down_Interval ran out without an advert
+    master_resigned,   // the master sent priority 0; we took over after Skew_Time
+    higher_priority,   // a MASTER heard `peer` with `peer_priority` above ours (or equal, higher IP)
+    interface_down,    // `name`: own or weight-0 tracked interface down
+    interface_up,      // `name` back up: out of FAULT
+    script_failed,     // `name`: weight-0 tracked script failed
+    script_recovered,  // `name` good again: out of FAULT
+    sync_group,        // moved with the sync group (`name`: the member that moved first, if known)
+    reload,            // a reload changed the weights
+  };
+  Kind kind = Kind::none;
+  std::optional<IpAddress> peer;
+  uint8_t peer_priority = 0;
+  uint8_t own_priority = 0;  // ours when the advert was heard
+  std::string name;
+
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+// "Receive advertisement timeout", "received higher priority advert from 203.0.113.2 (priority
+// 150, ours 100)", "track script chk_x failed", "interface eth1 down", ...
+std::string to_text(const Reason& reason);
+
 struct Step {
   std::vector<Action> actions;       // perform in order
   std::optional<TimePoint> wake_at;  // call on_timer() then; nullopt: no timer needed
+  Reason why;                        // of the notify(state) in `actions`; none without one
 
   bool has(Action::Kind kind) const;
   bool notifies(State state) const;  // contains notify(state)
@@ -111,12 +141,12 @@ class StateMachine {
   Micros own_interval() const;
   Micros skew() const;
   Step finish(Step step) const;  // fills wake_at
-  void enter_backup(Step& step, TimePoint now, Micros down_after);
-  void become_master(Step& step, TimePoint now);
+  void enter_backup(Step& step, TimePoint now, Micros down_after, Reason why);
+  void become_master(Step& step, TimePoint now, Reason why);
   void leave_master(Step& step);
-  void enter_fault(Step& step);
-  void reconsider(Step& step, TimePoint now);  // after tracking changed
-  void begin(Step& step, TimePoint now);       // the start-up decision
+  void enter_fault(Step& step, Reason why);
+  void reconsider(Step& step, TimePoint now, const Reason& why);  // after tracking changed
+  void begin(Step& step, TimePoint now);                          // the start-up decision
 
   InstanceConfig config_;
   Tracking tracking_;
@@ -131,6 +161,7 @@ class StateMachine {
   std::optional<TimePoint> garp_repeat_at_;
   std::optional<TimePoint> garp_refresh_at_;
   std::optional<IpAddress> master_address_;
+  std::optional<Reason> resigned_;  // BACKUP: the master's priority-0 advert, until we take over
 };
 
 }  // namespace lvsctl::director::vrrp

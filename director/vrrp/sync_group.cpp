@@ -9,6 +9,7 @@ namespace {
 void merge(Step& into, Step more) {
   into.actions.insert(into.actions.end(), more.actions.begin(), more.actions.end());
   into.wake_at = more.wake_at;  // the later call knows the member's latest timers
+  if (more.why.kind != Reason::Kind::none) into.why = std::move(more.why);
 }
 
 }  // namespace
@@ -24,6 +25,7 @@ std::vector<Step> SyncGroup::after(std::size_t member, Step step, TimePoint now)
   const bool to_fault = step.notifies(State::fault);
   const bool to_backup = step.notifies(State::backup) && step.has(Action::Kind::remove_vips);
   out[member] = std::move(step);
+  const std::string& mover = members_[member]->config().name;
 
   const bool any_own_fault =
       std::any_of(members_.begin(), members_.end(), [](auto* m) { return m->own_fault(); });
@@ -53,6 +55,11 @@ std::vector<Step> SyncGroup::after(std::size_t member, Step step, TimePoint now)
       std::any_of(members_.begin(), members_.end(), [](auto* m) { return m->wants_master(); });
   if (all_want && any_wants) {
     for (std::size_t i = 0; i < members_.size(); ++i) merge(out[i], members_[i]->force_master(now));
+  }
+  // Members moved by the group name the member that moved first.
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    auto& why = out[i].why;
+    if (i != member && why.kind == Reason::Kind::sync_group && why.name.empty()) why.name = mover;
   }
   return out;
 }

@@ -79,6 +79,20 @@ bool Tracking::fault() const {
   return false;
 }
 
+const std::string* Tracking::failed_interface() const {
+  for (const auto& i : interfaces_) {
+    if (i.weight == 0 && !i.up) return &i.name;
+  }
+  return nullptr;
+}
+
+const std::string* Tracking::failed_script() const {
+  for (const auto& s : scripts_) {
+    if (s.config.weight == 0 && s.known && !s.good) return &s.config.name;
+  }
+  return nullptr;
+}
+
 uint8_t Tracking::effective_priority() const {
   if (base_priority_ == 255) return 255;
   int p = base_priority_;

@@ -7,6 +7,7 @@
 // consecutive successes. Until every script has reported once, the instance is `initialising`
 // (keepalived keeps such an instance out of the election too).
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,10 @@ class Tracking {
 
   bool initialising() const;  // some script has not reported yet
   bool fault() const;         // own interface down, or a weight-0 interface/script failed
+  // What fault() found first: a down interface of weight 0, or a failed weight-0 script; null
+  // when there is none. Valid until the next change.
+  const std::string* failed_interface() const;
+  const std::string* failed_script() const;
   // Base priority plus weights, clamped to 1..254; 255 (owner) is never changed by weights.
   uint8_t effective_priority() const;
 

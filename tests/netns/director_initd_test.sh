@@ -137,10 +137,10 @@ if command -v systemd-analyze >/dev/null; then
   systemd-analyze verify --man=no "$LAB_TMP/unit/lvs-director.service" >"$LAB_TMP/verify" 2>&1 \
     || { cat "$LAB_TMP/verify" >&2; lab_fail "systemd-analyze verify lvs-director.service"; }
   [ ! -s "$LAB_TMP/verify" ] || { cat "$LAB_TMP/verify" >&2; lab_fail "systemd-analyze verify printed warnings"; }
-  grep -q "^ExecStartPre=$LVSCTL director check-config -f \${CONFIG}\$" \
+  grep -q "^ExecStartPre=$LVSCTL director check-config --host -f \${CONFIG}\$" \
     "$LAB_TMP/unit/lvs-director.service" || lab_fail "the unit does not check the config before start"
   [ "$(grep -c '^ExecReload=' "$LAB_TMP/unit/lvs-director.service")" = 2 ] \
-    && grep -m1 '^ExecReload=' "$LAB_TMP/unit/lvs-director.service" | grep -q 'check-config -f \${CONFIG}$' \
+    && grep -m1 '^ExecReload=' "$LAB_TMP/unit/lvs-director.service" | grep -q 'check-config --host -f \${CONFIG}$' \
     || lab_fail "the unit does not check the config before a reload"
   [ "$(grep -c '/etc/keepalived/keepalived.conf' "$UNIT")" = 1 ] \
     || lab_fail "the config path is written more than once in the unit (use \${CONFIG})"
