@@ -23,6 +23,8 @@ struct RunOptions {
   std::string dump_dir = "/tmp";         // where SIGUSR1/SIGUSR2/SIGRTMIN+2 write their dumps
   std::optional<config::LbBackend> lb_backend;  // --lb-backend; unset: global_defs lb_backend
   conf::LanguageOptions language;               // --config-id: which '@ID' lines apply
+  std::optional<std::string> metrics_listen;  // --metrics-listen ADDR:PORT; unset: metrics_listen
+  std::optional<std::string> control_group;   // --control-group; unset: control_socket_group
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is

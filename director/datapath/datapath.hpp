@@ -35,6 +35,8 @@ struct DatapathStatus {
   std::string unavailable_reason;
   std::uint64_t requests_sent = 0;  // netlink requests (IPVS) or messages (nftables) sent
   std::uint64_t transactions = 0;   // nftables: atomic batches committed so far
+  std::uint64_t applies = 0;        // apply() calls and retries that planned against the kernel
+  std::uint64_t apply_errors = 0;   // of those, the ones that failed (a retry follows)
 };
 
 class Datapath {

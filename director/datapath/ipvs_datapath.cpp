@@ -3,7 +3,10 @@
 namespace lvsctl::director::datapath {
 
 std::string IpvsDatapath::apply(const ipvs::Table& desired, const HeldVips&, bool flush) {
-  return sync_.apply(desired, flush).to_string();
+  const auto outcome = sync_.apply(desired, flush);
+  ++applies_;
+  if (!outcome.ok) ++apply_errors_;
+  return outcome.to_string();
 }
 
 DatapathStatus IpvsDatapath::status() const {
@@ -12,6 +15,8 @@ DatapathStatus IpvsDatapath::status() const {
   s.available = sync_.available();
   s.unavailable_reason = sync_.unavailable_reason();
   s.requests_sent = sync_.requests_sent();
+  s.applies = applies_;
+  s.apply_errors = apply_errors_;
   return s;
 }
 

@@ -52,11 +52,13 @@ std::string NftDatapath::sync() {
     return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)",
                        wanted.services.size(), plan_time.count() * 1e3);
   }
+  ++applies_;
   auto sent = nftlb::write_changes(*socket_, changes);
   const std::chrono::duration<double> apply_time = Clock::now() - t1;
   if (!sent) {
     spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the table in {} s",
                   sent.error().message, kRetryAfter.count());
+    ++apply_errors_;
     table_exists_ = false;
     applied_ = {};
     schedule_retry();
@@ -87,6 +89,8 @@ DatapathStatus NftDatapath::status() const {
   s.unavailable_reason = unavailable_reason_;
   s.requests_sent = messages_;
   s.transactions = socket_ ? socket_->batches_sent() : 0;
+  s.applies = applies_;
+  s.apply_errors = apply_errors_;
   return s;
 }
 

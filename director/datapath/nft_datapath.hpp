@@ -35,6 +35,8 @@ class NftDatapath final : public Datapath {
   ipvs::Table desired_;
   HeldVips held_;
   nftlb::Table applied_;
+  std::uint64_t applies_ = 0;       // transactions tried
+  std::uint64_t apply_errors_ = 0;  // transactions refused
   bool table_exists_ = false;  // our table is in the kernel as `applied_` says
   std::uint64_t messages_ = 0;
   TimerId retry_ = 0;
