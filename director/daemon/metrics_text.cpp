@@ -50,7 +50,8 @@ std::string join(std::initializer_list<std::string> parts) {
 }
 
 std::string instance_labels(const VrrpInstanceSnapshot& in) {
-  return join({label("instance", in.name), label("interface", in.interface),
+  // keepalived-exporter's label names: `instance` is Prometheus' own target label.
+  return join({label("iname", in.name), label("intf", in.interface),
                label("vrid", std::to_string(in.vrid))});
 }
 
@@ -152,7 +153,7 @@ std::string render_metrics(const DaemonSnapshot& s) {
            "Tracked vrrp_script result: 1 good, 0 bad, -1 no result yet.");
   for (const auto& in : s.vrrp) {
     for (const auto& t : in.track_scripts) {
-      e.sample(join({label("instance", in.name), label("script", t.name)}),
+      e.sample(join({label("iname", in.name), label("script", t.name)}),
                !t.success ? -1 : *t.success ? 1 : 0);
     }
   }

@@ -18,8 +18,7 @@ chmod 0711 "$LAB_TMP"  # the run dirs below it must be reachable by the test use
 lab_ns d1
 lab_link d1 eth0 203.0.113.104/24
 dir_conf "$LAB_TMP/d1.conf" 100 MASTER
-run=$LAB_TMP/run-d1
-mkdir -p "$run"
+run=$LAB_TMP/run-d1  # created by the daemon (0700, then 0710 for the group)
 lab_spawn d1 "$LVSCTL" director run -f "$LAB_TMP/d1.conf" --run-dir "$run" --control-group "$MONITOR_GID" \
   >>"$LAB_TMP/d1.log" 2>&1
 lab_wait 60 "dir_vip_on d1" || lab_fail "d1 never became MASTER: $(tail -3 "$LAB_TMP/d1.log")"

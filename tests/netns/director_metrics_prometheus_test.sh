@@ -70,12 +70,14 @@ query() {  # query PROMQL: the first result's value, or nothing
   lab_exec d2 python3 -c 'import json, sys, urllib.parse, urllib.request
 url = "http://127.0.0.1:9090/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[1]})
 r = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
-print(r[0]["value"][1] if r else "")' "$1" 2>/dev/null || true
+print(r[0]["value"][1] if r else "")' "$1" 2>>"$LAB_TMP/query.err" || true
 }
-STATE='lvsctl_vrrp_state{instance="VIP_NSQ_100"}'
+targets() { lab_exec d2 python3 -c 'import urllib.request
+print(urllib.request.urlopen("http://127.0.0.1:9090/api/v1/targets", timeout=5).read().decode()[:800])' 2>&1 || true; }
+STATE='lvsctl_vrrp_state{iname="VIP_NSQ_100"}'
 UP="lvsctl_real_server_up{real_server=\"$RS:8080\"}"
 lab_wait 60 "[ \"\$(query '$STATE')\" = 1 ]" \
-  || lab_fail "Prometheus never saw d2 BACKUP: '$(query "$STATE")' ($(tail -3 "$LAB_TMP/prometheus.log"))"
+  || lab_fail "Prometheus never saw d2 BACKUP: '$(query "$STATE")' ($(tail -3 "$LAB_TMP/query.err"); targets: $(targets))"
 lab_wait 30 "[ \"\$(query '$UP')\" = 1 ]" || lab_fail "Prometheus never saw the real server up"
 lab_log "Prometheus: d2 BACKUP (1), real server up (1)"
 
@@ -92,7 +94,7 @@ except OSError: pass'
 kill -TERM "$master"
 lab_wait 30 "dir_vip_on d2" || lab_fail "d2 did not take over"
 lab_wait 30 "[ \"\$(query '$STATE')\" = 2 ]" || lab_fail "Prometheus did not see d2 MASTER: '$(query "$STATE")'"
-[ "$(query "lvsctl_vrrp_become_master_total{instance=\"VIP_NSQ_100\"}")" = 1 ] \
+[ "$(query "lvsctl_vrrp_become_master_total{iname=\"VIP_NSQ_100\"}")" = 1 ] \
   || lab_fail "become_master_total is not 1"
 lab_log "Prometheus: d2 MASTER (2) after the failover"
 

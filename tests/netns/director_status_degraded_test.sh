@@ -60,6 +60,7 @@ expect() {
   local code=$1 what=$2 pattern=$3 run=${4:-$LAB_TMP/run-d1}
   lab_wait 30 "status '$run'; [ \"\$RC\" = $code ] && grep -qE -- '$pattern' '$LAB_TMP/out'" \
     || { cat "$LAB_TMP/out" >&2; lab_fail "$what: text status exit $RC (want $code) or no '$pattern'"; }
+  cp "$LAB_TMP/out" "$LAB_TMP/text"
   status "$run" --json
   [ "$RC" = "$code" ] || { cat "$LAB_TMP/out" >&2; lab_fail "$what: --json exit $RC, want $code"; }
   python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s["degraded"] == (sys.argv[2] == "1") else 1)' \
@@ -69,13 +70,13 @@ expect() {
 
 lab_wait 60 "dir_vip_on d1" || lab_fail "d1 never became MASTER"
 expect 0 "healthy" '^Health: OK$'
-grep -q '203.0.113.10:8080 up, weight 1 (TCP_CHECK ok' "$LAB_TMP/out" || lab_fail "healthy: no real-server line: $(cat "$LAB_TMP/out")"
+grep -q '203.0.113.10:8080 up, weight 1 (TCP_CHECK ok' "$LAB_TMP/text" || lab_fail "healthy: no real-server line: $(cat "$LAB_TMP/text")"
 
 kill -TERM "$rs1"
 expect 1 "a real server down" 'real server 203.0.113.10:8080 down: '
-grep -qE -- '-> 203.0.113.10:8080 DOWN, weight [0-9]+ \(TCP_CHECK failed: .*\); last failure ' "$LAB_TMP/out" \
-  || lab_fail "the text's real-server line lacks DOWN and the last failure: $(cat "$LAB_TMP/out")"
-grep -q 'quorum lost' "$LAB_TMP/out" || lab_fail "quorum 2 with one server down is lost: $(cat "$LAB_TMP/out")"
+grep -qE -- '-> 203.0.113.10:8080 DOWN, weight [0-9]+ \(TCP_CHECK failed: .*\); last failure ' "$LAB_TMP/text" \
+  || lab_fail "the text's real-server line lacks DOWN and the last failure: $(cat "$LAB_TMP/text")"
+grep -q 'quorum lost' "$LAB_TMP/text" || lab_fail "quorum 2 with one server down is lost: $(cat "$LAB_TMP/text")"
 listen 203.0.113.10; rs1=$LAB_LAST_PID
 expect 0 "the real server back" '^Health: OK$'
 

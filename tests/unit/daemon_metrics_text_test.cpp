@@ -46,9 +46,9 @@ TEST(MetricsText, EveryFamilyHasHelpAndTypeBeforeItsSamples) {
 
 TEST(MetricsText, StateUsesKeepalivedCodes) {
   const std::string text = render_metrics(testing::sample_snapshot());
-  EXPECT_NE(text.find("lvsctl_vrrp_state{instance=\"VI_1\",interface=\"eth0\",vrid=\"51\"} 2\n"),
+  EXPECT_NE(text.find("lvsctl_vrrp_state{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\"} 2\n"),
             std::string::npos);
-  EXPECT_NE(text.find("lvsctl_vrrp_state{instance=\"VI_6\",interface=\"eth1\",vrid=\"52\"} 3\n"),
+  EXPECT_NE(text.find("lvsctl_vrrp_state{iname=\"VI_6\",intf=\"eth1\",vrid=\"52\"} 3\n"),
             std::string::npos);
 }
 
@@ -70,7 +70,7 @@ TEST(MetricsText, LabelValuesAreEscaped) {
   auto s = testing::sample_snapshot();
   s.vrrp[0].name = "we\"ird\\";
   const std::string text = render_metrics(s);
-  EXPECT_NE(text.find("instance=\"we\\\"ird\\\\\""), std::string::npos);
+  EXPECT_NE(text.find("iname=\"we\\\"ird\\\\\""), std::string::npos);
 }
 
 TEST(MetricsText, AnEmptyDaemonStillRendersItsFamilies) {
