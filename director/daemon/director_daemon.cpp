@@ -93,7 +93,10 @@ Status Daemon::update_metrics() {
   metrics_.reset();
   metrics_at_ = wanted;
   if (!wanted) return {};
-  auto server = MetricsServer::listen(*loop_, *wanted, [this] { return render_metrics(snapshot()); });
+  // The snapshot is taken on the loop; the text rendered on the server's thread.
+  auto server = MetricsServer::listen(*loop_, *wanted, [this]() -> MetricsServer::Render {
+    return [state = snapshot()] { return render_metrics(state); };
+  });
   if (!server) return server.error();
   metrics_ = std::move(*server);
   spdlog::info("metrics: serving http://{}/metrics", wanted->to_string());

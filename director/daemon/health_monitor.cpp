@@ -245,7 +245,7 @@ std::vector<VirtualServerSnapshot> HealthMonitor::snapshot() const {
         real.weight = rs.weight;
       } else {
         const auto& h = engine_->health(i);
-        real.checked = true;
+        real.checked = h.checker_count() > 0;
         real.up = h.healthy();
         real.weight = h.weight();
         if (const auto& last = h.last_check()) {

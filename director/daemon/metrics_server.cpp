@@ -2,12 +2,16 @@
 
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
+
+#include "director/daemon/metrics_text.hpp"
 
 namespace lvsctl::director {
 
@@ -26,7 +30,7 @@ struct MetricsServer::Client {
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::listen(EventLoop& loop,
                                                              const ListenEndpoint& at,
-                                                             Render render, MetricsLimits limits) {
+                                                             Prepare prepare, MetricsLimits limits) {
   const bool v6 = at.address.is_v6();
   Fd fd(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return Error::from_errno("metrics: cannot create socket");
@@ -55,28 +59,90 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::listen(EventLoop& loop,
   if (::listen(fd.get(), 64) != 0) {
     return Error::from_errno("metrics: cannot listen on " + at.to_string());
   }
+  Fd done(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!done) return Error::from_errno("metrics: eventfd");
   std::unique_ptr<MetricsServer> server(
-      new MetricsServer(loop, std::move(fd), std::move(render), limits));
+      new MetricsServer(loop, std::move(fd), std::move(prepare), limits));
+  server->done_ = std::move(done);
   sockaddr_storage bound{};
   socklen_t bound_length = sizeof bound;
   if (::getsockname(server->listener_.get(), reinterpret_cast<sockaddr*>(&bound), &bound_length) == 0) {
     server->port_ = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                              : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   }
-  if (auto st = loop.watch(server->listener_.get(), io::kReadable,
-                           [raw = server.get()](uint32_t) { raw->accept_clients(); });
+  if (auto st = loop.watch(server->done_.get(), io::kReadable,
+                           [raw = server.get()](uint32_t) { raw->take_rendered(); });
       !st) {
     return st.error();
   }
+  if (auto st = loop.watch(server->listener_.get(), io::kReadable,
+                           [raw = server.get()](uint32_t) { raw->accept_clients(); });
+      !st) {
+    loop.unwatch(server->done_.get());
+    return st.error();
+  }
+  server->worker_ = std::thread([raw = server.get()] { raw->run_worker(); });
   return server;
 }
 
-MetricsServer::MetricsServer(EventLoop& loop, Fd listener, Render render, MetricsLimits limits)
-    : loop_(loop), listener_(std::move(listener)), render_(std::move(render)), limits_(limits) {}
+MetricsServer::MetricsServer(EventLoop& loop, Fd listener, Prepare prepare, MetricsLimits limits)
+    : loop_(loop), listener_(std::move(listener)), prepare_(std::move(prepare)), limits_(limits) {}
 
 MetricsServer::~MetricsServer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    jobs_.clear();
+  }
+  wake_.notify_all();
+  if (worker_.joinable()) worker_.join();  // at most the rendering in progress
   while (!clients_.empty()) close_client(clients_.begin()->first);
+  if (done_) loop_.unwatch(done_.get());
   if (listener_) loop_.unwatch(listener_.get());
+}
+
+// The worker thread: renders one job at a time and posts the response to the loop.
+void MetricsServer::run_worker() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    const std::string body = job.render();
+    std::string response = http_response(200, kMetricsContentType, body, !job.head);
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      rendered_.emplace_back(job.client, std::move(response));
+    }
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(done_.get(), &one, sizeof one);
+  }
+}
+
+void MetricsServer::take_rendered() {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const ssize_t n = ::read(done_.get(), &count, sizeof count);
+  std::vector<std::pair<std::uint64_t, std::string>> ready;
+  {
+    std::lock_guard lock(mutex_);
+    ready.swap(rendered_);
+  }
+  for (auto& [id, response] : ready) reply(id, std::move(response));  // gone ones are skipped
+}
+
+void MetricsServer::reply(std::uint64_t id, std::string response) {
+  auto it = clients_.find(id);
+  if (it == clients_.end()) return;
+  Client& client = *it->second;
+  client.out = std::move(response);
+  client.writing = true;
+  client.written = 0;
+  write_reply(id);
 }
 
 void MetricsServer::accept_clients() {
@@ -138,11 +204,22 @@ void MetricsServer::on_client(std::uint64_t id, uint32_t events) {
     }
     state = client.request.feed(std::string_view(buf, static_cast<std::size_t>(n)));
   }
-  if (client.request.path() == "/metrics") ++scrapes_;
-  client.out = http_answer(client.request, render_);
-  client.writing = true;
-  client.written = 0;
-  write_reply(id);
+  if (client.deadline != 0) loop_.cancel_timer(client.deadline);  // the request is in
+  client.deadline = 0;
+  const auto& method = client.request.method();
+  if (state == HttpRequest::State::Complete && client.request.path() == "/metrics" &&
+      (method == "GET" || method == "HEAD")) {
+    ++scrapes_;
+    // Nothing more is read; the fd is watched again once the response is there.
+    loop_.unwatch(client.fd.get());
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(Job{id, method == "HEAD", prepare_()});
+    }
+    wake_.notify_one();
+    return;
+  }
+  reply(id, http_answer(client.request, [] { return std::string(); }));
 }
 
 void MetricsServer::write_reply(std::uint64_t id) {

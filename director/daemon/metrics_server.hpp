@@ -1,7 +1,9 @@
 #pragma once
 // The Prometheus endpoint (`--metrics-listen ADDR:PORT`, global_defs `metrics_listen`): a TCP
-// listener served on the daemon's event loop. GET /metrics renders the daemon's snapshot at
-// once (a read of values on the loop); nothing else is done per request.
+// listener served on the daemon's event loop. For GET /metrics the loop only takes the daemon's
+// snapshot (a copy of values); the text is rendered on the server's worker thread (megabytes at
+// thousands of real servers: tens of milliseconds the adverts must not wait for) and handed back
+// to the loop through an eventfd, which writes it.
 //
 // Never blocks the loop, whatever a client does: the listener and clients are non-blocking,
 // at most `max_clients` connections are served at once (more are closed at once), accepts are
@@ -10,6 +12,11 @@
 // when the client reads nothing for `write_stall` or the exchange outlives `answer_deadline`.
 // Every response closes its connection.
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -36,10 +43,12 @@ struct MetricsLimits {
 
 class MetricsServer {
  public:
+  // Runs on the loop and returns the work for the worker thread (which must own all it reads).
   using Render = std::function<std::string()>;
+  using Prepare = std::function<Render()>;
 
   static Result<std::unique_ptr<MetricsServer>> listen(EventLoop& loop, const ListenEndpoint& at,
-                                                       Render render, MetricsLimits limits = {});
+                                                       Prepare prepare, MetricsLimits limits = {});
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
   ~MetricsServer();
@@ -50,8 +59,16 @@ class MetricsServer {
 
  private:
   struct Client;
-  MetricsServer(EventLoop& loop, Fd listener, Render render, MetricsLimits limits);
+  struct Job {
+    std::uint64_t client;
+    bool head;
+    Render render;
+  };
+  MetricsServer(EventLoop& loop, Fd listener, Prepare prepare, MetricsLimits limits);
   void accept_clients();
+  void run_worker();
+  void take_rendered();
+  void reply(std::uint64_t id, std::string response);
   void on_client(std::uint64_t id, uint32_t events);
   void write_reply(std::uint64_t id);
   void close_client(std::uint64_t id);
@@ -60,8 +77,15 @@ class MetricsServer {
   EventLoop& loop_;
   Fd listener_;
   std::uint16_t port_ = 0;
-  Render render_;
+  Prepare prepare_;
   MetricsLimits limits_;
+  Fd done_;  // eventfd: rendered responses wait in rendered_
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;                                          // guarded by mutex_
+  std::vector<std::pair<std::uint64_t, std::string>> rendered_;  // guarded by mutex_
+  bool stopping_ = false;                                         // guarded by mutex_
+  std::thread worker_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Client>> clients_;
   std::uint64_t next_id_ = 1;
   std::uint64_t scrapes_ = 0;
