@@ -7,6 +7,7 @@
 
 #include "director/cli.hpp"
 #include "firewall/cli.hpp"
+#include "lab/cli.hpp"
 #include "realserver/cli.hpp"
 #include "shared/logging.hpp"
 
@@ -35,11 +36,12 @@ int main(int argc, char** argv) {
   lvsctl::director::add_commands(app, exit_code);
   lvsctl::realserver::add_commands(app, exit_code);
   lvsctl::firewall::add_commands(app, exit_code);
+  lvsctl::lab::add_commands(app, exit_code);
 
   // `lvsctl help [ROLE [COMMAND]]`: the same text as --help, for those who type it.
   std::vector<std::string> help_topic;
   auto* help = app.add_subcommand("help", "Show help: lvsctl help [ROLE [COMMAND]]");
-  help->add_option("topic", help_topic, "a role (director, realserver, firewall) and a command");
+  help->add_option("topic", help_topic, "a role (director, realserver, firewall, lab) and a command");
   help->callback([&] {
     const CLI::App* topic = &app;
     for (const auto& name : help_topic) {

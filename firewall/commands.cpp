@@ -31,7 +31,7 @@ std::optional<int> make_target(const char* command, const Options& o, Target& t)
   if (!o.interface.empty()) t.request.interface = o.interface;
   t.request.ipv6 = o.ipv6;
   // Only IPv6 peers given with --ipv6: the operator means IPv6 only.
-  if (o.ipv6 && !t.request.peers.empty() && t.request.peers_of(IpVersion::V4).empty()) {
+  if (o.ipv6 && !t.request.peers.empty() && t.request.peers_of(AddressFamily::V4).empty()) {
     t.request.ipv4 = false;
   }
   if (auto st = validate(t.request); !st) {
@@ -67,7 +67,7 @@ Result<std::vector<Backend>> resolve(const Options& o, bool ipv6, bool for_revok
       // Our rules may be in any backend that exists here.
       if (b != Backend::Nftables &&
           !IptablesTool(b == Backend::IptablesLegacy ? IptVariant::Legacy : IptVariant::Nft,
-                        IpVersion::V4).require()) {
+                        AddressFamily::V4).require()) {
         continue;
       }
       out.push_back(b);

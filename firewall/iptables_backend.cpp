@@ -16,8 +16,8 @@ Backend backend_of(IptVariant v) {
 
 // The legacy filter table exists in this namespace (reading it with iptables-legacy-save would
 // otherwise create it).
-bool legacy_table_exists(IpVersion v) {
-  std::ifstream f(v == IpVersion::V4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
+bool legacy_table_exists(AddressFamily v) {
+  std::ifstream f(v == AddressFamily::V4 ? "/proc/net/ip_tables_names" : "/proc/net/ip6_tables_names");
   std::string name;
   while (std::getline(f, name)) {
     if (name == "filter") return true;
@@ -26,7 +26,7 @@ bool legacy_table_exists(IpVersion v) {
 }
 
 // The filter table of one variant and version; an empty table when it does not exist.
-Result<IptTable> read_table(const IptablesTool& tool, IptVariant variant, IpVersion v) {
+Result<IptTable> read_table(const IptablesTool& tool, IptVariant variant, AddressFamily v) {
   if (auto st = tool.require(); !st) return st.error();
   if (variant == IptVariant::Legacy && !legacy_table_exists(v)) return IptTable{};
   auto text = tool.save_filter();
@@ -34,24 +34,24 @@ Result<IptTable> read_table(const IptablesTool& tool, IptVariant variant, IpVers
   return parse_iptables_save(*text);
 }
 
-ChainReport chain_report(IptVariant variant, IpVersion v, std::string chain, const char* action) {
+ChainReport chain_report(IptVariant variant, AddressFamily v, std::string chain, const char* action) {
   ChainReport r;
   r.backend = backend_of(variant);
-  r.family = v == IpVersion::V4 ? "ip" : "ip6";
+  r.family = v == AddressFamily::V4 ? "ip" : "ip6";
   r.table = "filter";
   r.chain = std::move(chain);
   r.action = action;
   return r;
 }
 
-std::vector<PathVerdict> judge_all(const IptTable& table, IpVersion v, const Target& target) {
+std::vector<PathVerdict> judge_all(const IptTable& table, AddressFamily v, const Target& target) {
   std::vector<PathVerdict> out;
   for (const auto& packet : vrrp_packets(target.request, target.ifindex)) {
     if (packet.version != v) continue;
     const IptVerdict verdict = ipt_judge(table, packet);
     PathVerdict pv;
     pv.version = v;
-    pv.source = packet.source ? packet.source->text : "any";
+    pv.source = packet.source ? packet.source->to_string() : "any";
     pv.outcome = verdict.outcome;
     pv.rule = verdict.rule_text;
     if (verdict.rule_number) {
@@ -76,7 +76,7 @@ std::string args_text(const std::vector<std::string>& args) {
 Result<std::vector<ChainReport>> ipt_allow(IptVariant variant, const Target& target,
                                            bool& changed) {
   std::vector<ChainReport> out;
-  for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
+  for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
     if (!target.request.wants(v)) continue;
     const IptablesTool tool(variant, v);
     auto table = read_table(tool, variant, v);
@@ -114,10 +114,10 @@ Result<std::vector<ChainReport>> ipt_allow(IptVariant variant, const Target& tar
 
 Result<std::vector<ChainReport>> ipt_revoke(IptVariant variant, bool ipv6, bool& changed) {
   std::vector<ChainReport> out;
-  for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
-    if (v == IpVersion::V6 && !ipv6) continue;
+  for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
+    if (v == AddressFamily::V6 && !ipv6) continue;
     const IptablesTool tool(variant, v);
-    if (v == IpVersion::V6 && !tool.require()) continue;
+    if (v == AddressFamily::V6 && !tool.require()) continue;
     auto table = read_table(tool, variant, v);
     if (!table) return table.error();
     for (const auto& chain : table->chains) {
@@ -139,7 +139,7 @@ Result<std::vector<ChainReport>> ipt_revoke(IptVariant variant, bool ipv6, bool&
 
 Result<std::vector<ChainReport>> ipt_status(IptVariant variant, const Target& target) {
   std::vector<ChainReport> out;
-  for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
+  for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
     if (!target.request.wants(v)) continue;
     const IptablesTool tool(variant, v);
     auto table = read_table(tool, variant, v);
@@ -157,8 +157,8 @@ Result<std::vector<ChainReport>> ipt_status(IptVariant variant, const Target& ta
 
 Result<bool> backend_in_use(Backend backend, bool ipv6) {
   if (backend == Backend::IptablesLegacy) {
-    for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
-      if (v == IpVersion::V6 && !ipv6) continue;
+    for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
+      if (v == AddressFamily::V6 && !ipv6) continue;
       if (!legacy_table_exists(v)) continue;
       const IptablesTool tool(IptVariant::Legacy, v);
       if (!tool.require()) continue;

@@ -26,16 +26,16 @@ Match negate(Match m, bool neg) {
 }
 
 // addr[/len] against an address of the packet's version.
-Match prefix_match(std::string_view spec, const std::uint8_t* addr, IpVersion v) {
+Match prefix_match(std::string_view spec, const std::uint8_t* addr, AddressFamily v) {
   std::string s(spec);
-  int len = v == IpVersion::V4 ? 32 : 128;
+  int len = v == AddressFamily::V4 ? 32 : 128;
   if (auto slash = s.find('/'); slash != std::string::npos) {
     const std::string l = s.substr(slash + 1);
     s = s.substr(0, slash);
     std::uint8_t mask[16];
     if (l.find_first_not_of("0123456789") == std::string::npos && !l.empty()) {
       len = std::stoi(l);
-    } else if (v == IpVersion::V4 && inet_pton(AF_INET, l.c_str(), mask) == 1) {
+    } else if (v == AddressFamily::V4 && inet_pton(AF_INET, l.c_str(), mask) == 1) {
       len = 0;
       for (int i = 0; i < 4; ++i) len += __builtin_popcount(mask[i]);
     } else {
@@ -43,7 +43,7 @@ Match prefix_match(std::string_view spec, const std::uint8_t* addr, IpVersion v)
     }
   }
   std::uint8_t want[16] = {};
-  if (inet_pton(v == IpVersion::V4 ? AF_INET : AF_INET6, s.c_str(), want) != 1) return Match::No;
+  if (inet_pton(v == AddressFamily::V4 ? AF_INET : AF_INET6, s.c_str(), want) != 1) return Match::No;
   for (int bit = 0; bit < len; ++bit) {
     const int byte = bit / 8;
     const int mask = 0x80 >> (bit % 8);
@@ -101,11 +101,11 @@ Match evaluate_matches(const IptRule& rule, const VrrpPacket& p) {
       fold(negate(iface_match(next, p.iifname), neg));
       ++i;
     } else if (t == "-s" || t == "--source") {
-      fold(p.source ? negate(prefix_match(next, p.source->bytes.data(), p.version), neg)
+      fold(p.source ? negate(prefix_match(next, p.source->bytes().data(), p.version), neg)
                     : Match::Unknown);
       ++i;
     } else if (t == "-d" || t == "--destination") {
-      fold(negate(prefix_match(next, p.version == IpVersion::V4 ? group4 : group6, p.version), neg));
+      fold(negate(prefix_match(next, p.version == AddressFamily::V4 ? group4 : group6, p.version), neg));
       ++i;
     } else if (t == "-p" || t == "--protocol") {
       const bool any = next == "all" || next == "0";
@@ -297,13 +297,13 @@ bool ipt_can_drop(const IptTable& table, std::string_view chain) {
   return can_drop_chain(table, chain, 0);
 }
 
-std::vector<std::vector<std::string>> ipt_vrrp_rules(IpVersion v, const VrrpRequest& request) {
+std::vector<std::vector<std::string>> ipt_vrrp_rules(AddressFamily v, const VrrpRequest& request) {
   std::vector<std::vector<std::string>> out;
-  auto one = [&](const PeerAddress* peer) {
+  auto one = [&](const IpAddress* peer) {
     std::vector<std::string> a;
     if (request.interface) a.insert(a.end(), {"-i", *request.interface});
     a.insert(a.end(), {"-p", "112"});
-    if (peer) a.insert(a.end(), {"-s", peer->text});
+    if (peer) a.insert(a.end(), {"-s", peer->to_string()});
     a.insert(a.end(), {"-m", "comment", "--comment", std::string(kRuleTag), "-j", "ACCEPT"});
     out.push_back(std::move(a));
   };
@@ -316,7 +316,7 @@ std::vector<std::vector<std::string>> ipt_vrrp_rules(IpVersion v, const VrrpRequ
   return out;
 }
 
-IptPlan ipt_plan_allow(const IptTable& table, IpVersion v, const VrrpRequest& request) {
+IptPlan ipt_plan_allow(const IptTable& table, AddressFamily v, const VrrpRequest& request) {
   IptPlan plan;
   if (!table.find_chain("INPUT") || !ipt_can_drop(table, "INPUT")) return plan;
   plan.needed = true;

@@ -44,7 +44,7 @@ bool ipt_can_drop(const IptTable& table, std::string_view chain);
 
 // Our rules' argument vectors (after "-I INPUT N"), one per peer of version `v`:
 //   [-i IF] -p 112 [-s PEER] -m comment --comment lvsctl:vrrp -j ACCEPT
-std::vector<std::vector<std::string>> ipt_vrrp_rules(IpVersion v, const VrrpRequest& request);
+std::vector<std::vector<std::string>> ipt_vrrp_rules(AddressFamily v, const VrrpRequest& request);
 
 struct IptPlan {
   bool needed = false;                 // INPUT can drop
@@ -56,7 +56,7 @@ struct IptPlan {
 
 // allow-vrrp on INPUT: insert before the first rule that can drop or reject; if none, after the
 // last rule (just before the DROP policy).
-IptPlan ipt_plan_allow(const IptTable& table, IpVersion v, const VrrpRequest& request);
+IptPlan ipt_plan_allow(const IptTable& table, AddressFamily v, const VrrpRequest& request);
 
 // revoke-vrrp: numbers of our rules in `chain`, highest first.
 std::vector<int> ipt_plan_revoke(const IptTable& table, std::string_view chain);

@@ -4,17 +4,17 @@
 
 #include <cerrno>
 
-#include "firewall/command.hpp"
+#include "shared/run_program.hpp"
 
 namespace lvsctl::firewall {
 
 std::string IptablesTool::program() const {
-  return fmt::format("{}-{}", version_ == IpVersion::V4 ? "iptables" : "ip6tables",
+  return fmt::format("{}-{}", version_ == AddressFamily::V4 ? "iptables" : "ip6tables",
                      variant_ == IptVariant::Legacy ? "legacy" : "nft");
 }
 
 std::string IptablesTool::save_program() const {
-  return fmt::format("{}-{}-save", version_ == IpVersion::V4 ? "iptables" : "ip6tables",
+  return fmt::format("{}-{}-save", version_ == AddressFamily::V4 ? "iptables" : "ip6tables",
                      variant_ == IptVariant::Legacy ? "legacy" : "nft");
 }
 
@@ -22,7 +22,7 @@ std::string IptablesTool::name() const { return program(); }
 
 Status IptablesTool::require() const {
   for (const auto& p : {program(), save_program()}) {
-    if (find_program(p).empty()) {
+    if (!find_admin_program(p)) {
       return Error{fmt::format("backend {} is missing: {} not found (install the iptables package)",
                                name(), p),
                    ENOENT};
@@ -32,7 +32,7 @@ Status IptablesTool::require() const {
 }
 
 Status IptablesTool::run(std::vector<std::string> argv, const char* what) const {
-  auto out = run_command(argv);
+  auto out = run_program(argv);
   if (!out) return out.error();
   if (out->exit_code != 0) {
     std::string msg = out->err.empty() ? out->out : out->err;
@@ -54,7 +54,7 @@ Result<std::string> IptablesTool::save(const std::vector<std::string>& args) con
   if (auto st = require(); !st) return st.error();
   std::vector<std::string> argv{save_program()};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto out = run_command(argv);
+  auto out = run_program(argv);
   if (!out) return out.error();
   if (out->exit_code != 0) {
     const bool perm = out->err.find("Permission denied") != std::string::npos ||

@@ -13,7 +13,7 @@ enum class IptVariant { Legacy, Nft };
 
 class IptablesTool {
  public:
-  IptablesTool(IptVariant variant, IpVersion version) : variant_(variant), version_(version) {}
+  IptablesTool(IptVariant variant, AddressFamily version) : variant_(variant), version_(version) {}
 
   // "iptables-legacy", "ip6tables-nft", ...
   std::string program() const;
@@ -38,7 +38,7 @@ class IptablesTool {
   Status run(std::vector<std::string> argv, const char* what) const;
   Result<std::string> save(const std::vector<std::string>& args) const;
   IptVariant variant_;
-  IpVersion version_;
+  AddressFamily version_;
 };
 
 }  // namespace lvsctl::firewall

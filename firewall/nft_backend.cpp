@@ -28,7 +28,7 @@ std::vector<PathVerdict> judge_all(const NftRuleset& rs, const NftChain& chain,
     const ChainVerdict v = judge(rs, chain, packet);
     PathVerdict pv;
     pv.version = packet.version;
-    pv.source = packet.source ? packet.source->text : "any";
+    pv.source = packet.source ? packet.source->to_string() : "any";
     pv.outcome = v.outcome;
     pv.rule = v.rule_text;
     if (v.rule_handle) {
@@ -45,8 +45,8 @@ std::vector<PathVerdict> judge_all(const NftRuleset& rs, const NftChain& chain,
 }
 
 bool carries_any(NftFamily f, const VrrpRequest& req) {
-  return (req.ipv4 && family_carries(f, IpVersion::V4)) ||
-         (req.ipv6 && family_carries(f, IpVersion::V6));
+  return (req.ipv4 && family_carries(f, AddressFamily::V4)) ||
+         (req.ipv6 && family_carries(f, AddressFamily::V6));
 }
 
 }  // namespace
@@ -65,7 +65,7 @@ Result<std::vector<ChainReport>> nft_allow(const Target& target, bool& changed) 
     ChainReport r = chain_report(cp.chain, action_name(cp.action));
     if (cp.action == ChainAction::Insert || cp.action == ChainAction::Replace ||
         cp.action == ChainAction::Keep) {
-      for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
+      for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
         if (target.request.wants(v) && family_carries(cp.chain.family, v)) {
           r.rules.push_back(vrrp_rule_text(cp.chain.family, v, target.request));
         }

@@ -71,7 +71,7 @@ NftPlan plan_allow(const NftRuleset& ruleset, const VrrpRequest& request) {
       plan.chains.push_back(std::move(cp));
       continue;
     }
-    for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
+    for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
       if (request.wants(v) && family_carries(chain.id.family, v)) {
         cp.insert.push_back(build_vrrp_rule(chain.id.family, v, request));
         cp.versions.push_back(v);

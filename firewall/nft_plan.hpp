@@ -25,7 +25,7 @@ struct NftChainPlan {
   ChainAction action = ChainAction::NotNeeded;
   std::vector<std::uint64_t> delete_handles;        // our rules to delete first
   std::vector<std::vector<Expr>> insert;            // rules to have on top, in order
-  std::vector<IpVersion> versions;                  // IP version of each inserted rule
+  std::vector<AddressFamily> versions;                  // IP version of each inserted rule
 };
 
 struct NftPlan {

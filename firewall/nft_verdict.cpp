@@ -57,7 +57,7 @@ Bytes host_u32(std::uint32_t v) {
 
 Bytes network_header(const VrrpPacket& p) {
   Bytes h;
-  if (p.version == IpVersion::V4) {
+  if (p.version == AddressFamily::V4) {
     h.assign(20, 0);
     h[0] = 0x45;
     h[1] = 0xc0;
@@ -112,10 +112,10 @@ RuleEval evaluate_rule(const NftRule& rule, const VrrpPacket& p) {
     if (const auto* m = std::get_if<MetaExpr>(&e)) {
       Bytes v;
       switch (m->key) {
-        case nft::kMetaNfproto: v = {static_cast<std::uint8_t>(p.version == IpVersion::V4 ? 2 : 10)}; break;
+        case nft::kMetaNfproto: v = {static_cast<std::uint8_t>(p.version == AddressFamily::V4 ? 2 : 10)}; break;
         case nft::kMetaL4proto: v = {kVrrpProtocol}; break;
         case nft::kMetaProtocol:
-          v = p.version == IpVersion::V4 ? Bytes{0x08, 0x00} : Bytes{0x86, 0xdd};
+          v = p.version == AddressFamily::V4 ? Bytes{0x08, 0x00} : Bytes{0x86, 0xdd};
           break;
         case nft::kMetaPkttype: v = {2}; break;  // PACKET_MULTICAST
         case nft::kMetaIifname:
@@ -140,7 +140,7 @@ RuleEval evaluate_rule(const NftRule& rule, const VrrpPacket& p) {
     } else if (const auto* pl = std::get_if<PayloadExpr>(&e)) {
       regs.forget(pl->dreg, pl->len);
       if (pl->base != nft::kPayloadNetwork || pl->offset + pl->len > header.size()) continue;
-      const bool v4 = p.version == IpVersion::V4;
+      const bool v4 = p.version == AddressFamily::V4;
       const std::uint32_t src_off = v4 ? 12 : 8;
       const std::uint32_t src_len = v4 ? 4 : 16;
       const bool touches_source = pl->offset < src_off + src_len && pl->offset + pl->len > src_off;
@@ -151,7 +151,7 @@ RuleEval evaluate_rule(const NftRule& rule, const VrrpPacket& p) {
       if (touches_source) {
         for (std::uint32_t i = 0; i < pl->len; ++i) {
           const std::uint32_t at = pl->offset + i;
-          if (at >= src_off && at < src_off + src_len) v[i] = p.source->bytes[at - src_off];
+          if (at >= src_off && at < src_off + src_len) v[i] = p.source->bytes()[at - src_off];
         }
       }
       regs.store(pl->dreg, v);

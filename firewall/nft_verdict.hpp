@@ -13,10 +13,10 @@ namespace lvsctl::firewall {
 
 // The advert being judged. Unset fields are unknown (a rule testing them gives "unknown").
 struct VrrpPacket {
-  IpVersion version = IpVersion::V4;
+  AddressFamily version = AddressFamily::V4;
   std::optional<std::string> iifname;
   std::optional<std::uint32_t> iif;     // interface index, when known
-  std::optional<PeerAddress> source;
+  std::optional<IpAddress> source;
 };
 
 enum class Outcome { Accepted, Dropped, Unknown };

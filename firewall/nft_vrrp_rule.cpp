@@ -13,8 +13,8 @@ constexpr std::size_t kIfNameSize = 16;  // IFNAMSIZ
 constexpr std::uint8_t kNfprotoIpv4 = 2;
 constexpr std::uint8_t kNfprotoIpv6 = 10;
 
-Bytes peer_bytes(const PeerAddress& p) {
-  return Bytes(p.bytes.begin(), p.bytes.begin() + static_cast<std::ptrdiff_t>(p.size()));
+Bytes peer_bytes(const IpAddress& p) {
+  return Bytes(p.bytes().begin(), p.bytes().end());
 }
 
 std::string hex(const Bytes& b) {
@@ -47,14 +47,14 @@ const char* cmp_op_text(nft::CmpOp op) {
 
 }  // namespace
 
-bool family_carries(NftFamily family, IpVersion v) {
+bool family_carries(NftFamily family, AddressFamily v) {
   if (family == NftFamily::Inet) return true;
-  return (family == NftFamily::Ip) == (v == IpVersion::V4);
+  return (family == NftFamily::Ip) == (v == AddressFamily::V4);
 }
 
-std::vector<Expr> build_vrrp_rule(NftFamily family, IpVersion v, const VrrpRequest& request) {
+std::vector<Expr> build_vrrp_rule(NftFamily family, AddressFamily v, const VrrpRequest& request) {
   std::vector<Expr> out;
-  const bool v4 = v == IpVersion::V4;
+  const bool v4 = v == AddressFamily::V4;
   if (request.interface) {
     Bytes name(kIfNameSize, 0);
     std::copy_n(request.interface->begin(), std::min(request.interface->size(), kIfNameSize - 1),
@@ -98,8 +98,8 @@ std::vector<Expr> build_vrrp_rule(NftFamily family, IpVersion v, const VrrpReque
   return out;
 }
 
-std::string vrrp_rule_text(NftFamily family, IpVersion v, const VrrpRequest& request) {
-  const bool v4 = v == IpVersion::V4;
+std::string vrrp_rule_text(NftFamily family, AddressFamily v, const VrrpRequest& request) {
+  const bool v4 = v == AddressFamily::V4;
   std::string s;
   if (request.interface) s += fmt::format("iifname \"{}\" ", *request.interface);
   if (v4) {
@@ -109,10 +109,10 @@ std::string vrrp_rule_text(NftFamily family, IpVersion v, const VrrpRequest& req
   }
   const auto peers = request.peers_of(v);
   if (peers.size() == 1) {
-    s += fmt::format("{} saddr {} ", v4 ? "ip" : "ip6", peers[0].text);
+    s += fmt::format("{} saddr {} ", v4 ? "ip" : "ip6", peers[0].to_string());
   } else if (peers.size() > 1) {
     std::vector<std::string> texts;
-    for (const auto& p : peers) texts.push_back(p.text);
+    for (const auto& p : peers) texts.push_back(p.to_string());
     s += fmt::format("{} saddr {{ {} }} ", v4 ? "ip" : "ip6", fmt::join(texts, ", "));
   }
   s += "accept";

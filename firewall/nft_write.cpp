@@ -13,45 +13,15 @@
 #include <string>
 
 #include "firewall/nft_kernel.hpp"
+#include "shared/nft/nft_batch.hpp"
 #include "shared/nft/nft_objects.hpp"
 #include "shared/nft/nft_socket.hpp"
 
 namespace lvsctl::firewall {
 namespace {
 
-constexpr std::size_t kBatchSize = 1 << 17;
 constexpr std::uint32_t kTypeIpv4Addr = 7;  // nft datatype ids, shown by `nft list`
 constexpr std::uint32_t kTypeIpv6Addr = 8;
-
-
-// Builds the messages of one transaction into a batch buffer.
-class Batch {
- public:
-  Batch() : buf_(kBatchSize), batch_(mnl_nlmsg_batch_start(buf_.data(), buf_.size())) {
-    nftnl_batch_begin(static_cast<char*>(mnl_nlmsg_batch_current(batch_)), seq_++);
-    mnl_nlmsg_batch_next(batch_);
-  }
-  ~Batch() { mnl_nlmsg_batch_stop(batch_); }
-  Batch(const Batch&) = delete;
-  Batch& operator=(const Batch&) = delete;
-
-  nlmsghdr* add(std::uint16_t type, std::uint16_t family, std::uint16_t flags) {
-    return nftnl_nlmsg_build_hdr(static_cast<char*>(mnl_nlmsg_batch_current(batch_)), type,
-                                 family, flags | NLM_F_ACK, seq_++);
-  }
-  bool next() { return mnl_nlmsg_batch_next(batch_); }
-  void finish() {
-    nftnl_batch_end(static_cast<char*>(mnl_nlmsg_batch_current(batch_)), seq_++);
-    mnl_nlmsg_batch_next(batch_);
-  }
-  const void* data() const { return mnl_nlmsg_batch_head(batch_); }
-  std::size_t size() const { return mnl_nlmsg_batch_size(batch_); }
-
- private:
-  std::vector<char> buf_;
-  mnl_nlmsg_batch* batch_;
-  std::uint32_t seq_ = 1;
-};
 
 void set_chain(nftnl_rule* r, const NftChainId& id) {
   nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, static_cast<std::uint32_t>(id.family));
@@ -60,7 +30,7 @@ void set_chain(nftnl_rule* r, const NftChainId& id) {
 }
 
 // An anonymous constant set holding `elements`, referenced from the rule by `set_id`.
-void add_anonymous_set(Batch& batch, const NftChainId& id, const LookupExpr& lookup,
+void add_anonymous_set(NftBatch& batch, const NftChainId& id, const LookupExpr& lookup,
                        std::uint32_t set_id) {
   NftnlSet s(nftnl_set_alloc());
   const auto key_len = static_cast<std::uint32_t>(lookup.elements.front().size());
@@ -73,7 +43,7 @@ void add_anonymous_set(Batch& batch, const NftChainId& id, const LookupExpr& loo
   nftnl_set_set_u32(s.get(), NFTNL_SET_KEY_LEN, key_len);
   nftnl_set_nlmsg_build_payload(
       batch.add(NFT_MSG_NEWSET, static_cast<std::uint16_t>(id.family), NLM_F_CREATE), s.get());
-  batch.next();
+  batch.commit();
   for (const auto& el : lookup.elements) {
     nftnl_set_elem* e = nftnl_set_elem_alloc();
     nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, el.data(), static_cast<std::uint32_t>(el.size()));
@@ -81,7 +51,7 @@ void add_anonymous_set(Batch& batch, const NftChainId& id, const LookupExpr& loo
   }
   nftnl_set_elems_nlmsg_build_payload(
       batch.add(NFT_MSG_NEWSETELEM, static_cast<std::uint16_t>(id.family), NLM_F_CREATE), s.get());
-  batch.next();
+  batch.commit();
 }
 
 nftnl_expr* make_expr(const Expr& expr, std::uint32_t set_id) {
@@ -125,7 +95,7 @@ nftnl_expr* make_expr(const Expr& expr, std::uint32_t set_id) {
       expr);
 }
 
-Status add_rule(Batch& batch, const NftChainId& id, const std::vector<Expr>& exprs,
+Status add_rule(NftBatch& batch, const NftChainId& id, const std::vector<Expr>& exprs,
                 std::uint32_t& next_set_id) {
   NftnlRule r(nftnl_rule_alloc());
   set_chain(r.get(), id);
@@ -148,7 +118,7 @@ Status add_rule(Batch& batch, const NftChainId& id, const std::vector<Expr>& exp
   // No NLM_F_APPEND and no position: the kernel puts the rule at the head of the chain.
   nftnl_rule_nlmsg_build_payload(
       batch.add(NFT_MSG_NEWRULE, static_cast<std::uint16_t>(id.family), NLM_F_CREATE), r.get());
-  if (!batch.next()) return Error{"the nftables batch is too large"};
+  batch.commit();
   return {};
 }
 
@@ -158,7 +128,7 @@ Status apply_nft_plan(const NftPlan& plan) {
   if (!plan.changes()) return {};
   auto sock = NftSocket::open();
   if (!sock) return sock.error();
-  Batch batch;
+  NftBatch batch;
   std::uint32_t next_set_id = 1;
   for (const auto& cp : plan.chains) {
     for (std::uint64_t handle : cp.delete_handles) {
@@ -167,7 +137,7 @@ Status apply_nft_plan(const NftPlan& plan) {
       nftnl_rule_set_u64(r.get(), NFTNL_RULE_HANDLE, handle);
       nftnl_rule_nlmsg_build_payload(
           batch.add(NFT_MSG_DELRULE, static_cast<std::uint16_t>(cp.chain.family), 0), r.get());
-      if (!batch.next()) return Error{"the nftables batch is too large"};
+      batch.commit();
     }
     // Each insert goes to the head: insert the last wanted rule first.
     for (auto it = cp.insert.rbegin(); it != cp.insert.rend(); ++it) {

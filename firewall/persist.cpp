@@ -63,10 +63,10 @@ Status update(const fs::path& p, const std::optional<std::string>& before, const
   return {};
 }
 
-fs::path iptables_file(IpVersion v) {
+fs::path iptables_file(AddressFamily v) {
   const bool rhel = fs::exists(under_root("/etc/sysconfig")) && !fs::exists(under_root("/etc/iptables"));
-  if (rhel) return under_root(v == IpVersion::V4 ? "/etc/sysconfig/iptables" : "/etc/sysconfig/ip6tables");
-  return under_root(v == IpVersion::V4 ? "/etc/iptables/rules.v4" : "/etc/iptables/rules.v6");
+  if (rhel) return under_root(v == AddressFamily::V4 ? "/etc/sysconfig/iptables" : "/etc/sysconfig/ip6tables");
+  return under_root(v == AddressFamily::V4 ? "/etc/iptables/rules.v4" : "/etc/iptables/rules.v6");
 }
 
 }  // namespace
@@ -111,7 +111,7 @@ Result<std::vector<std::string>> unpersist_nft() {
 
 Result<std::vector<std::string>> persist_iptables(IptVariant variant, const Target& target) {
   std::vector<std::string> notes;
-  for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
+  for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
     if (!target.request.wants(v)) continue;
     const fs::path p = iptables_file(v);
     auto old = read_file(p);
@@ -132,8 +132,8 @@ Result<std::vector<std::string>> persist_iptables(IptVariant variant, const Targ
 
 Result<std::vector<std::string>> unpersist_iptables(bool ipv6) {
   std::vector<std::string> notes;
-  for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
-    if (v == IpVersion::V6 && !ipv6) continue;
+  for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
+    if (v == AddressFamily::V6 && !ipv6) continue;
     const fs::path p = iptables_file(v);
     auto old = read_file(p);
     if (!old) return old.error();

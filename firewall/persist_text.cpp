@@ -104,7 +104,7 @@ std::string strip_iptables_file(std::string_view text) {
   return changed ? join_lines(kept) : std::string(text);
 }
 
-std::string update_iptables_file(std::string_view text, IpVersion v, const VrrpRequest& request) {
+std::string update_iptables_file(std::string_view text, AddressFamily v, const VrrpRequest& request) {
   const std::string stripped = strip_iptables_file(text);
   auto lines = lines_of(stripped);
   std::vector<std::string> ours;

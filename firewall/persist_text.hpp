@@ -25,7 +25,7 @@ std::string remove_nft_include(std::string_view conf, std::string_view path);
 // An iptables-save format file with our rules for version `v` in the filter table's INPUT chain:
 // old lvsctl:vrrp lines removed, the new ones before the first -A INPUT line that drops or
 // rejects (else after the last -A INPUT line). A file without a filter table gets one.
-std::string update_iptables_file(std::string_view text, IpVersion v, const VrrpRequest& request);
+std::string update_iptables_file(std::string_view text, AddressFamily v, const VrrpRequest& request);
 // The file without any line tagged lvsctl:vrrp.
 std::string strip_iptables_file(std::string_view text);
 

@@ -7,7 +7,7 @@
 namespace lvsctl::firewall {
 namespace {
 
-const char* version_name(IpVersion v) { return v == IpVersion::V4 ? "ipv4" : "ipv6"; }
+const char* version_name(AddressFamily v) { return v == AddressFamily::V4 ? "ipv4" : "ipv6"; }
 
 }  // namespace
 
@@ -23,7 +23,7 @@ const char* backend_name(Backend b) {
 std::vector<VrrpPacket> vrrp_packets(const VrrpRequest& request,
                                      std::optional<std::uint32_t> ifindex) {
   std::vector<VrrpPacket> out;
-  for (IpVersion v : {IpVersion::V4, IpVersion::V6}) {
+  for (AddressFamily v : {AddressFamily::V4, AddressFamily::V6}) {
     if (!request.wants(v)) continue;
     VrrpPacket base;
     base.version = v;

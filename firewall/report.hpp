@@ -15,7 +15,7 @@ const char* backend_name(Backend b);  // "nftables", "iptables-legacy", "iptable
 
 // What one input chain does with VRRP of one IP version from one source.
 struct PathVerdict {
-  IpVersion version = IpVersion::V4;
+  AddressFamily version = AddressFamily::V4;
   std::string source = "any";  // a peer address, or "any" when no peer was given
   Outcome outcome = Outcome::Unknown;
   std::string rule;            // the deciding rule as text, or the policy

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "shared/ip_address.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::firewall {
@@ -15,29 +16,18 @@ namespace lvsctl::firewall {
 inline constexpr std::uint8_t kVrrpProtocol = 112;
 inline constexpr std::string_view kRuleTag = "lvsctl:vrrp";  // comment on every rule we add
 
-enum class IpVersion { V4, V6 };
-
-struct PeerAddress {
-  IpVersion version = IpVersion::V4;
-  std::array<std::uint8_t, 16> bytes{};  // network order; the first 4 for IPv4
-  std::string text;                      // as normalised by inet_ntop
-
-  std::size_t size() const { return version == IpVersion::V4 ? 4 : 16; }
-  bool operator==(const PeerAddress& o) const { return version == o.version && bytes == o.bytes; }
-};
-
 // Parses one IPv4 or IPv6 address (no prefix). Error names the value.
-Result<PeerAddress> parse_peer(std::string_view text);
+Result<IpAddress> parse_peer(std::string_view text);
 
 struct VrrpRequest {
   std::optional<std::string> interface;  // input interface name, none = any
-  std::vector<PeerAddress> peers;        // empty = any source
+  std::vector<IpAddress> peers;        // empty = any source
   bool ipv4 = true;
   bool ipv6 = false;
 
   // Peers of one IP version, in the order given.
-  std::vector<PeerAddress> peers_of(IpVersion v) const;
-  bool wants(IpVersion v) const { return v == IpVersion::V4 ? ipv4 : ipv6; }
+  std::vector<IpAddress> peers_of(AddressFamily v) const;
+  bool wants(AddressFamily v) const { return v == AddressFamily::V4 ? ipv4 : ipv6; }
 };
 
 // Checks the request is coherent: interface name length, peers of a version that is not

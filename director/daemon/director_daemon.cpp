@@ -11,6 +11,7 @@
 
 #include "director/daemon/config_report.hpp"
 #include "director/daemon/control_access.hpp"
+#include "director/daemon/datapath_feed.hpp"
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/dump_format.hpp"
 #include "director/daemon/metrics_text.hpp"
@@ -130,7 +131,8 @@ Status Daemon::start() {
   if (!datapath) return datapath.error();
   datapath_ = std::move(*datapath);
   if (auto st = start_health(); !st) return st;
-  datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
+  desired_.rebuild(config_, health_->lookup());
+  datapath_->apply(desired_.table(), datapath::HeldVips::everything(),
                    config_.global.lvs_flush);
   return start_vrrp(config_, {});
 }
@@ -174,14 +176,15 @@ int Daemon::run() {
   return exit_code_;
 }
 
-// Health checks drive the IPVS table: every change re-plans it against the kernel. On a
-// reload the running monitor hands the state of unchanged real servers to the new one.
+// Health checks drive the datapath: a change recomputes and sends only the services of the
+// virtual servers it touched (datapath_feed). On a reload the running monitor hands the state of
+// unchanged real servers to the new one.
 Status Daemon::start_health() {
   auto health = HealthMonitor::start(
       *loop_, config_,
       [this] {
-        datapath_->apply(desired_table(config_, health_->lookup()),
-                         datapath::HeldVips::everything());
+        feed_health_change(desired_, *datapath_, config_, health_->lookup(),
+                           health_->take_changed(), datapath::HeldVips::everything());
       },
       scripts_.runner(), health_.get());
   if (!health) {
@@ -387,7 +390,8 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
   if (auto st = start_vrrp(config_, kept); !st) spdlog::error("Reload: {}", st.error().message);
   if (auto st = update_metrics(); !st) spdlog::error("Reload: {}", st.error().message);
   const auto desired_start = std::chrono::steady_clock::now();
-  auto desired = desired_table(config_, health_ ? health_->lookup() : all_healthy(config_));
+  desired_.rebuild(config_, health_ ? health_->lookup() : all_healthy(config_));
+  const auto& desired = desired_.table();
   const std::chrono::duration<double> desired_time =
       std::chrono::steady_clock::now() - desired_start;
   const auto ipvs = datapath_->apply(desired, datapath::HeldVips::everything());

@@ -15,6 +15,7 @@
 #include "director/daemon/daemon.hpp"
 #include "director/daemon/health_monitor.hpp"
 #include "director/daemon/daemon_snapshot.hpp"
+#include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/link_monitor.hpp"
 #include "director/daemon/metrics_server.hpp"
 #include "director/daemon/pid_file.hpp"
@@ -75,6 +76,7 @@ class Daemon {
   bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown
   conf::SourceManifest sources_;     // the files of the running configuration
   std::unique_ptr<datapath::Datapath> datapath_;  // set by start()
+  DesiredTable desired_;  // config + health, kept so a health change recomputes only its part
   ScriptRunnerPool scripts_;
   std::unique_ptr<ConfigReload> reload_;
   std::unique_ptr<ControlSocket> control_;

@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 #include "director/daemon/script_security.hpp"
@@ -86,6 +88,12 @@ HealthLookup HealthMonitor::lookup() const {
   lookup.real_server = [this](std::size_t vs, std::size_t rs) { return real_server(vs, rs); };
   lookup.quorum_up = [this](std::size_t vs) { return quorum_[vs].up(); };
   return lookup;
+}
+
+std::vector<std::size_t> HealthMonitor::take_changed() {
+  std::sort(changed_.begin(), changed_.end());
+  changed_.erase(std::unique(changed_.begin(), changed_.end()), changed_.end());
+  return std::exchange(changed_, {});
 }
 
 std::optional<Credentials> HealthMonitor::vetted(const config::ScriptCommand& script,
@@ -191,6 +199,7 @@ void HealthMonitor::on_transition(std::size_t server, const check::HealthTransit
   }
   run(change.healthy ? rs.notify_up : rs.notify_down);
   update_quorum(origin.virtual_server);
+  changed_.push_back(origin.virtual_server);
   // Coalesce: one table update for all transitions of this loop round.
   if (pending_ == 0) {
     pending_ = loop_.after(std::chrono::milliseconds(0), [this] {

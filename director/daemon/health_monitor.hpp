@@ -40,6 +40,11 @@ class HealthMonitor {
   // Health and quorum as the IPVS table needs them. Real servers without checkers are always up.
   HealthLookup lookup() const;
 
+  // The virtual servers (indexes into config.virtual_servers, ascending, each once) whose real
+  // servers' health or quorum changed since the last call: the daemon recomputes only their
+  // services (DesiredTable::update) when on_change runs.
+  std::vector<std::size_t> take_changed();
+
   // On daemon shutdown, for virtual servers with `omega` (keepalived): notify_down of every live
   // real server, then quorum_down. Checks stop.
   void shutdown();
@@ -73,6 +78,7 @@ class HealthMonitor {
   std::vector<check::QuorumState> quorum_;  // per virtual server
   std::unique_ptr<check::CheckEngine> engine_;
   TimerId pending_ = 0;
+  std::vector<std::size_t> changed_;  // virtual servers with transitions since take_changed()
   // notify/quorum/MISC_CHECK scripts vetted once (command, user, group -> who runs it; nullopt:
   // refused).
   std::map<std::string, std::optional<Credentials>> vetted_;

@@ -96,6 +96,52 @@ std::vector<ipvs::ServiceKey> keys_of(const config::Config& cfg, const VirtualSe
   return keys;
 }
 
+// Equal for the kernel: key, settings and destinations (in order) with their settings.
+bool same_service(const ipvs::Service& a, const ipvs::Service& b) {
+  if (!(a.key == b.key) || !a.same_settings(b) || a.destinations.size() != b.destinations.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.destinations.size(); ++i) {
+    if (!a.destinations[i].same_settings(b.destinations[i])) return false;
+  }
+  return true;
+}
+
+// The services of virtual server `v` (one per key it expands to), appended to `out`.
+void append_services(const config::Config& config, std::size_t v, const HealthLookup& health,
+                     ipvs::Table& out) {
+  const VirtualServer& vs = config.virtual_servers[v];
+  // Without quorum the sorry server stands in for the real servers (keepalived).
+  const bool sorry = vs.sorry_server && !health.quorum_up(v);
+  std::vector<ipvs::Destination> dests;
+  for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
+    const config::RealServer& rs = vs.real_servers[r];
+    const DestinationHealth h = health.real_server(v, r);
+    const bool serving = h.up && !sorry;
+    if (!serving && !rs.inhibit_on_failure) continue;
+    ipvs::Destination d;
+    d.address = rs.address;
+    d.port = rs.port;
+    d.forwarding = forwarding_of(rs.method);
+    d.weight = serving ? h.weight : 0;
+    dests.push_back(d);
+  }
+  if (vs.sorry_server && (sorry || vs.sorry_server->inhibit)) {
+    ipvs::Destination d;
+    d.address = vs.sorry_server->address;
+    d.port = vs.sorry_server->port ? vs.sorry_server->port : vs.port;
+    d.forwarding = forwarding_of(vs.sorry_server->method.value_or(vs.method));
+    d.weight = sorry ? 1 : 0;
+    dests.push_back(d);
+  }
+  for (const auto& key : keys_of(config, vs)) {
+    ipvs::Service s = service_settings(vs, key.family);
+    s.key = key;
+    s.destinations = dests;
+    out.push_back(std::move(s));
+  }
+}
+
 }  // namespace
 
 long live_weight(const config::Config& config, std::size_t vs,
@@ -122,38 +168,56 @@ HealthLookup all_healthy(const config::Config& config) {
 ipvs::Table desired_table(const config::Config& config, const HealthLookup& health) {
   ipvs::Table table;
   for (std::size_t v = 0; v < config.virtual_servers.size(); ++v) {
-    const VirtualServer& vs = config.virtual_servers[v];
-    // Without quorum the sorry server stands in for the real servers (keepalived).
-    const bool sorry = vs.sorry_server && !health.quorum_up(v);
-    std::vector<ipvs::Destination> dests;
-    for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
-      const config::RealServer& rs = vs.real_servers[r];
-      const DestinationHealth h = health.real_server(v, r);
-      const bool serving = h.up && !sorry;
-      if (!serving && !rs.inhibit_on_failure) continue;
-      ipvs::Destination d;
-      d.address = rs.address;
-      d.port = rs.port;
-      d.forwarding = forwarding_of(rs.method);
-      d.weight = serving ? h.weight : 0;
-      dests.push_back(d);
-    }
-    if (vs.sorry_server && (sorry || vs.sorry_server->inhibit)) {
-      ipvs::Destination d;
-      d.address = vs.sorry_server->address;
-      d.port = vs.sorry_server->port ? vs.sorry_server->port : vs.port;
-      d.forwarding = forwarding_of(vs.sorry_server->method.value_or(vs.method));
-      d.weight = sorry ? 1 : 0;
-      dests.push_back(d);
-    }
-    for (const auto& key : keys_of(config, vs)) {
-      ipvs::Service s = service_settings(vs, key.family);
-      s.key = key;
-      s.destinations = dests;
-      table.push_back(std::move(s));
-    }
+    append_services(config, v, health, table);
   }
   return table;
+}
+
+void DesiredTable::rebuild(const config::Config& config, const HealthLookup& health) {
+  table_.clear();
+  first_.assign(config.virtual_servers.size() + 1, 0);
+  for (std::size_t v = 0; v < config.virtual_servers.size(); ++v) {
+    first_[v] = table_.size();
+    append_services(config, v, health, table_);
+  }
+  first_.back() = table_.size();
+  // The first service of a key wins (ipvs::plan, nftlb::build_table): later ones are shadowed.
+  std::vector<std::size_t> order(table_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+    return table_[a].key < table_[b].key;
+  });
+  shadowed_.assign(table_.size(), false);
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    if (table_[order[i]].key == table_[order[i - 1]].key) shadowed_[order[i]] = true;
+  }
+}
+
+std::optional<std::vector<ipvs::Service>> DesiredTable::update(
+    const config::Config& config, const HealthLookup& health,
+    std::span<const std::size_t> changed) {
+  if (first_.size() != config.virtual_servers.size() + 1) {
+    rebuild(config, health);  // built for another configuration: the whole table is new
+    return std::nullopt;
+  }
+  std::vector<ipvs::Service> delta;
+  ipvs::Table fresh;
+  for (const std::size_t v : changed) {
+    if (v >= config.virtual_servers.size()) continue;
+    fresh.clear();
+    append_services(config, v, health, fresh);
+    if (fresh.size() != first_[v + 1] - first_[v]) {  // cannot happen for one config
+      rebuild(config, health);
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      const std::size_t at = first_[v] + i;
+      if (same_service(table_[at], fresh[i])) continue;
+      table_[at] = std::move(fresh[i]);
+      if (!shadowed_[at]) delta.push_back(table_[at]);
+    }
+  }
+  return delta;
 }
 
 }  // namespace lvsctl::director

@@ -13,6 +13,8 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "director/config/model.hpp"
 #include "director/ipvs/model.hpp"
@@ -42,5 +44,30 @@ long live_weight(const config::Config& config, std::size_t vs,
                  const std::function<DestinationHealth(std::size_t vs, std::size_t rs)>& health);
 
 ipvs::Table desired_table(const config::Config& config, const HealthLookup& health);
+
+// The desired table kept between health changes, so that a change of a few real servers
+// recomputes only their virtual servers' services (not 10,000 of them) and hands the datapath
+// just the services that differ.
+class DesiredTable {
+ public:
+  // The whole table for `config` (start, reload).
+  void rebuild(const config::Config& config, const HealthLookup& health);
+
+  // The virtual servers `changed` (indexes into config.virtual_servers) have new health or
+  // quorum: their services are recomputed. Returns the services whose destinations or weights
+  // now differ (in table order; none when nothing differs), or nullopt when the table was built
+  // for another configuration and had to be rebuilt whole (then apply table()). A service
+  // shadowed by an earlier one with the same key (the first wins everywhere) is never returned.
+  std::optional<std::vector<ipvs::Service>> update(const config::Config& config,
+                                                   const HealthLookup& health,
+                                                   std::span<const std::size_t> changed);
+
+  const ipvs::Table& table() const { return table_; }
+
+ private:
+  ipvs::Table table_;
+  std::vector<std::size_t> first_;  // per virtual server: its first service; then table_.size()
+  std::vector<bool> shadowed_;      // per service: an earlier service has the same key
+};
 
 }  // namespace lvsctl::director

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -75,14 +76,18 @@ IpvsSync::Outcome IpvsSync::sync() {
                  out.kernel_read ? "kernel read and " : "", (out.read + out.plan).count() * 1e3);
     return out;
   }
+  if (send(ops, out)) known_ = ipvs::table_after(desired_, *known_, options);
+  return out;
+}
+
+bool IpvsSync::send(const std::vector<ipvs::Op>& ops, Outcome& out) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
   spdlog::info("IPVS: {}", ipvs::summarize(ops).to_string());
   auto report = client_->apply(ops);
-  out.apply = lap();
+  out.apply = Clock::now() - start;
   out.ok = report && report->ok();
-  if (out.ok && report->recovered == 0) {
-    known_ = ipvs::table_after(desired_, *known_, options);
-    return out;
-  }
+  if (out.ok && report->recovered == 0) return true;
   // Some ops failed (or only succeeded through a fallback): the kernel's table is not what we
   // believed; read it again and re-plan.
   known_.reset();
@@ -101,6 +106,53 @@ IpvsSync::Outcome IpvsSync::sync() {
     }
   }
   schedule_retry();
+  return false;
+}
+
+IpvsSync::Outcome IpvsSync::apply_changed(const std::vector<ipvs::Service>& changed) {
+  const std::uint64_t before = requests_sent();
+  auto find = [](ipvs::Table& table, const ipvs::ServiceKey& key) {
+    return std::find_if(table.begin(), table.end(),
+                        [&key](const ipvs::Service& s) { return s.key == key; });
+  };
+  bool known_services = true;
+  for (const auto& service : changed) {
+    auto at = find(desired_, service.key);
+    if (at == desired_.end()) {
+      known_services = false;  // not a health change of the applied table: plan it all
+      desired_.push_back(service);
+    } else {
+      *at = service;
+    }
+  }
+  // Without a trusted view of the kernel (first sync, or a failure pending its retry), or
+  // with lvs_flush still to do, the whole table is planned as before.
+  if (!client_ || !known_ || retry_ != 0 || flush_ || !known_services) {
+    Outcome out = sync();
+    out.requests = requests_sent() - before;
+    return out;
+  }
+  Outcome out;
+  const auto start = std::chrono::steady_clock::now();
+  ipvs::Table actual;
+  for (const auto& service : changed) {
+    auto at = find(*known_, service.key);
+    if (at != known_->end()) actual.push_back(*at);
+  }
+  const auto ops = ipvs::plan(changed, actual);
+  out.ops = ops.size();
+  out.plan = std::chrono::steady_clock::now() - start;
+  if (!ops.empty() && send(ops, out)) {
+    for (auto& service : ipvs::table_after(changed, actual)) {
+      auto at = find(*known_, service.key);
+      if (at == known_->end()) {
+        known_->push_back(std::move(service));
+      } else {
+        *at = std::move(service);
+      }
+    }
+  }
+  out.requests = requests_sent() - before;
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "director/ipvs/client.hpp"
+#include "director/ipvs/plan.hpp"
 #include "shared/event_loop.hpp"
 
 namespace lvsctl::director {
@@ -43,6 +44,12 @@ class IpvsSync {
   // Brings the kernel to `desired`. `flush`: remove services we do not own (lvs_flush).
   Outcome apply(ipvs::Table desired, bool flush = false);
 
+  // A health change: each of `changed` replaces the desired service with its key. Only those
+  // services are planned, against the kernel's table as last applied, and sent (the rest of the
+  // table is not looked at). Falls back to a whole sync when the kernel must be read first, a
+  // retry is pending, lvs_flush is still to do, or a key is not in the desired table.
+  Outcome apply_changed(const std::vector<ipvs::Service>& changed);
+
   bool available() const { return client_.has_value(); }
   const std::string& unavailable_reason() const { return unavailable_reason_; }
   // Netlink requests sent so far to keep the kernel in sync (status reads the table through its
@@ -51,6 +58,9 @@ class IpvsSync {
 
  private:
   Outcome sync();
+  // Applies `ops`: true when all succeeded as planned; otherwise logs, forgets the kernel's
+  // table (read again at the retry) and schedules the retry.
+  bool send(const std::vector<ipvs::Op>& ops, Outcome& out);
   void schedule_retry();
 
   EventLoop& loop_;

@@ -49,6 +49,15 @@ class Datapath {
   virtual std::string apply(const ipvs::Table& desired, const HeldVips& held,
                             bool flush = false) = 0;
 
+  // A health change: each of `changed` replaces the desired service with its key (other
+  // destinations or weights; no service comes or goes). Only these services are planned and
+  // written — at 10,000 services one small transaction instead of a plan of the whole table.
+  // nullopt: this datapath has no such path; the caller applies the whole table instead.
+  virtual std::optional<std::string> apply_changed(const std::vector<ipvs::Service>& /*changed*/,
+                                                   const HeldVips& /*held*/) {
+    return std::nullopt;
+  }
+
   virtual DatapathStatus status() const = 0;
 };
 

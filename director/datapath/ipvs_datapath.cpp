@@ -9,6 +9,14 @@ std::string IpvsDatapath::apply(const ipvs::Table& desired, const HeldVips&, boo
   return outcome.to_string();
 }
 
+std::optional<std::string> IpvsDatapath::apply_changed(const std::vector<ipvs::Service>& changed,
+                                                       const HeldVips&) {
+  const auto outcome = sync_.apply_changed(changed);
+  ++applies_;
+  if (!outcome.ok) ++apply_errors_;
+  return outcome.to_string();
+}
+
 DatapathStatus IpvsDatapath::status() const {
   DatapathStatus s;
   s.backend = Backend::Ipvs;

@@ -11,6 +11,8 @@ class IpvsDatapath final : public Datapath {
  public:
   explicit IpvsDatapath(EventLoop& loop) : sync_(loop) {}
   std::string apply(const ipvs::Table& desired, const HeldVips& held, bool flush) override;
+  std::optional<std::string> apply_changed(const std::vector<ipvs::Service>& changed,
+                                           const HeldVips& held) override;
   DatapathStatus status() const override;
 
  private:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "director/datapath/nft_lb_plan.hpp"
@@ -42,19 +43,63 @@ std::string NftDatapath::apply(const ipvs::Table& desired, const HeldVips& held,
 
 std::string NftDatapath::sync() {
   if (!socket_) return "nftables off";
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
   auto wanted = nftlb::build_table(desired_, held_, applied_);
   const auto changes = nftlb::plan(wanted, applied_, table_exists_);
-  const auto t1 = Clock::now();
-  const std::chrono::duration<double> plan_time = t1 - t0;
-  if (changes.empty()) {
-    return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)",
-                       wanted.services.size(), plan_time.count() * 1e3);
+  const std::chrono::duration<double> plan_time = std::chrono::steady_clock::now() - t0;
+  return write(changes, plan_time, wanted.services.size(),
+               [this, &wanted] { applied_ = std::move(wanted); });
+}
+
+std::optional<std::string> NftDatapath::apply_changed(const std::vector<ipvs::Service>& changed,
+                                                      const HeldVips& held) {
+  bool patchable = held.all == held_.all && held.vips == held_.vips;
+  for (const auto& service : changed) {
+    auto at = std::find_if(desired_.begin(), desired_.end(),
+                           [&service](const ipvs::Service& s) { return s.key == service.key; });
+    if (at == desired_.end()) {
+      patchable = false;  // not a health change of the applied table: build it all
+      desired_.push_back(service);
+    } else {
+      *at = service;
+    }
   }
+  held_ = held;
+  if (!socket_) return "nftables off";
+  // Before the table exists, or while a failed transaction waits for its retry, only a whole
+  // sync knows what the kernel holds.
+  if (!patchable || !table_exists_ || retry_ != 0) return sync();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto wanted = nftlb::build_table(changed, held_, applied_);
+  nftlb::Table before;
+  for (const auto& service : wanted.services) {
+    const nftlb::Service* now = applied_.find(service.key);
+    if (now == nullptr) return sync();  // cannot happen for the same keys and held VIPs
+    before.services.push_back(*now);
+  }
+  const auto changes = nftlb::plan(wanted, before, true);
+  const std::chrono::duration<double> plan_time = std::chrono::steady_clock::now() - t0;
+  return write(changes, plan_time, wanted.services.size(), [this, &wanted] {
+    for (auto& service : wanted.services) {
+      auto at = std::lower_bound(
+          applied_.services.begin(), applied_.services.end(), service.key,
+          [](const nftlb::Service& s, const nftlb::ServiceKey& k) { return s.key < k; });
+      *at = std::move(service);  // present: found above, and applied_ did not change since
+    }
+  });
+}
+
+std::string NftDatapath::write(const nftlb::Changes& changes,
+                               std::chrono::duration<double> plan_time, std::size_t services,
+                               const std::function<void()>& commit) {
+  if (changes.empty()) {
+    return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)", services,
+                       plan_time.count() * 1e3);
+  }
+  const auto t1 = std::chrono::steady_clock::now();
   ++applies_;
   auto sent = nftlb::write_changes(*socket_, changes);
-  const std::chrono::duration<double> apply_time = Clock::now() - t1;
+  const std::chrono::duration<double> apply_time = std::chrono::steady_clock::now() - t1;
   if (!sent) {
     spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the table in {} s",
                   sent.error().message, kRetryAfter.count());
@@ -66,7 +111,7 @@ std::string NftDatapath::sync() {
   }
   messages_ += *sent;
   table_exists_ = true;
-  applied_ = std::move(wanted);
+  commit();
   const std::string line = fmt::format(
       "nftables: {} in 1 transaction (transaction #{}, {} messages), plan {:.3f} s, apply {:.3f} s",
       changes.to_string(), socket_->batches_sent(), *sent, plan_time.count(), apply_time.count());

@@ -53,7 +53,7 @@ TEST(FirewallChainSelection, OneRulePerInputChainThatCanDrop) {
   EXPECT_EQ(find(plan, "quiet", "in")->action, ChainAction::NotNeeded);
   ASSERT_EQ(find(plan, "filter", "input")->insert.size(), 1u);
   EXPECT_EQ(find(plan, "filter", "input")->insert[0],
-            build_vrrp_rule(NftFamily::Inet, IpVersion::V4, VrrpRequest{}));
+            build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, VrrpRequest{}));
   EXPECT_TRUE(plan.changes());
 }
 
@@ -97,14 +97,14 @@ TEST(FirewallChainSelection, InetChainGetsOneRulePerRequestedVersion) {
   both.ipv6 = true;
   const NftPlan plan = plan_allow(rs, both);
   ASSERT_EQ(plan.chains.at(0).insert.size(), 2u);
-  EXPECT_EQ(plan.chains.at(0).versions, (std::vector<IpVersion>{IpVersion::V4, IpVersion::V6}));
+  EXPECT_EQ(plan.chains.at(0).versions, (std::vector<AddressFamily>{AddressFamily::V4, AddressFamily::V6}));
 }
 
 TEST(FirewallChainSelection, IdenticalRuleOnTopIsKept) {
   NftRuleset rs;
   rs.tables = {{NftFamily::Inet, "t"}};
   rs.chains = {base_chain(NftFamily::Inet, "t", "input", true)};
-  const auto ours = build_vrrp_rule(NftFamily::Inet, IpVersion::V4, VrrpRequest{});
+  const auto ours = build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, VrrpRequest{});
   rs.rules = {rule(rs.chains[0].id, 9, ours, std::string(kRuleTag)),
               rule(rs.chains[0].id, 2, tcp22(nft::kAccept))};
   const NftPlan plan = plan_allow(rs, VrrpRequest{});
@@ -116,7 +116,7 @@ TEST(FirewallChainSelection, OurRuleBelowAnotherRuleOrDifferentIsReplaced) {
   NftRuleset rs;
   rs.tables = {{NftFamily::Inet, "t"}};
   rs.chains = {base_chain(NftFamily::Inet, "t", "input", true)};
-  const auto ours = build_vrrp_rule(NftFamily::Inet, IpVersion::V4, VrrpRequest{});
+  const auto ours = build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, VrrpRequest{});
   rs.rules = {rule(rs.chains[0].id, 2, tcp22(nft::kDrop)),
               rule(rs.chains[0].id, 9, ours, std::string(kRuleTag))};
   NftPlan plan = plan_allow(rs, VrrpRequest{});
@@ -137,7 +137,7 @@ TEST(FirewallChainSelection, SetElementsReadBackCompareRegardlessOfOrder) {
   rs.chains = {base_chain(NftFamily::Ip, "t", "input", true)};
   VrrpRequest req;
   req.peers = {parse_peer("198.51.100.2").value(), parse_peer("198.51.100.3").value()};
-  auto ours = build_vrrp_rule(NftFamily::Ip, IpVersion::V4, req);
+  auto ours = build_vrrp_rule(NftFamily::Ip, AddressFamily::V4, req);
   auto& lookup = std::get<LookupExpr>(ours[3]);
   lookup.set = "__set0";  // as the kernel names it
   std::swap(lookup.elements[0], lookup.elements[1]);

@@ -54,7 +54,7 @@ TEST(FirewallIptablesRules, SplitHonoursQuotes) {
 
 TEST(FirewallIptablesRules, InsertsBeforeTheFirstRuleThatCanDrop) {
   auto t = parse_iptables_save(kUsersTable).value();
-  const IptPlan plan = ipt_plan_allow(t, IpVersion::V4, VrrpRequest{});
+  const IptPlan plan = ipt_plan_allow(t, AddressFamily::V4, VrrpRequest{});
   EXPECT_TRUE(plan.needed);
   EXPECT_FALSE(plan.keep);
   EXPECT_EQ(plan.insert_at, 4);  // the jump to LOGDROP, which drops
@@ -66,14 +66,14 @@ TEST(FirewallIptablesRules, InsertsBeforeTheFirstRuleThatCanDrop) {
 TEST(FirewallIptablesRules, PolicyOnlyDropAppendsAfterTheLastRule) {
   auto t = parse_iptables_save("*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n")
                .value();
-  EXPECT_EQ(ipt_plan_allow(t, IpVersion::V4, VrrpRequest{}).insert_at, 2);
+  EXPECT_EQ(ipt_plan_allow(t, AddressFamily::V4, VrrpRequest{}).insert_at, 2);
 }
 
 TEST(FirewallIptablesRules, AcceptOnlyTableNeedsNothing) {
   auto t = parse_iptables_save("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n")
                .value();
-  EXPECT_FALSE(ipt_plan_allow(t, IpVersion::V4, VrrpRequest{}).needed);
-  EXPECT_FALSE(ipt_plan_allow(IptTable{}, IpVersion::V4, VrrpRequest{}).needed);
+  EXPECT_FALSE(ipt_plan_allow(t, AddressFamily::V4, VrrpRequest{}).needed);
+  EXPECT_FALSE(ipt_plan_allow(IptTable{}, AddressFamily::V4, VrrpRequest{}).needed);
 }
 
 TEST(FirewallIptablesRules, OurRulesInPlaceAreKeptElseReplaced) {
@@ -88,10 +88,10 @@ COMMIT
   VrrpRequest req;
   req.interface = "eth0";
   req.peers = {parse_peer("198.51.100.2").value()};
-  EXPECT_TRUE(ipt_plan_allow(t, IpVersion::V4, req).keep);
+  EXPECT_TRUE(ipt_plan_allow(t, AddressFamily::V4, req).keep);
 
   req.peers.push_back(parse_peer("198.51.100.3").value());
-  const IptPlan plan = ipt_plan_allow(t, IpVersion::V4, req);
+  const IptPlan plan = ipt_plan_allow(t, AddressFamily::V4, req);
   EXPECT_FALSE(plan.keep);
   EXPECT_EQ(plan.delete_numbers, (std::vector<int>{2}));
   EXPECT_EQ(plan.insert_at, 2);  // rule 3 (REJECT) becomes 2 once ours is deleted
@@ -106,7 +106,7 @@ TEST(FirewallIptablesRules, OurRuleBelowADropIsMoved) {
 -A INPUT -p vrrp -m comment --comment lvsctl:vrrp -j ACCEPT
 COMMIT
 )").value();
-  const IptPlan plan = ipt_plan_allow(t, IpVersion::V4, VrrpRequest{});
+  const IptPlan plan = ipt_plan_allow(t, AddressFamily::V4, VrrpRequest{});
   EXPECT_FALSE(plan.keep);
   EXPECT_EQ(plan.delete_numbers, (std::vector<int>{2}));
   EXPECT_EQ(plan.insert_at, 1);
@@ -153,12 +153,12 @@ TEST(FirewallIptablesRules, RuleArgumentsPerPeer) {
   req.interface = "em1";
   req.ipv6 = true;
   req.peers = {parse_peer("198.51.100.2").value(), parse_peer("2001:db8::2").value()};
-  const auto v4 = ipt_vrrp_rules(IpVersion::V4, req);
+  const auto v4 = ipt_vrrp_rules(AddressFamily::V4, req);
   ASSERT_EQ(v4.size(), 1u);
   EXPECT_EQ(v4[0], (std::vector<std::string>{"-i", "em1", "-p", "112", "-s", "198.51.100.2", "-m",
                                              "comment", "--comment", "lvsctl:vrrp", "-j",
                                              "ACCEPT"}));
-  EXPECT_EQ(ipt_vrrp_rules(IpVersion::V6, req).at(0).at(5), "2001:db8::2");
+  EXPECT_EQ(ipt_vrrp_rules(AddressFamily::V6, req).at(0).at(5), "2001:db8::2");
 }
 
 TEST(FirewallIptablesRules, MalformedLineIsNamed) {

@@ -75,7 +75,7 @@ TEST(FirewallNftVerdict, TheUsersDropPolicyDropsVrrp) {
 
 TEST(FirewallNftVerdict, OurRuleOnTopAccepts) {
   Lab lab(true);
-  lab.add(9, build_vrrp_rule(NftFamily::Inet, IpVersion::V4, VrrpRequest{}), "lvsctl:vrrp");
+  lab.add(9, build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, VrrpRequest{}), "lvsctl:vrrp");
   lab.add(2, iif_accept("lo"));
   const auto v = lab.judge_it(from("198.51.100.2"));
   EXPECT_EQ(v.outcome, Outcome::Accepted);
@@ -88,7 +88,7 @@ TEST(FirewallNftVerdict, PeerRestrictedRuleDropsOtherSources) {
   VrrpRequest req;
   req.interface = "eth0";
   req.peers = {parse_peer("198.51.100.2").value(), parse_peer("198.51.100.3").value()};
-  lab.add(9, build_vrrp_rule(NftFamily::Inet, IpVersion::V4, req), "lvsctl:vrrp");
+  lab.add(9, build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, req), "lvsctl:vrrp");
   EXPECT_EQ(lab.judge_it(from("198.51.100.3")).outcome, Outcome::Accepted);
   EXPECT_EQ(lab.judge_it(from("198.51.100.9")).outcome, Outcome::Dropped);
   EXPECT_EQ(lab.judge_it(from("198.51.100.2", "eth1")).outcome, Outcome::Dropped);
@@ -98,7 +98,7 @@ TEST(FirewallNftVerdict, UnknownSourceMakesAPeerRuleUncertain) {
   Lab lab(true);
   VrrpRequest req;
   req.peers = {parse_peer("198.51.100.2").value()};
-  lab.add(9, build_vrrp_rule(NftFamily::Inet, IpVersion::V4, req), "lvsctl:vrrp");
+  lab.add(9, build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, req), "lvsctl:vrrp");
   const auto v = lab.judge_it(from(nullptr));
   EXPECT_EQ(v.outcome, Outcome::Unknown);
   EXPECT_EQ(v.rule_handle, 9u);
@@ -142,9 +142,9 @@ TEST(FirewallNftVerdict, UnmodelledExpressionBeforeADropIsUnknown) {
 
 TEST(FirewallNftVerdict, Ipv6AdvertInAnIpv4OnlyRule) {
   Lab lab(true);
-  lab.add(9, build_vrrp_rule(NftFamily::Inet, IpVersion::V4, VrrpRequest{}), "lvsctl:vrrp");
+  lab.add(9, build_vrrp_rule(NftFamily::Inet, AddressFamily::V4, VrrpRequest{}), "lvsctl:vrrp");
   VrrpPacket p = from("2001:db8::2");
-  p.version = IpVersion::V6;
+  p.version = AddressFamily::V6;
   EXPECT_EQ(lab.judge_it(p).outcome, Outcome::Dropped);
 }
 

@@ -56,7 +56,7 @@ COMMIT
 TEST(FirewallPersistText, IptablesFileGetsOurRuleBeforeTheReject) {
   VrrpRequest req;
   req.interface = "em1";
-  const std::string out = update_iptables_file(kRulesV4, IpVersion::V4, req);
+  const std::string out = update_iptables_file(kRulesV4, AddressFamily::V4, req);
   const std::string ours = "-A INPUT -i em1 -p 112 -m comment --comment lvsctl:vrrp -j ACCEPT\n";
   const auto at = out.find(ours);
   ASSERT_NE(at, std::string::npos);
@@ -64,19 +64,19 @@ TEST(FirewallPersistText, IptablesFileGetsOurRuleBeforeTheReject) {
   EXPECT_LT(out.find("-A INPUT -p icmp -j ACCEPT"), at);
   // Nothing else changed, and doing it again changes nothing.
   EXPECT_EQ(strip_iptables_file(out), kRulesV4);
-  EXPECT_EQ(update_iptables_file(out, IpVersion::V4, req), out);
+  EXPECT_EQ(update_iptables_file(out, AddressFamily::V4, req), out);
 }
 
 TEST(FirewallPersistText, IptablesFileWithoutDropAppendsAfterLastInputRule) {
   const std::string in = "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A OUTPUT -j ACCEPT\nCOMMIT\n";
-  const std::string out = update_iptables_file(in, IpVersion::V4, VrrpRequest{});
+  const std::string out = update_iptables_file(in, AddressFamily::V4, VrrpRequest{});
   EXPECT_EQ(out,
             "*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n"
             "-A INPUT -p 112 -m comment --comment lvsctl:vrrp -j ACCEPT\n-A OUTPUT -j ACCEPT\nCOMMIT\n");
 }
 
 TEST(FirewallPersistText, IptablesFileWithoutFilterGetsOne) {
-  const std::string out = update_iptables_file("*nat\nCOMMIT\n", IpVersion::V4, VrrpRequest{});
+  const std::string out = update_iptables_file("*nat\nCOMMIT\n", AddressFamily::V4, VrrpRequest{});
   EXPECT_EQ(out,
             "*nat\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n"
             "-A INPUT -p 112 -m comment --comment lvsctl:vrrp -j ACCEPT\nCOMMIT\n");
