@@ -8,7 +8,9 @@
 
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/daemon.hpp"
+#include "director/config/listen_endpoint.hpp"
 #include "director/daemon/run_dir.hpp"
+#include "director/daemon/status_report.hpp"
 #include "director/datapath/backend_choice.hpp"
 #include "shared/cli_error.hpp"
 
@@ -73,7 +75,24 @@ void add_run_command(CLI::App& director, int& exit_code) {
   run->add_flag("--dont-release-ipvs", options->dont_release_ipvs,
                 "on stop, leave the virtual servers in the kernel (IPVS services, or the "
                 "nftables table ip lvsctl), as keepalived's --dont-release-ipvs");
-  run->callback([options, lb_backend, &exit_code] {
+  auto metrics_listen = std::make_shared<std::string>();
+  run->add_option("--metrics-listen", *metrics_listen,
+                  "serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR:PORT or "
+                  "[V6ADDR]:PORT; default: global_defs metrics_listen, else none)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            auto endpoint = config::parse_listen_endpoint(value);
+            return endpoint ? std::string() : endpoint.error().message;
+          },
+          "ADDR:PORT", "listen address"));
+  auto control_group = std::make_shared<std::string>();
+  run->add_option("--control-group", *control_group,
+                  "group whose members may read status through the control socket (mode 0660); "
+                  "'none': root only (default: global_defs control_socket_group, else 'lvsctl' "
+                  "when that group exists)");
+  run->callback([options, lb_backend, metrics_listen, control_group, run, &exit_code] {
+    if (run->count("--metrics-listen") > 0) options->metrics_listen = *metrics_listen;
+    if (run->count("--control-group") > 0) options->control_group = *control_group;
     if (!lb_backend->empty()) options->lb_backend = datapath::parse_lb_backend(*lb_backend);
     // Without CAP_NET_ADMIN nothing of VRRP, IPVS or nftables can work: say so before starting.
     if (!cli::has_net_admin()) {
@@ -90,8 +109,8 @@ void add_run_command(CLI::App& director, int& exit_code) {
 void add_status_command(CLI::App& director, int& exit_code) {
   auto run_dir = std::make_shared<std::string>("/run/lvsctl");
   auto json = std::make_shared<bool>(false);
-  auto timeout = std::make_shared<double>(5);
-  auto* status = director.add_subcommand("status", "Show the running director's state");
+  auto timeout = std::make_shared<double>(5);  // seconds
+  auto* status = director.add_subcommand("status", "Show the running director's state (exit 0 healthy, 1 degraded, 3 not running)");
   status->add_option("--run-dir", *run_dir, "run directory of the daemon")
       ->check(run_dir_check())
       ->capture_default_str();
@@ -112,11 +131,18 @@ void add_status_command(CLI::App& director, int& exit_code) {
       const int code = err == ENOENT || err == ECONNREFUSED || err == ENOTDIR ? 3
                        : cli::is_privilege_error(answer.error())  ? cli::kExitNotPrivileged
                                                                   : cli::kExitFailure;
-      exit_code = cli::report_error("director status", answer.error().message, code, *json);
+      std::string message = answer.error().message;
+      if (code == cli::kExitNotPrivileged) {
+        message += " (root and the control socket's group (--control-group, default lvsctl) may "
+                   "read status)";
+      }
+      exit_code = cli::report_error("director status", message, code, *json);
       return;
     }
     std::fputs(answer->c_str(), stdout);
-    exit_code = 0;
+    // Monitoring plugins' convention: 0 all healthy, 1 degraded (a real server down, quorum
+    // lost, an instance in FAULT, the datapath off), 3 not running.
+    exit_code = status_says_degraded(*answer, *json) ? 1 : 0;
   });
 }
 

@@ -45,6 +45,7 @@ CheckEngine::CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers,
     : loop_(loop), servers_(std::move(servers)), on_transition_(std::move(on_transition)) {
   health_.reserve(servers_.size());
   for (const auto& rs : servers_) health_.emplace_back(rs);
+  stats_.resize(servers_.size());
   carried_.assign(servers_.size(), false);
 }
 
@@ -58,6 +59,7 @@ std::size_t CheckEngine::first_slot(std::size_t server) const {
 
 void CheckEngine::carry_over(std::size_t to, const CheckEngine& previous, std::size_t from) {
   health_.at(to) = previous.health_.at(from);
+  stats_.at(to) = previous.stats_.at(from);
   carried_.at(to) = true;
   const std::size_t mine = first_slot(to);
   const std::size_t theirs = previous.first_slot(from);
@@ -111,6 +113,7 @@ void CheckEngine::stop() {
 }
 
 void CheckEngine::launch(Slot& slot) {
+  slot.started = loop_.now();
   slot.probe->start([this, &slot](ProbeResult result) { on_result(slot, std::move(result)); });
 }
 
@@ -119,6 +122,11 @@ void CheckEngine::on_result(Slot& slot, ProbeResult result) {
   const TimePoint now = loop_.now();
   RealServerHealth& health = health_[slot.server];
   const auto outcome = health.record(slot.checker, result, now);
+  const auto wall = std::chrono::system_clock::now();
+  CheckStats& stats = stats_[slot.server];
+  stats.record(result.success, result.reason,
+               std::chrono::duration<double>(now - slot.started).count(), wall);
+  if (outcome.transition) stats.transition(wall);
   const bool regular = !health.checker(slot.checker).retrying();
   slot.due = next_due(slot.due, now, outcome.next_delay, regular);
   arm(slot);

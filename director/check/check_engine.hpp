@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "director/check/check_config.hpp"
+#include "director/check/check_stats.hpp"
 #include "director/check/probe.hpp"
 #include "director/check/real_server_health.hpp"
 #include "director/check/syn_prober.hpp"
@@ -58,6 +59,7 @@ class CheckEngine {
   std::size_t server_count() const { return servers_.size(); }
   const RealServerConfig& server(std::size_t i) const { return servers_.at(i); }
   const RealServerHealth& health(std::size_t i) const { return health_.at(i); }
+  const CheckStats& stats(std::size_t i) const { return stats_.at(i); }
   std::uint64_t completed_probes() const { return completed_; }
 
  private:
@@ -68,6 +70,7 @@ class CheckEngine {
     TimerId timer = 0;
     TimePoint due{};                 // when `timer` fires (before rounding to the 20 ms grid)
     std::optional<TimePoint> resume;  // carried over: first probe at this time, not at warmup
+    TimePoint started{};              // of the running probe (CheckStats' duration)
   };
   std::size_t first_slot(std::size_t server) const;  // slots_ are in server order
 
@@ -80,6 +83,7 @@ class CheckEngine {
   EventLoop& loop_;
   std::vector<RealServerConfig> servers_;
   std::vector<RealServerHealth> health_;
+  std::vector<CheckStats> stats_;  // per server
   std::vector<bool> carried_;  // per server: carry_over() gave it a previous engine's state
   TransitionHandler on_transition_;
   std::unique_ptr<TlsClientContext> tls_;

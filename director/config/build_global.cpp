@@ -3,6 +3,7 @@
 
 #include "director/config/build_parts.hpp"
 #include "director/config/keyword_table.hpp"
+#include "director/config/listen_endpoint.hpp"
 
 namespace lvsctl::director::config {
 namespace {
@@ -104,6 +105,19 @@ void mcast_group4(BuildContext& ctx, S s, GlobalDefs& g) {
   }
   g.vrrp_mcast_group4 = *a;
 }
+// lvsctl: `metrics_listen ADDR:PORT` (Prometheus /metrics; `director run --metrics-listen`
+// overrides it) and `control_socket_group NAME` (who may read status; `--control-group`).
+void metrics_listen(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto endpoint = parse_listen_endpoint(s.args[0].text); !endpoint) {
+    ctx.error(s.args[0].where, fmt::format("'metrics_listen' value {}", endpoint.error().message));
+    return;
+  }
+  g.metrics_listen = s.args[0].text;
+}
+void control_socket_group(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (ctx.arg_count(s, 1, 1)) g.control_socket_group = s.args[0].text;
+}
 
 constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"router_id", router_id},
@@ -118,6 +132,8 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"vrrp_garp_master_delay", garp_master_delay},
     {"vrrp_garp_master_repeat", garp_master_repeat},
     {"vrrp_mcast_group4", mcast_group4},
+    {"metrics_listen", metrics_listen},
+    {"control_socket_group", control_socket_group},
 };
 
 // Globals keepalived 2.2.7 knows that lvsctl does not act on.

@@ -66,6 +66,9 @@ struct GlobalDefs {
   Duration vrrp_garp_master_delay = std::chrono::seconds(5);
   unsigned vrrp_garp_master_repeat = 5;
   IpAddress vrrp_mcast_group4 = IpAddress::v4(0xe0000012);  // 224.0.0.18
+  // lvsctl: the Prometheus endpoint ("ADDR:PORT", checked) and the control socket's group.
+  std::optional<std::string> metrics_listen;
+  std::optional<std::string> control_socket_group;
   Location where;                                           // of `global_defs`, if present
 };
 

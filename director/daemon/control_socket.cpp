@@ -151,7 +151,8 @@ struct ControlSocket::Client {
 Result<std::unique_ptr<ControlSocket>> ControlSocket::listen(EventLoop& loop,
                                                              const std::string& path,
                                                              Handler handler,
-                                                             ControlLimits limits) {
+                                                             ControlLimits limits,
+                                                             std::optional<gid_t> group) {
   auto addr = unix_address(path);
   if (!addr) return addr.error();
   Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
@@ -172,6 +173,14 @@ Result<std::unique_ptr<ControlSocket>> ControlSocket::listen(EventLoop& loop,
   const int bind_errno = errno;
   ::umask(old_umask);
   if (bound != 0) return Error::from_errno("cannot listen on control socket " + path, bind_errno);
+  // The group's members may connect (read status); the run dir (ours alone) holds the path.
+  if (group && (::chown(path.c_str(), static_cast<uid_t>(-1), *group) != 0 ||
+                ::chmod(path.c_str(), 0660) != 0)) {
+    const int err = errno;
+    ::unlink(path.c_str());
+    return Error::from_errno(fmt::format("cannot give control socket {} to group {}", path, *group),
+                             err);
+  }
   if (::listen(fd.get(), 64) != 0 || ::lstat(path.c_str(), &st) != 0) {
     const int err = errno;
     ::unlink(path.c_str());

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -66,10 +67,12 @@ class ControlSocket {
  public:
   using Handler = std::function<void(const std::string& request, ControlReply reply)>;
 
-  // Binds and listens on `path` (mode 0600), replacing a stale socket file left by a dead
-  // daemon, and serves it on `loop` until destroyed.
+  // Binds and listens on `path` (mode 0600; with `group`: that group, mode 0660, so its members
+  // may connect), replacing a stale socket file left by a dead daemon, and serves it on `loop`
+  // until destroyed.
   static Result<std::unique_ptr<ControlSocket>> listen(EventLoop& loop, const std::string& path,
-                                                       Handler handler, ControlLimits limits = {});
+                                                       Handler handler, ControlLimits limits = {},
+                                                       std::optional<gid_t> group = std::nullopt);
 
   ControlSocket(const ControlSocket&) = delete;
   ControlSocket& operator=(const ControlSocket&) = delete;

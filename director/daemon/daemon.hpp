@@ -24,6 +24,8 @@ struct RunOptions {
   std::optional<config::LbBackend> lb_backend;  // --lb-backend; unset: global_defs lb_backend
   conf::LanguageOptions language;               // --config-id: which '@ID' lines apply
   bool dont_release_ipvs = false;  // stop leaves the virtual servers in the kernel
+  std::optional<std::string> metrics_listen;  // --metrics-listen ADDR:PORT; unset: metrics_listen
+  std::optional<std::string> control_group;   // --control-group; unset: control_socket_group
 };
 
 // Runs until stopped. Returns the process exit code: 0 after a clean stop, 1 when the config is

@@ -2,14 +2,20 @@
 
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 
 #include <fmt/format.h>
 
 #include "director/daemon/config_report.hpp"
+#include "director/daemon/control_access.hpp"
 #include "director/daemon/datapath_feed.hpp"
 #include "director/daemon/dump_file.hpp"
+#include "director/daemon/dump_format.hpp"
+#include "director/daemon/metrics_text.hpp"
+#include "director/daemon/snapshot_builder.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/reload_plan.hpp"
 #include "director/daemon/reload_summary.hpp"
@@ -29,16 +35,80 @@ Daemon::Daemon(RunOptions options, std::unique_ptr<EventLoop> loop, netlink::Rou
       config_(std::move(config)),
       warnings_(std::move(warnings)),
       sources_(std::move(sources)),
-      scripts_(*loop_) {}
+      scripts_(*loop_) {
+  base_.version = LVSCTL_VERSION;
+  base_.pid = static_cast<int>(::getpid());
+  base_.started = std::chrono::system_clock::now();
+  base_.config_path = options_.config_path;
+  base_.config_hash = manifest_hash(sources_);
+  base_.reload.last_success_at = base_.started;
+}
 
-Status Daemon::start() {
+DaemonSnapshot Daemon::snapshot() const {
+  SnapshotSources sources;
+  sources.config = &config_;
+  sources.vrrp = running_instances();
+  sources.health = health_.get();
+  if (datapath_) sources.datapath = datapath_->status();
+  return take_snapshot(base_, sources);
+}
+
+// The control socket's group (`--control-group`, control_socket_group, else `lvsctl` when it
+// exists): its members may connect, so the run dir gets group search permission too.
+Status Daemon::start_control() {
+  auto group = choose_control_group(options_.control_group, config_.global.control_socket_group,
+                                    lookup_group);
+  if (!group) return group.error();
+  if (*group) {
+    struct stat st {};
+    if (::stat(options_.run_dir.c_str(), &st) != 0 ||
+        (st.st_gid != **group && ::chown(options_.run_dir.c_str(), static_cast<uid_t>(-1), **group) != 0) ||
+        ::chmod(options_.run_dir.c_str(), run_dir_mode_for_group(st.st_mode)) != 0) {
+      return Error::from_errno("cannot open run directory " + options_.run_dir + " to group " +
+                               std::to_string(**group));
+    }
+  }
   auto control = ControlSocket::listen(
       *loop_, control_socket_path(options_.run_dir),
       [this](const std::string& request, ControlReply reply) {
         answer(request, std::move(reply));
-      });
+      },
+      ControlLimits{}, *group);
   if (!control) return control.error();
   control_ = std::move(*control);
+  if (*group) {
+    spdlog::info("control socket {}: mode 0660, group {} may read status", control_->path(), **group);
+  }
+  return {};
+}
+
+// --metrics-listen, else global_defs metrics_listen: the Prometheus endpoint, on this loop.
+// A reload that changes metrics_listen moves it (a failure to listen is logged, not fatal then).
+Status Daemon::update_metrics() {
+  std::optional<config::ListenEndpoint> wanted;
+  const auto& text = options_.metrics_listen ? options_.metrics_listen : config_.global.metrics_listen;
+  if (text && !text->empty()) {
+    auto endpoint = config::parse_listen_endpoint(*text);
+    if (!endpoint) return Error{"--metrics-listen: " + endpoint.error().message, EINVAL};
+    wanted = *endpoint;
+  }
+  if (wanted == metrics_at_ && (metrics_ || !wanted)) return {};
+  metrics_.reset();
+  metrics_at_ = wanted;
+  if (!wanted) return {};
+  // The snapshot is taken on the loop; the text rendered on the server's thread.
+  auto server = MetricsServer::listen(*loop_, *wanted, [this]() -> MetricsServer::Render {
+    return [state = snapshot()] { return render_metrics(state); };
+  });
+  if (!server) return server.error();
+  metrics_ = std::move(*server);
+  spdlog::info("metrics: serving http://{}/metrics", wanted->to_string());
+  return {};
+}
+
+Status Daemon::start() {
+  if (auto st = start_control(); !st) return st;
+  if (auto st = update_metrics(); !st) return st;
   auto loader = ConfigReload::create(
       *loop_, options_.config_path,
       [this]() -> const conf::SourceManifest* { return health_ ? &sources_ : nullptr; },
@@ -179,14 +249,10 @@ void Daemon::on_signal(const SignalInfo& info) {
 // keepalived's dump signals: the instances' state as `director status` shows it, without the
 // kernel's IPVS table (reading it is not loop work). Written at once, on the loop: a few KB.
 void Daemon::dump(SignalAction action, const SignalInfo& info) {
-  IpvsSummary ipvs = ipvs_summary();
-  ipvs.available = false;
-  ipvs.unavailable_reason = "the kernel table is not in signal dumps; see lvsctl director status";
-  const auto runners = running_instances();
-  const std::string content =
-      action == SignalAction::DumpData
-          ? StatusAnswer::text(runners, ipvs).finish(ipvs::Table{})
-          : StatusAnswer::json(runners, ipvs, health_.get()).finish(ipvs::Table{});
+  const auto state = snapshot();
+  const std::string content = action == SignalAction::DumpData    ? keepalived_data_dump(state)
+                              : action == SignalAction::DumpStats ? keepalived_stats_dump(state)
+                                                                  : keepalived_json_dump(state);
   const std::string path = options_.dump_dir + "/" + dump_file_name(action);
   if (auto st = write_dump_file(path, content); !st) {
     spdlog::error("{} from pid {}: {}", signal_name(info.signo), info.pid, st.error().message);
@@ -308,19 +374,26 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
   const bool valid = loaded.parsed && log_config_diagnostics(*loaded.parsed, warnings_);
   const auto verdict = reload_verdict(loaded.parsed.has_value(), valid,
                                       valid && datapath::accepts(*datapath_, loaded.parsed->config));
+  base_.reload.last_result = to_string(verdict);
+  base_.reload.last_at = std::chrono::system_clock::now();
   if (verdict == ReloadVerdict::unchanged) {
+    ++base_.reload.unchanged;
     spdlog::info("Reload: configuration unchanged ({} file{}, same content); nothing to do "
                  "(checked in {:.3f} s)",
                  sources_.files.size(), sources_.files.size() == 1 ? "" : "s", parse_time.count());
     return;
   }
   if (verdict == ReloadVerdict::rejected) {
+    ++base_.reload.rejected;
     spdlog::error("Reload rejected: {} has errors; the running configuration stays",
                   options_.config_path);
     return;
   }
   auto parsed = std::move(*loaded.parsed);
   sources_ = std::move(parsed.sources);
+  ++base_.reload.applied;
+  base_.reload.last_success_at = base_.reload.last_at;
+  base_.config_hash = manifest_hash(sources_);
   // VRRP: instances whose settings did not change keep running untouched; those with only
   // in-place settings changed (priority, advert_int, preempt, weights, notify) keep their state
   // and send the new values; the others restart (see plan_vrrp_reload).
@@ -347,6 +420,7 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
   config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
   if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
   if (auto st = start_vrrp(config_, kept); !st) spdlog::error("Reload: {}", st.error().message);
+  if (auto st = update_metrics(); !st) spdlog::error("Reload: {}", st.error().message);
   const auto desired_start = std::chrono::steady_clock::now();
   desired_.rebuild(config_, health_ ? health_->lookup() : all_healthy(config_));
   const auto& desired = desired_.table();
@@ -365,28 +439,16 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
 // Control socket requests: "status" (JSON) and "status text". The daemon's state is read
 // here; the kernel's IPVS table by status_worker_, off the loop (a big dump takes seconds).
 void Daemon::answer(const std::string& request, ControlReply reply) {
-  const auto runners = running_instances();
-  if (request == "status") {
-    status_worker_.answer(std::move(reply),
-                          StatusAnswer::json(runners, ipvs_summary(), health_.get()),
-                          datapath_->listing());
-  } else if (request == "status text") {
-    status_worker_.answer(std::move(reply), StatusAnswer::text(runners, ipvs_summary()),
-                          datapath_->listing());
-  } else {
+  const auto format = status_request_format(request);
+  if (!format) {
     std::move(reply).send("{\"error\": \"unknown request\"}\n");
+    return;
   }
-}
-
-// Status reads the kernel's IPVS table only when IPVS is the datapath.
-IpvsSummary Daemon::ipvs_summary() const {
-  const auto s = datapath_->status();
-  if (s.backend == datapath::Backend::Ipvs) {
-    return {s.available, s.unavailable_reason, s.requests_sent};
-  }
-  return {false, fmt::format("the nftables datapath is in use (table ip lvsctl, {} transactions)",
-                             s.transactions),
-          s.requests_sent, s};
+  const auto state = snapshot();
+  status_worker_.answer(std::move(reply),
+                        *format == StatusFormat::json ? StatusAnswer::json(state)
+                                                      : StatusAnswer::text(state),
+                        datapath_->listing());
 }
 
 // The VIPs of the instances that are MASTER now (see datapath/held_vips).
@@ -396,6 +458,5 @@ datapath::HeldVips Daemon::held_vips() const {
     return it != vrrp_.end() && it->second->machine().state() == vrrp::State::master;
   });
 }
-
 
 }  // namespace lvsctl::director

@@ -14,9 +14,11 @@
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/daemon.hpp"
 #include "director/daemon/health_monitor.hpp"
+#include "director/daemon/daemon_snapshot.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/interface_wait.hpp"
 #include "director/daemon/link_monitor.hpp"
+#include "director/daemon/metrics_server.hpp"
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/run_dir.hpp"
 #include "director/daemon/script_runner.hpp"
@@ -60,8 +62,10 @@ class Daemon {
   void reload();
   void apply_reload(ReloadOutcome loaded);
   void answer(const std::string& request, ControlReply reply);
-  IpvsSummary ipvs_summary() const;
   datapath::HeldVips held_vips() const;
+  Status start_control();
+  Status update_metrics();
+  DaemonSnapshot snapshot() const;
 
   RunOptions options_;
   const PidFile& pid_;
@@ -86,6 +90,9 @@ class Daemon {
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
   std::vector<std::unique_ptr<VrrpGroup>> vrrp_groups_;  // over vrrp_'s runners
+  DaemonSnapshot base_;  // version, start, config hash, reload counters: the rest is taken live
+  std::unique_ptr<MetricsServer> metrics_;
+  std::optional<config::ListenEndpoint> metrics_at_;
   ServiceNotify service_;
   TimerId service_status_timer_ = 0;  // 0: no STATUS= update pending
 };

@@ -224,52 +224,52 @@ void HealthMonitor::shutdown() {
   }
 }
 
-void HealthMonitor::write_json(JsonWriter& j) const {
-  j.key("virtual_servers").begin_array();
+std::vector<VirtualServerSnapshot> HealthMonitor::snapshot() const {
+  std::vector<VirtualServerSnapshot> out;
+  out.reserve(config_.virtual_servers.size());
   for (std::size_t v = 0; v < config_.virtual_servers.size(); ++v) {
     const auto& vs = config_.virtual_servers[v];
-    j.begin_object();
+    VirtualServerSnapshot snap;
     if (vs.kind == config::VirtualServerKind::Address) {
-      j.key("address").value(vs.address.to_string());
-      j.key("port").value(static_cast<unsigned>(vs.port));
+      snap.kind = "address";
+      snap.address = vs.address.to_string();
+      snap.port = vs.port;
     } else if (vs.kind == config::VirtualServerKind::Fwmark) {
-      j.key("fwmark").value(static_cast<std::uint64_t>(vs.fwmark));
+      snap.kind = "fwmark";
+      snap.fwmark = vs.fwmark;
     } else {
-      j.key("group").value(vs.group);
+      snap.kind = "group";
+      snap.group = vs.group;
     }
-    j.key("protocol").value(config::to_string(vs.protocol.value_or(config::Protocol::Tcp)));
-    j.key("quorum_up").value(quorum_[v].up());
-    j.key("real_servers").begin_array();
+    snap.protocol = config::to_string(vs.protocol.value_or(config::Protocol::Tcp));
+    snap.quorum_up = quorum_[v].up();
     for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
       const auto& rs = vs.real_servers[r];
       const std::size_t i = index_[v][r];
-      j.begin_object();
-      j.key("address").value(rs.address.to_string());
-      j.key("port").value(static_cast<unsigned>(rs.port));
+      RealServerSnapshot real;
+      real.address = rs.address.to_string();
+      real.port = rs.port;
+      real.configured_weight = rs.weight;
       if (i == SIZE_MAX || !engine_) {
-        j.key("healthy").value(true);
-        j.key("weight").value(rs.weight);
-        j.key("last_check").null();
+        real.up = true;
+        real.weight = rs.weight;
       } else {
         const auto& h = engine_->health(i);
-        j.key("healthy").value(h.healthy());
-        j.key("weight").value(h.weight());
+        real.checked = h.checker_count() > 0;
+        real.up = h.healthy();
+        real.weight = h.weight();
         if (const auto& last = h.last_check()) {
-          j.key("last_check").begin_object();
-          j.key("checker").value(check::to_string(last->kind));
-          j.key("result").value(last->success ? "success" : "failure");
-          j.key("reason").value(last->reason);
-          j.end_object();
-        } else {
-          j.key("last_check").null();
+          real.checker = check::to_string(last->kind);
+          real.last_check_success = last->success;
+          real.last_check_reason = last->reason;
         }
+        real.checks = engine_->stats(i);
       }
-      j.end_object();
+      snap.real_servers.push_back(std::move(real));
     }
-    j.end_array();
-    j.end_object();
+    out.push_back(std::move(snap));
   }
-  j.end_array();
+  return out;
 }
 
 }  // namespace lvsctl::director

@@ -14,6 +14,7 @@
 #include "director/check/from_config.hpp"
 #include "director/check/quorum_state.hpp"
 #include "director/config/model.hpp"
+#include "director/daemon/daemon_snapshot.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "shared/event_loop.hpp"
@@ -48,9 +49,9 @@ class HealthMonitor {
   // real server, then quorum_down. Checks stop.
   void shutdown();
 
-  // `virtual_servers[]` for `director status --json`: address, port, protocol, quorum, and each
-  // real server's address, port, healthy, weight and last_check {result, reason}.
-  void write_json(JsonWriter& json) const;
+  // Each virtual server with its quorum and each real server's health, weight, last check and
+  // check counters (DaemonSnapshot).
+  std::vector<VirtualServerSnapshot> snapshot() const;
 
  private:
   HealthMonitor(EventLoop& loop, const config::Config& config, std::function<void()> on_change,

@@ -1,23 +1,27 @@
 #pragma once
-// What `lvsctl director status` shows, built inside the daemon from its live state:
-// - JSON: `vrrp_instances[]` (name, state, priority, effective_priority, master_address, vips,
-//   counters, packet_issues: packets rejected or accepted with a warning, per reason; conflict:
-//   null, or {peer, priority, since} while another master advertises beside us),
-//   `virtual_servers[]` (real-server health, see HealthMonitor) and `ipvs`
-//   (available, reason, requests_sent, services[] with destinations[] and counters, error when
-//   the kernel table could not be read);
-// - text: one line per VRRP instance (and a CONFLICT line under it during a split brain), then the IPVS table as `ipvsadm -Ln` prints it.
-// An answer is built in two steps: begin (the loop thread, from the daemon's live state), then
-// finish with the kernel's table, which may be read on another thread (see StatusWorker).
+// What `lvsctl director status` shows, rendered from a DaemonSnapshot (see docs/control-socket.md):
+// - JSON: version, pid, started, uptime_seconds, config, config_hash, degraded + problems[]
+//   (what a monitoring check alerts on), reload {last_result, last_at, counts},
+//   `vrrp_instances[]` (name, state, priority, effective_priority, master_address, vips,
+//   counters, transitions and last_transition, packet_issues: packets rejected or accepted with a
+//   warning, per reason; conflict: null, or {peer, priority, since} while another master
+//   advertises beside us; track_scripts), `virtual_servers[]` (quorum, real-server health, last
+//   check, last failure, check counts), `datapath` and `ipvs` (available, reason, requests_sent,
+//   services[] with destinations[] and counters, error when the kernel table could not be read);
+// - text: "Health: OK" or "Health: DEGRADED (n problems)" with one line per problem, the daemon
+//   line, one line per VRRP instance (and a CONFLICT line under it during a split brain, its
+//   track scripts), each virtual server with its real servers' health and last failure, then
+//   the IPVS table as `ipvsadm -Ln` prints it.
+// An answer is built in two steps: begin (the loop thread, from the snapshot), then finish with
+// the kernel's table, which may be read on another thread (see StatusWorker).
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "director/daemon/health_monitor.hpp"
+#include "director/daemon/daemon_snapshot.hpp"
 #include "director/daemon/ipvs_sync.hpp"
-#include "director/daemon/vrrp_runner.hpp"
-#include "director/datapath/datapath.hpp"
 #include "director/ipvs/model.hpp"
 #include "shared/json_writer.hpp"
 #include "shared/result.hpp"
@@ -30,16 +34,34 @@ struct IpvsSummary {
   std::string unavailable_reason;
   std::uint64_t requests_sent = 0;  // programming requests (IpvsSync::requests_sent)
   // Set when the nftables datapath is in use: then the table finish() gets is the datapath's
-  // listing, shown under `datapath` (JSON) or after an `nftables datapath` line (text).
-  std::optional<datapath::DatapathStatus> nftables{};
+  // listing, shown under `datapath.services` (JSON) or after an `nftables datapath` line (text).
+  std::optional<DatapathSnapshot> nftables{};
 };
 IpvsSummary summarize(const IpvsSync& ipvs);
+IpvsSummary ipvs_summary(const DatapathSnapshot& datapath);
+
+// "2026-12-02T14:05:00Z"
+std::string utc(std::chrono::system_clock::time_point t);
+
+// The snapshot's members of the status JSON object (all but "ipvs"), for status and the JSON dump;
+// without `datapath` when `with_datapath` is false (status writes it after "ipvs").
+void write_status_json(JsonWriter& json, const DaemonSnapshot& snapshot, bool with_datapath = true);
+// The status text before the IPVS table (pure).
+std::string status_text(const DaemonSnapshot& snapshot);
+
+// The control socket's status requests (docs/control-socket.md): "status" and "status json"
+// answer JSON, "status text" the text; anything else is not a status request (nullopt).
+enum class StatusFormat { json, text };
+std::optional<StatusFormat> status_request_format(const std::string& request);
+
+// The client's exit-code decision: the answer reports a degraded director (status JSON's
+// top-level "degraded": true; the text's first line is not "Health: OK").
+bool status_says_degraded(const std::string& answer, bool json);
 
 class StatusAnswer {
  public:
-  static StatusAnswer json(const std::vector<const VrrpRunner*>& vrrp, const IpvsSummary& ipvs,
-                           const HealthMonitor* health);
-  static StatusAnswer text(const std::vector<const VrrpRunner*>& vrrp, const IpvsSummary& ipvs);
+  static StatusAnswer json(const DaemonSnapshot& snapshot);
+  static StatusAnswer text(const DaemonSnapshot& snapshot);
 
   // IPVS is available: finish() wants the kernel's table. Otherwise pass an empty one.
   bool needs_table() const { return needs_table_; }
@@ -50,15 +72,14 @@ class StatusAnswer {
   StatusAnswer(bool json, bool needs_table) : json_(json), needs_table_(needs_table) {}
   bool json_;
   bool needs_table_;
-  bool nftables_ = false;  // the table is the nftables datapath's listing
+  bool nftables_ = false;      // the table is the nftables datapath's listing
+  DatapathSnapshot datapath_;  // json: written after "ipvs" by finish() unless nftables_
   JsonWriter writer_;  // json: open inside ipvs.services[]
   std::string text_;   // text: the lines before the table
 };
 
 // `ipvsadm -Ln` layout of a table (the text answer's; pure).
 std::string ipvsadm_listing(const ipvs::Table& table);
-// The nftables datapath's listing: the same layout with the counters nftables keeps
-// (Conns: NAT connections; InPkts / InBytes: DR packets forwarded).
 std::string nftables_listing(const ipvs::Table& table);
 
 }  // namespace lvsctl::director

@@ -136,6 +136,7 @@ void VrrpRunner::start() {
 
 void VrrpRunner::on_script(const std::string& name, bool success) {
   if (stopped_) return;
+  script_results_[name] = success;
   dispatch(machine_.on_script(name, success, loop_.now()));
 }
 
@@ -222,6 +223,7 @@ void VrrpRunner::on_packet(std::span<const std::uint8_t> packet,
                decoded->source ? decoded->source->to_string() : "?", decoded.warning->text());
   }
   ++counters_.adverts_received;
+  if (decoded->priority == 0) ++counters_.priority_zero_received;
   dispatch(machine_.on_advert(decoded.value(), loop_.now()));
   report(split_brain_.heard(decoded.value(), machine_.state() == vrrp::State::master, loop_.now()));
 }
@@ -339,6 +341,7 @@ void VrrpRunner::send_advert(std::uint8_t priority) {
   const auto& packets = adverts_.packets(priority);
   for (std::size_t i = 0; i < packets.size(); ++i) wire_->send(packets[i], destinations_[i], instance_.name);
   ++counters_.adverts_sent;
+  if (priority == 0) ++counters_.priority_zero_sent;
   split_brain_.sent(vrrp::advert_of(machine_.config(), priority), loop_.now());
 }
 
@@ -399,6 +402,13 @@ bool VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
 }
 
 void VrrpRunner::notify(vrrp::State state, const vrrp::Reason& why) {
+  if (notified_ != state) {
+    ++counters_.transitions;
+    if (state == vrrp::State::master) ++counters_.become_master;
+    if (notified_ == vrrp::State::master) ++counters_.release_master;
+    counters_.last_transition = std::chrono::system_clock::now();
+    notified_ = state;
+  }
   const std::string reason = vrrp::to_text(why);
   spdlog::info("VRRP_Instance({}) Entering {} STATE (priority {}, effective {}){}{}",
                instance_.name, vrrp::to_string(state), instance_.priority,

@@ -2,6 +2,7 @@
 // VrrpRunner: one running vrrp_instance. It feeds the pure state machine with packets, timers
 // and link changes, and performs the actions it returns (send advert, VIPs on/off, gratuitous
 // ARP, notify scripts). Holds no decisions of its own.
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,6 +48,12 @@ struct VrrpCounters {
   std::uint64_t adverts_received = 0;
   std::uint64_t adverts_rejected = 0;
   std::string last_rejection;
+  std::uint64_t transitions = 0;     // state changes (keepalived's notify points)
+  std::uint64_t become_master = 0;   // entered MASTER
+  std::uint64_t release_master = 0;  // left MASTER
+  std::uint64_t priority_zero_sent = 0;      // resigning (stop) adverts
+  std::uint64_t priority_zero_received = 0;  // a master resigned
+  std::optional<std::chrono::system_clock::time_point> last_transition;
 };
 
 class VrrpRunner {
@@ -77,6 +84,8 @@ class VrrpRunner {
   const config::VrrpInstance& instance() const { return instance_; }
   const vrrp::StateMachine& machine() const { return machine_; }
   const VrrpCounters& counters() const { return counters_; }
+  // Each tracked vrrp_script's last result (true: success), once it has reported.
+  const std::map<std::string, bool>& script_results() const { return script_results_; }
   // Another master heard beside us while we are MASTER (a split brain), and since when (wall
   // clock, for status).
   const std::optional<vrrp::PeerMaster>& conflict() const { return split_brain_.current(); }
@@ -124,6 +133,8 @@ class VrrpRunner {
   vrrp::TimePoint armed_at_{};  // of timer_
   VrrpCounters counters_;
   std::uint8_t logged_priority_ = 0;  // the effective priority last logged (0: never)
+  std::map<std::string, bool> script_results_;
+  std::optional<vrrp::State> notified_;  // the state of the last notify (transition counts)
   LogRateLimiter packet_log_;
   vrrp::SplitBrainMonitor split_brain_;
   std::chrono::system_clock::time_point conflict_since_{};

@@ -49,6 +49,8 @@ struct DatapathStatus {
   // What an operator should know about the datapath now: VIPs not held (BACKUP, no rules),
   // DR real servers whose MAC is not resolved yet, a failed transaction being retried.
   std::vector<std::string> notes;
+  std::uint64_t applies = 0;        // apply() calls and retries that planned against the kernel
+  std::uint64_t apply_errors = 0;   // of those, the ones that failed (a retry follows)
 };
 
 // A datapath that keeps its own table (nftables) lists it for `director status` as IPVS values:

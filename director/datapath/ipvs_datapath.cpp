@@ -14,12 +14,18 @@ IpvsDatapath::~IpvsDatapath() {
 }
 
 std::string IpvsDatapath::apply(const ipvs::Table& desired, const HeldVips&, bool flush) {
-  return sync_.apply(desired, flush).to_string();
+  const auto outcome = sync_.apply(desired, flush);
+  ++applies_;
+  if (!outcome.ok) ++apply_errors_;
+  return outcome.to_string();
 }
 
 std::optional<std::string> IpvsDatapath::apply_changed(const std::vector<ipvs::Service>& changed,
                                                        const HeldVips&) {
-  return sync_.apply_changed(changed).to_string();
+  const auto outcome = sync_.apply_changed(changed);
+  ++applies_;
+  if (!outcome.ok) ++apply_errors_;
+  return outcome.to_string();
 }
 
 DatapathStatus IpvsDatapath::status() const {
@@ -28,6 +34,8 @@ DatapathStatus IpvsDatapath::status() const {
   s.available = sync_.available();
   s.unavailable_reason = sync_.unavailable_reason();
   s.requests_sent = sync_.requests_sent();
+  s.applies = applies_;
+  s.apply_errors = apply_errors_;
   return s;
 }
 

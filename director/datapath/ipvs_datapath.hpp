@@ -18,6 +18,8 @@ class IpvsDatapath final : public Datapath {
 
  private:
   IpvsSync sync_;
+  std::uint64_t applies_ = 0;
+  std::uint64_t apply_errors_ = 0;
 };
 
 }  // namespace lvsctl::director::datapath

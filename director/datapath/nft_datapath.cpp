@@ -101,12 +101,14 @@ std::optional<std::string> NftDatapath::apply_changed(const std::vector<ipvs::Se
     return fmt::format("nftables: no change ({} services, planned in {:.1f} ms)",
                        wanted.services.size(), plan_time.count() * 1e3);
   }
+  ++applies_;
   auto sent = nftlb::write_changes(*socket_, changes);
   const std::chrono::duration<double> apply_time = Clock::now() - t1;
   if (!sent) {
     spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
                   sent.error().message, kRetryAfter.count());
     failure_ = sent.error().message;
+    ++apply_errors_;
     table_exists_ = false;
     applied_ = {};
     schedule_retry();
@@ -193,12 +195,14 @@ std::string NftDatapath::sync() {
                        wanted.services.size() + wanted_dr.services.size(),
                        plan_time.count() * 1e3);
   }
+  ++applies_;
   auto sent = nftlb::write_changes(*socket_, std::vector<const nftlb::Changes*>{&changes, &dr_changes});
   const std::chrono::duration<double> apply_time = Clock::now() - t1;
   if (!sent) {
     spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
                   sent.error().message, kRetryAfter.count());
     failure_ = sent.error().message;
+    ++apply_errors_;
     table_exists_ = false;
     applied_ = {};
     dr_table_exists_ = false;
@@ -255,6 +259,8 @@ DatapathStatus NftDatapath::status() const {
   if (!failure_.empty()) {
     s.notes.push_back("the last transaction failed (" + failure_ + "); retrying");
   }
+  s.applies = applies_;
+  s.apply_errors = apply_errors_;
   return s;
 }
 

@@ -53,6 +53,8 @@ class NftDatapath final : public Datapath {
   bool dr_table_exists_ = false;  // our DR table is in the kernel as `applied_dr_` says
   std::vector<std::string> notes_;
   std::string failure_;  // the last failed transaction, while a retry is pending
+  std::uint64_t applies_ = 0;       // transactions tried
+  std::uint64_t apply_errors_ = 0;  // transactions refused
   std::uint64_t messages_ = 0;
   TimerId retry_ = 0;
   TimerId neighbours_ = 0;

@@ -44,6 +44,8 @@ s = json.load(sys.stdin)
 for i in s.get("vrrp_instances", []):
     for k in ("adverts_sent", "adverts_received", "adverts_rejected", "last_rejection"):
         i.pop(k, None)
+for k in ("uptime_seconds", "reload"):  # time passes; a reload (also a rejected one) is recorded
+    s.pop(k, None)
 s.get("ipvs", {}).pop("requests_sent", None)
 def strip(o):  # traffic counters of services and destinations
     if isinstance(o, dict):

@@ -4,7 +4,8 @@
 # advert_int 1, the master's adverts captured in a third namespace. Each asserts: the master alive,
 # the VIP on the master only, the backup never MASTER, no advert gap > FAULT_MAX_GAP, RSS bounded.
 #   1. SIGUSR1, SIGUSR2, SIGRTMIN+2: /tmp-style dumps keepalived.data/.stats/.json appear (in
-#      --dump-dir, mode 0600), one log line each;
+#      --dump-dir, mode 0600) in keepalived 2.2.7's layouts with the master's state and counters,
+#      one log line each; a second SIGUSR2 rewrites the stats with newer counters;
 #   2. SIGALRM, SIGVTALRM, SIGPROF, SIGIO (SIGPOLL), SIGRTMIN, SIGRTMAX (twice each): ignored, one log line
 #      per signal;
 #   3. SIGHUP with an include of a FIFO nobody writes: rejected at the include's file:line:col
@@ -31,8 +32,31 @@ for sig in USR1 USR2 RTMIN+2; do
   [ "$(grep -c "$name from pid .*: state written to $DUMPS/$file" "$LAB_TMP/d1.log")" = 1 ] \
     || lab_fail "$name: not exactly one log line"
 done
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["vrrp_instances"][0]["state"]=="MASTER"' \
-  "$DUMPS/keepalived.json" || lab_fail "keepalived.json is not JSON with the instance MASTER"
+# The content, in keepalived 2.2.7's layouts (docs/keepalived-compat.md, "Signal dumps").
+grep -qx -- '------< VRRP Topology >------' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no VRRP Topology section"
+grep -qx ' VRRP Instance = VIP_NSQ_100' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no instance line"
+grep -qx '   State = MASTER' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: the instance is not MASTER"
+grep -qx '   Virtual Router ID = 100' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no VRID line"
+grep -qE '^   Last transition = [0-9]+\.[0-9]{6} \(' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no last transition"
+head -3 "$DUMPS/keepalived.stats" | tr '\n' '|' | grep -qx 'VRRP Instance: VIP_NSQ_100|  Advertisements:|    Received: [0-9]*|' \
+  || lab_fail "keepalived.stats: not keepalived's layout: $(head -3 "$DUMPS/keepalived.stats")"
+sent=$(awk '/^    Sent:/ { print $2; exit }' "$DUMPS/keepalived.stats")
+[ "${sent:-0}" -ge 1 ] || lab_fail "keepalived.stats: no adverts sent ($sent)"
+grep -qx '  Became master: 1' "$DUMPS/keepalived.stats" || lab_fail "keepalived.stats: Became master is not 1"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+i = d[0]
+assert i["data"]["iname"] == "VIP_NSQ_100" and i["data"]["state"] == 2, i["data"]
+assert i["stats"]["advert_sent"] >= 1 and i["stats"]["become_master"] == 1, i["stats"]
+assert d[-1]["lvsctl_status"]["vrrp_instances"][0]["state"] == "MASTER"' \
+  "$DUMPS/keepalived.json" || lab_fail "keepalived.json is not keepalived's array with the instance MASTER (state 2)"
+# A second USR2 writes the file again with the counters of then (new content, not appended).
+before=$(awk '/^    Sent:/ { print $2; exit }' "$DUMPS/keepalived.stats")
+lab_wait 10 "[ \$(dir_status d1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"vrrp_instances\"][0][\"adverts_sent\"])') -gt $before ]" \
+  || lab_fail "the master sent no advert after the dumps"
+kill -s USR2 "$FAULT_M"
+lab_wait 10 "[ \$(awk '/^    Sent:/ { print \$2; exit }' '$DUMPS/keepalived.stats') -gt $before ]" \
+  || lab_fail "a second SIGUSR2 did not rewrite keepalived.stats with new counters"
+[ "$(grep -c '^VRRP Instance:' "$DUMPS/keepalived.stats")" = 1 ] || lab_fail "keepalived.stats appended instead of rewritten"
 sleep 2  # an observation window after the signals, not a synchronisation
 t1=$(fault_mark)
 fault_assert_held "SIGUSR1/SIGUSR2/SIGRTMIN+2" "$t0" "$t1"

@@ -56,7 +56,7 @@ ours() {  # the pid is an lvsctl director run inside our namespace
   [ "$(ip netns identify "$1" 2>/dev/null)" = "${LAB}-d1" ] && grep -q "director" "/proc/$1/cmdline"
 }
 track() { LAB_PIDS+=("$1"); }  # cleaned up with the lab whatever happens
-state() { lab_exec d1 "$LVSCTL" director status --json --run-dir "$RUN" --timeout 30 \
+state() { { lab_exec d1 "$LVSCTL" director status --json --run-dir "$RUN" --timeout 30 || [ $? -eq 1 ]; } \
   | python3 -c 'import json,sys; print(" ".join(i["name"]+"="+i["state"] for i in json.load(sys.stdin)["vrrp_instances"]))'; }
 
 expect_rc 3 status

@@ -25,7 +25,10 @@ good
 pair_start
 
 addrs() { ip -n "${LAB}-$1" -o addr show dev eth0 | awk '{print $3, $4}' | sort; }
-text_status() { lab_exec "$1" "$LVSCTL" director status --run-dir "$LAB_TMP/run-$1"; }
+text_status() {  # without the daemon line (uptime) and the last reload's line (a rejected one is recorded)
+  { lab_exec "$1" "$LVSCTL" director status --run-dir "$LAB_TMP/run-$1" || [ $? -eq 1 ]; } |
+    grep -v -e '^lvsctl ' -e '^Last reload: '
+}
 snapshot() {  # everything a rejected reload must leave as it is, for both directors
   local ns
   for ns in d1 d2; do

@@ -3,6 +3,7 @@
 
 #include "director/config/load.hpp"
 #include "director/daemon/reload_plan.hpp"
+#include "shared/conf/diagnostic.hpp"
 #include "shared/conf/source_files.hpp"
 
 namespace lvsctl::director {
@@ -11,12 +12,16 @@ namespace {
 config::Config parse(const std::string& text) {
   conf::MemorySources files;
   auto parsed = config::parse_config(text, "test.conf", files);
-  EXPECT_FALSE(conf::has_errors(parsed.diags)) << text;
+  for (const auto& d : parsed.diags) {
+    if (d.severity == conf::Severity::Error) ADD_FAILURE() << conf::format(d);
+  }
   return parsed.config;
 }
 
+// Each VRID gets its own VIP (203.0.113.VRID): two instances may not share one.
 std::string instance(const std::string& name, int vrid, int priority,
-                     const std::string& ifname = "eth0", const std::string& vip = "203.0.113.10") {
+                     const std::string& ifname = "eth0") {
+  const std::string vip = "203.0.113." + std::to_string(vrid);
   return "vrrp_instance " + name + " {\n    interface " + ifname + "\n    virtual_router_id " +
          std::to_string(vrid) + "\n    priority " + std::to_string(priority) +
          "\n    virtual_ipaddress {\n        " + vip + "\n    }\n}\n";
@@ -73,7 +78,7 @@ TEST(VrrpReloadPlan, AnAddedVipUpdatesInPlace) {
   const auto old_config = parse(instance("a", 1, 100));
   const auto new_config = parse(
       "vrrp_instance a {\n    interface eth0\n    virtual_router_id 1\n    priority 100\n"
-      "    virtual_ipaddress {\n        203.0.113.10\n        203.0.113.11\n    }\n}\n");
+      "    virtual_ipaddress {\n        203.0.113.1\n        203.0.113.11\n    }\n}\n");
   EXPECT_EQ(plan_vrrp_reload(old_config, new_config, {"a"}).update,
             std::vector<std::string>{"a"});
 }

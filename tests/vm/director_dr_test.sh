@@ -36,5 +36,5 @@ lab_log "answers from $DR_VIP:$PORT:$answers"
 grep -qw rs1 <<<"$answers" || lab_fail "rs1 never answered:$answers"
 grep -qw rs2 <<<"$answers" || lab_fail "rs2 never answered:$answers"
 lab_exec dir ipvsadm -Ln --stats >&2
-lab_exec dir "$LVSCTL" director status --run-dir "$LAB_TMP/run" >&2 || lab_fail "lvsctl director status failed"
+lab_exec dir "$LVSCTL" director status --run-dir "$LAB_TMP/run" >&2 || lab_fail "lvsctl director status: exit $? (both real servers answer: healthy)"
 lab_log "DR path: both real servers answered through the VIP"

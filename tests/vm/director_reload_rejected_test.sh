@@ -55,7 +55,7 @@ director=$DR_LVSCTL_PID
 dr_wait_dests 2
 lab_wait 60 "lab_has_addr dir eth0 $VRRP_VIP" || { cat "$LAB_TMP/lvsctl.log" >&2; lab_fail "no VRRP VIP"; }
 
-status_json() { "$LVSCTL" director status --run-dir "$LAB_TMP/run" --json --timeout 60; }
+status_json() { "$LVSCTL" director status --run-dir "$LAB_TMP/run" --json --timeout 60 || [ $? -eq 1 ]; }
 requests() { status_json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["ipvs"]["requests_sent"])'; }
 shape() {  # status --json without traffic counters
   status_json | "$PY" -c '

@@ -71,7 +71,7 @@ lab_exec dir ipvsadm -S -n | sort >"$LAB_TMP/before"
 lab_exec dir ipvsadm -Lnc >&2
 
 requests() {  # netlink requests the daemon sent to program IPVS so far
-  "$LVSCTL" director status --run-dir "$LAB_TMP/run" --json |
+  { "$LVSCTL" director status --run-dir "$LAB_TMP/run" --json || [ $? -eq 1 ]; } |
     "$PY" -c 'import json, sys; print(json.load(sys.stdin)["ipvs"]["requests_sent"])'
 }
 reload() {  # SIGHUP and wait for the daemon's result line: $1, default "Reloaded in"

@@ -1,0 +1,130 @@
+#pragma once
+// DaemonSnapshot: one value of the running director's state, taken on the event loop
+// (take_snapshot in snapshot_builder) and read by everything that reports it: `director status`
+// (text and JSON), the SIGUSR1/SIGUSR2/SIGRTMIN+2 dumps and the Prometheus metrics. Pure data:
+// the renderers are pure functions of it (and of the kernel's table, for status).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "director/check/check_stats.hpp"
+
+namespace lvsctl::director {
+
+using WallTime = std::chrono::system_clock::time_point;
+
+struct TrackScriptSnapshot {
+  std::string name;
+  std::optional<bool> success;  // nullopt: no result yet
+};
+
+struct VrrpInstanceSnapshot {
+  std::string name;
+  std::string interface;
+  int vrid = 0;
+  int version = 2;
+  std::string state;  // INIT, BACKUP, MASTER, FAULT
+  int priority = 0;   // configured
+  int effective_priority = 0;
+  double advert_interval = 1.0;  // seconds
+  std::string master_address;    // empty: unknown
+  std::string sync_group;        // empty: none
+  std::vector<std::string> vips;
+  std::uint64_t adverts_sent = 0;
+  std::uint64_t adverts_received = 0;
+  std::uint64_t adverts_rejected = 0;
+  std::string last_rejection;
+  std::map<std::string, std::uint64_t> rejected_by_reason;  // also adverts accepted with a warning
+  std::uint64_t transitions = 0;
+  std::uint64_t become_master = 0;
+  std::uint64_t release_master = 0;
+  std::uint64_t priority_zero_sent = 0;
+  std::uint64_t priority_zero_received = 0;
+  std::optional<WallTime> last_transition;
+  struct Conflict {
+    std::string peer;
+    int priority = 0;
+    WallTime since{};
+  };
+  std::optional<Conflict> conflict;  // another master heard beside us (split brain)
+  std::vector<TrackScriptSnapshot> track_scripts;
+};
+
+struct RealServerSnapshot {
+  std::string address;  // IpAddress text
+  int port = 0;
+  bool up = true;
+  int weight = 0;             // as in the datapath now
+  int configured_weight = 0;
+  bool checked = false;       // has at least one checker
+  std::string checker;        // kind of the last check ("TCP_CHECK", ...), empty before one
+  std::optional<bool> last_check_success;
+  std::string last_check_reason;
+  check::CheckStats checks;
+};
+
+struct VirtualServerSnapshot {
+  std::string kind;  // "address", "fwmark" or "group"
+  std::string address;
+  int port = 0;
+  std::uint32_t fwmark = 0;
+  std::string group;
+  std::string protocol;  // TCP, UDP, SCTP
+  bool quorum_up = true;
+  std::vector<RealServerSnapshot> real_servers;
+  // "TCP 203.0.113.10:80", "FWM 7", "group web": the label of metrics and status lines.
+  std::string label() const;
+};
+
+struct DatapathSnapshot {
+  std::string backend;  // "ipvs" or "nftables"
+  bool available = false;
+  std::string unavailable_reason;
+  std::uint64_t requests_sent = 0;
+  std::uint64_t transactions = 0;
+  std::uint64_t applies = 0;
+  std::uint64_t apply_errors = 0;
+  std::string table;               // nftables: "ip lvsctl" (and "netdev lvsctl" with DR)
+  std::vector<std::string> notes;  // VIPs not held, DR MACs unresolved, a retry pending
+};
+
+struct ReloadSnapshot {
+  std::uint64_t applied = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t unchanged = 0;
+  std::string last_result;  // "applied", "rejected", "unchanged"; empty: no reload yet
+  std::optional<WallTime> last_at;
+  std::optional<WallTime> last_success_at;  // the running config's load (start or reload)
+};
+
+struct DaemonSnapshot {
+  std::string version;
+  int pid = 0;
+  WallTime started{};
+  WallTime taken{};
+  std::string config_path;
+  std::string config_hash;  // hex, of the loaded files' paths and contents
+  std::vector<VrrpInstanceSnapshot> vrrp;
+  std::vector<VirtualServerSnapshot> virtual_servers;
+  DatapathSnapshot datapath;
+  ReloadSnapshot reload;
+};
+
+// keepalived's numeric VRRP states (its JSON dump, keepalived-exporter): INIT 0, BACKUP 1,
+// MASTER 2, FAULT 3.
+int keepalived_state_code(const std::string& state);
+
+// Seconds since the epoch, with microseconds.
+double unix_seconds(WallTime t);
+
+// What a monitoring check alerts on (`director status` exits 1 when any holds).
+struct Degradation {
+  std::vector<std::string> reasons;  // one line each: "real server ... down: reason", ...
+  bool degraded() const { return !reasons.empty(); }
+};
+Degradation degradation(const DaemonSnapshot& snapshot);
+
+}  // namespace lvsctl::director
