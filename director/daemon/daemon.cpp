@@ -22,6 +22,7 @@
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/link_monitor.hpp"
 #include "director/daemon/pid_file.hpp"
+#include "director/daemon/route_install.hpp"
 #include "director/daemon/run_dir.hpp"
 #include "director/daemon/script_runner.hpp"
 #include "director/daemon/service_notify.hpp"
@@ -114,6 +115,7 @@ class Daemon {
     if (auto st = start_health(); !st) return st;
     datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
                      config_.global.lvs_flush);
+    apply_static_network(static_network_, config_);
     return start_vrrp(config_, {});
   }
 
@@ -294,6 +296,7 @@ class Daemon {
     spdlog::info("Stopping {}", why);
     service_.stopping();
     for (auto& [name, runner] : vrrp_) runner->shutdown();
+    static_network_.remove();  // static_* leave with the daemon, as keepalived's do
     if (health_) health_->shutdown();
     stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
   }
@@ -360,6 +363,7 @@ class Daemon {
       it = vrrp_.erase(it);
     }
     config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
+    apply_static_network(static_network_, config_);
     if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
     if (auto st = start_vrrp(config_, keep); !st) spdlog::error("Reload: {}", st.error().message);
     const auto desired_start = std::chrono::steady_clock::now();
@@ -407,6 +411,7 @@ class Daemon {
   std::set<int> ignored_signals_logged_;
   std::unique_ptr<EventLoop> loop_;
   netlink::RouteSocket rtnl_;
+  NetworkSet static_network_{rtnl_, "static"};  // static_ipaddress/routes/rules
   config::Config config_;
   config::WarningHistory warnings_;  // of the last load, so a reload logs only new ones
   bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown

@@ -90,14 +90,16 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   auto scripts = vetted_scripts(config, instance, machine_config);
   return std::unique_ptr<VrrpRunner>(
       new VrrpRunner(loop, rtnl, instance, std::move(machine_config), std::move(*wire), *ifindex,
-                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify)));
+                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify),
+                     tracked_files(config, instance)));
 }
 
 VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
                        vrrp::InstanceConfig machine_config, std::shared_ptr<VrrpWire> wire,
                        int ifindex,
                        ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
-                       std::map<std::string, Credentials> notify_as)
+                       std::map<std::string, Credentials> notify_as,
+                       std::vector<config::VrrpTrackFile> files)
     : loop_(loop),
       rtnl_(rtnl),
       instance_(std::move(instance)),
@@ -110,7 +112,13 @@ VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::Vrrp
       notify_as_(std::move(notify_as)),
       expectation_(vrrp::expectation_of(machine_.config())),
       scripts_(loop, std::move(scripts),
-               [this](const std::string& name, bool success) { on_script(name, success); }) {}
+               [this](const std::string& name, bool success) { on_script(name, success); }),
+      files_(loop, std::move(files),
+             [this](const std::string& name, std::int64_t value) { on_file(name, value); }),
+      with_vips_(rtnl, "VRRP_Instance(" + instance_.name + ")") {
+  with_vips_.configure(instance_.virtual_ipaddress_excluded, instance_.interface,
+                       instance_.virtual_routes, instance_.virtual_rules);
+}
 
 VrrpRunner::~VrrpRunner() {
   scripts_.stop();
@@ -127,6 +135,12 @@ void VrrpRunner::start() {
                instance_.version, machine_.config().primary_address.to_string());
   dispatch(machine_.start(loop_.now()));
   scripts_.start();
+  files_.start();
+}
+
+void VrrpRunner::on_file(const std::string& name, std::int64_t value) {
+  if (stopped_) return;
+  dispatch(machine_.on_file(name, value, loop_.now()));
 }
 
 void VrrpRunner::on_script(const std::string& name, bool success) {
@@ -137,8 +151,10 @@ void VrrpRunner::on_script(const std::string& name, bool success) {
 void VrrpRunner::shutdown() {
   if (stopped_) return;
   scripts_.stop();
+  files_.stop();
   perform(machine_.shutdown(loop_.now()));
   stopped_ = true;
+  if (group_) group_->member_stopped();
   wire_->unsubscribe(machine_.config().vrid, this);
   loop_.cancel_timer(timer_);
   timer_ = 0;
@@ -182,6 +198,8 @@ void VrrpRunner::update(const config::Config& config, const config::VrrpInstance
   }
   instance_ = instance;
   notify_as_ = std::move(scripts.notify);
+  with_vips_.reconfigure(instance_.virtual_ipaddress_excluded, instance_.interface,
+                         instance_.virtual_routes, instance_.virtual_rules);
   if (stopped_) return;
   for (const auto& vip : removed) set_vip(vip, false);
   auto step = machine_.update(std::move(machine_config), loop_.now());
@@ -333,7 +351,10 @@ void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {
 }
 
 void VrrpRunner::set_vips(bool present) {
+  // keepalived's order: VIPs, then excluded VIPs, routes and rules; the reverse on the way out.
+  if (!present) with_vips_.remove();
   for (const auto& vip : instance_.virtual_ipaddress) set_vip(vip, present);
+  if (present) with_vips_.install();
 }
 
 void VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
@@ -350,7 +371,8 @@ void VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
   const auto addr = vip_address(vip, ifindex);
   // IPv6 VIPs skip duplicate address detection (as keepalived's do): usable at once, never
   // "tentative" while the takeover's unsolicited NAs go out.
-  auto st = present ? netlink::add_address(rtnl_, addr, {.no_dad = true})
+  auto st = present ? netlink::add_address(rtnl_, addr,
+                                           {.no_dad = true, .scope = address_scope(vip.scope)})
                     : netlink::delete_address(rtnl_, addr);
   const int benign = present ? EEXIST : EADDRNOTAVAIL;
   if (!st && st.error().code != benign) {
