@@ -62,6 +62,12 @@ struct GlobalDefs {
   Duration vrrp_garp_master_delay = std::chrono::seconds(5);
   unsigned vrrp_garp_master_repeat = 5;
   IpAddress vrrp_mcast_group4 = IpAddress::v4(0xe0000012);  // 224.0.0.18
+  // notify_fifo / vrrp_notify_fifo: VRRP state lines to a FIFO (director/daemon/notify_fifo),
+  // each with an optional script started with the FIFO's path as its argument.
+  std::optional<std::string> notify_fifo;
+  std::optional<ScriptCommand> notify_fifo_script;
+  std::optional<std::string> vrrp_notify_fifo;
+  std::optional<ScriptCommand> vrrp_notify_fifo_script;
   Location where;                                           // of `global_defs`, if present
 };
 

@@ -116,6 +116,7 @@ class Daemon {
     datapath_->apply(desired_table(config_, health_->lookup()), datapath::HeldVips::everything(),
                      config_.global.lvs_flush);
     apply_static_network(static_network_, config_);
+    scripts_.set_notify_fifos(config_.global);
     return start_vrrp(config_, {});
   }
 
@@ -364,6 +365,7 @@ class Daemon {
     }
     config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
     apply_static_network(static_network_, config_);
+    scripts_.set_notify_fifos(config_.global);
     if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
     if (auto st = start_vrrp(config_, keep); !st) spdlog::error("Reload: {}", st.error().message);
     const auto desired_start = std::chrono::steady_clock::now();

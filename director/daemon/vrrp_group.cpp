@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "director/daemon/notify_fifo.hpp"
 #include "director/daemon/script_security.hpp"
 
 namespace lvsctl::director {
@@ -43,6 +44,9 @@ void VrrpGroup::update_state() {
   }
   // keepalived's generic script: "GROUP" name state 0.
   run(notify_.any, {"GROUP", name_, std::string(vrrp::to_string(now)), "0"});
+  if (!members_.empty()) {
+    members_.front()->run_script_.fifo(notify_fifo_line("GROUP", name_, vrrp::to_string(now), 0));
+  }
 }
 
 void VrrpGroup::member_stopped() {
@@ -53,6 +57,9 @@ void VrrpGroup::member_stopped() {
   stopped_ = true;
   run(notify_.stop, {});
   run(notify_.any, {"GROUP", name_, "STOP", "0"});
+  if (!members_.empty()) {
+    members_.front()->run_script_.fifo(notify_fifo_line("GROUP", name_, "STOP", 0));
+  }
 }
 
 void VrrpGroup::run(const std::optional<config::ScriptCommand>& script,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "director/daemon/notify_fifo.hpp"
 #include "director/daemon/script_security.hpp"
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_mapping.hpp"
@@ -318,6 +319,8 @@ void VrrpRunner::perform(const vrrp::Step& step) {
           run(*instance_.notify.any, {"INSTANCE", instance_.name, "STOP",
                                       std::to_string(machine_.effective_priority())});
         }
+        run_script_.fifo(
+            notify_fifo_line("INSTANCE", instance_.name, "STOP", machine_.effective_priority()));
         break;
     }
   }
@@ -398,6 +401,8 @@ void VrrpRunner::notify(vrrp::State state) {
     run(*n.any, {"INSTANCE", instance_.name, std::string(vrrp::to_string(state)),
                  std::to_string(machine_.effective_priority())});
   }
+  run_script_.fifo(notify_fifo_line("INSTANCE", instance_.name, vrrp::to_string(state),
+                                    machine_.effective_priority()));
 }
 
 void VrrpRunner::run(const config::ScriptCommand& script, const std::vector<std::string>& args) {

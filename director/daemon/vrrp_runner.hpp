@@ -32,8 +32,14 @@ class ScriptRunner {
   using Function = std::function<void(const std::string& command,
                                       const std::vector<std::string>& args,
                                       std::optional<Credentials> as)>;
+  using FifoWriter = std::function<void(const std::string& line)>;
   ScriptRunner() = default;
-  ScriptRunner(Function run) : run_(std::move(run)) {}  // NOLINT(google-explicit-constructor)
+  ScriptRunner(Function run, FifoWriter fifo = {})  // NOLINT(google-explicit-constructor)
+      : run_(std::move(run)), fifo_(std::move(fifo)) {}
+  // A notify_fifo line (notify_fifo.hpp), when FIFOs are configured.
+  void fifo(const std::string& line) const {
+    if (fifo_) fifo_(line);
+  }
   explicit operator bool() const { return static_cast<bool>(run_); }
   void operator()(const std::string& command, const std::vector<std::string>& args,
                   std::optional<Credentials> as = std::nullopt) const {
@@ -42,6 +48,7 @@ class ScriptRunner {
 
  private:
   Function run_;
+  FifoWriter fifo_;
 };
 
 struct VrrpCounters {

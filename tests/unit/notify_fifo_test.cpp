@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <string>
 
+#include "director/config/load.hpp"
 #include "director/daemon/notify_fifo.hpp"
+#include "shared/conf/source_files.hpp"
 
 namespace lvsctl::director {
 namespace {
@@ -58,6 +60,28 @@ TEST(NotifyFifo, RefusesWhatIsNotAFifo) {
   EXPECT_NE(fifo.error().message.find("regular file, not a FIFO"), std::string::npos)
       << fifo.error().message;
   std::filesystem::remove_all(dir);
+}
+
+TEST(NotifyFifoConfig, GlobalDefsKeywords) {
+  conf::MemorySources files;
+  auto p = config::parse_config(
+      "global_defs {\n    notify_fifo /run/k.fifo\n    notify_fifo_script /bin/reader\n"
+      "    vrrp_notify_fifo /run/v.fifo root\n    vrrp_notify_fifo_script /bin/v\n}\n",
+      "g.conf", files);
+  EXPECT_FALSE(conf::has_errors(p.diags));
+  EXPECT_EQ(p.config.global.notify_fifo, "/run/k.fifo");
+  ASSERT_TRUE(p.config.global.notify_fifo_script);
+  EXPECT_EQ(p.config.global.notify_fifo_script->command, "/bin/reader");
+  EXPECT_EQ(p.config.global.vrrp_notify_fifo, "/run/v.fifo");
+  bool owner_warned = false;
+  for (const auto& d : p.diags) {
+    owner_warned = owner_warned || d.message.find("FIFO's owner (root) is not set") != std::string::npos;
+  }
+  EXPECT_TRUE(owner_warned);
+  p = config::parse_config("global_defs {\n    notify_fifo relative\n}\n", "g.conf", files);
+  ASSERT_TRUE(conf::has_errors(p.diags));
+  EXPECT_EQ(conf::format(p.diags.front()).rfind("g.conf:2:17: error: 'notify_fifo' needs an absolute path", 0), 0U)
+      << conf::format(p.diags.front());
 }
 
 }  // namespace
