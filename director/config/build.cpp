@@ -31,18 +31,18 @@ constexpr Keyword<ConfigDraft> kTopKeywords[] = {
     {"vrrp_script", build_vrrp_script, BlockUse::Required},
     {"virtual_server", build_virtual_server, BlockUse::Required},
     {"virtual_server_group", build_virtual_server_group, BlockUse::Required},
+    {"static_ipaddress", build_static_ipaddress, BlockUse::Required},
+    {"static_routes", build_static_routes, BlockUse::Required},
+    {"static_rules", build_static_rules, BlockUse::Required},
+    {"track_file", build_vrrp_track_file, BlockUse::Required},
+    {"vrrp_track_file", build_vrrp_track_file, BlockUse::Required},
 };
 
 constexpr std::string_view kTopUnsupported[] = {
-    "static_ipaddress",
-    "static_routes",
-    "static_rules",
     "track_group",
     "garp_group",
     "linkbeat_interfaces",
     "vrrp_track_process",
-    "vrrp_track_file",
-    "track_file",
     "interface_up_down_delays",
     "SSL",
     "bfd_instance",

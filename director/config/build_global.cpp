@@ -119,7 +119,40 @@ void control_socket_group(BuildContext& ctx, S s, GlobalDefs& g) {
   if (ctx.arg_count(s, 1, 1)) g.control_socket_group = s.args[0].text;
 }
 
+// notify_fifo PATH [USER [GROUP]] (the FIFO's owner is not changed: warned).
+void fifo_path(BuildContext& ctx, const conf::Statement& s, std::optional<std::string>& slot) {
+  if (!ctx.arg_count(s, 1, 3)) return;
+  const std::string& path = s.args[0].text;
+  if (path.empty() || path[0] != '/') {
+    ctx.error(s.args[0].where, fmt::format("'{}' needs an absolute path, got '{}'", s.keyword.text,
+                                           path));
+    return;
+  }
+  if (s.args.size() > 1) {
+    ctx.warning(s.args[1].where, fmt::format("'{}': the FIFO's owner ({}) is not set by lvsctl; "
+                                             "it is created mode 0600 for the daemon's user",
+                                             s.keyword.text, s.args[1].text));
+  }
+  slot = path;
+}
+void notify_fifo(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
+  fifo_path(ctx, s, g.notify_fifo);
+}
+void vrrp_notify_fifo(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
+  fifo_path(ctx, s, g.vrrp_notify_fifo);
+}
+void notify_fifo_script(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
+  g.notify_fifo_script = ctx.notify_script(s);
+}
+void vrrp_notify_fifo_script(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
+  g.vrrp_notify_fifo_script = ctx.notify_script(s);
+}
+
 constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
+    {"notify_fifo", notify_fifo},
+    {"notify_fifo_script", notify_fifo_script},
+    {"vrrp_notify_fifo", vrrp_notify_fifo},
+    {"vrrp_notify_fifo_script", vrrp_notify_fifo_script},
     {"router_id", router_id},
     {"lvs_id", lvs_id},
     {"vrrp_version", vrrp_version},
@@ -197,10 +230,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "vrrp_cpu_affinity",
     "vrrp_rlimit_rttime",
     "vrrp_rlimit_rtime",
-    "notify_fifo",
-    "notify_fifo_script",
-    "vrrp_notify_fifo",
-    "vrrp_notify_fifo_script",
     "vrrp_notify_priority_changes",
     "fifo_write_vrrp_states_on_reload",
     "lvs_notify_fifo",

@@ -7,6 +7,7 @@
 
 #include "director/config/build_context.hpp"
 #include "director/config/model.hpp"
+#include "director/config/route_parse.hpp"
 
 namespace lvsctl::director::config {
 
@@ -16,6 +17,7 @@ struct VrrpInstanceDraft {
   bool version_set = false;
   bool garp_delay_set = false;
   bool garp_repeat_set = false;
+  RulePriorities* rule_priorities = nullptr;  // the draft's: shared by every rules block
 };
 
 // Checker settings that a virtual server passes to its real servers and a real server to its
@@ -62,6 +64,7 @@ struct ConfigDraft {
   Config config;  // all final as read except vrrp_instances (they need global_defs)
   std::vector<VrrpInstanceDraft> instances;
   bool global_seen = false;
+  RulePriorities rule_priorities;  // for rules without a preference, in file order
 };
 
 // Each reads one top-level statement (keyword + block) into the draft.
@@ -74,6 +77,19 @@ void build_virtual_server_group(BuildContext& ctx, const conf::Statement& s, Con
 // A checker block (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK) inside a real_server.
 void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind,
                    RealServerDraft& rs);
+
+void build_vrrp_track_file(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+// static_ipaddress, static_routes, static_rules (build_vrrp_static.cpp).
+void build_static_ipaddress(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+void build_static_routes(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+void build_static_rules(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+// The lines of a routes / rules block (static or virtual).
+void read_route_block(BuildContext& ctx, const conf::Statement& s, std::vector<IpRoute>& out);
+void read_rule_block(BuildContext& ctx, const conf::Statement& s, RulePriorities& priorities,
+                     std::vector<IpRule>& out);
+// A virtual_ipaddress-style block: ADDR[/LEN] [brd ADDR] [dev IF] [scope SCOPE] [label LABEL].
+void read_address_block(BuildContext& ctx, const conf::Statement& s,
+                        std::vector<VirtualAddress>& out);
 
 // Lines shared by vrrp_instance and vrrp_sync_group blocks.
 void read_track_interfaces(BuildContext& ctx, const conf::Statement& s,

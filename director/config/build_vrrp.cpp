@@ -92,13 +92,6 @@ std::optional<VirtualAddress> read_virtual_address(BuildContext& ctx, S s) {
   return va;
 }
 
-void read_address_block(BuildContext& ctx, S s, std::vector<VirtualAddress>& out) {
-  if (!ctx.arg_count(s, 0, 0)) return;
-  for (const auto& line : s.block) {
-    if (auto va = read_virtual_address(ctx, line)) out.push_back(std::move(*va));
-  }
-}
-
 // NAME [weight N] [reverse|noreverse|no_reverse]
 template <typename Tracked>
 std::optional<Tracked> read_tracked(BuildContext& ctx, S s, std::int64_t min_weight,
@@ -218,6 +211,10 @@ void vips(BuildContext& ctx, S s, D& d) {
 void evips(BuildContext& ctx, S s, D& d) {
   read_address_block(ctx, s, d.instance.virtual_ipaddress_excluded);
 }
+void vroutes(BuildContext& ctx, S s, D& d) { read_route_block(ctx, s, d.instance.virtual_routes); }
+void vrules(BuildContext& ctx, S s, D& d) {
+  read_rule_block(ctx, s, *d.rule_priorities, d.instance.virtual_rules);
+}
 void nopreempt(BuildContext& ctx, S s, D& d) {
   if (ctx.arg_count(s, 0, 0)) d.instance.nopreempt = true;
 }
@@ -287,6 +284,14 @@ void track_interface(BuildContext& ctx, S s, D& d) {
 void track_script(BuildContext& ctx, S s, D& d) {
   read_track_scripts(ctx, s, d.instance.track_scripts);
 }
+void track_file(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  for (const auto& line : s.block) {
+    if (auto t = read_tracked<TrackedScript>(ctx, line, -254, 254)) {
+      d.instance.track_files.push_back(*t);
+    }
+  }
+}
 void notify_master(BuildContext& ctx, S s, D& d) { set_notify(ctx, s, d.instance.notify.master); }
 void notify_backup(BuildContext& ctx, S s, D& d) { set_notify(ctx, s, d.instance.notify.backup); }
 void notify_fault(BuildContext& ctx, S s, D& d) { set_notify(ctx, s, d.instance.notify.fault); }
@@ -326,6 +331,8 @@ constexpr Keyword<D> kInstanceKeywords[] = {
     {"authentication", authentication, BlockUse::Required},
     {"virtual_ipaddress", vips, BlockUse::Required},
     {"virtual_ipaddress_excluded", evips, BlockUse::Required},
+    {"virtual_routes", vroutes, BlockUse::Required},
+    {"virtual_rules", vrules, BlockUse::Required},
     {"nopreempt", nopreempt},
     {"preempt", preempt},
     {"preempt_delay", preempt_delay},
@@ -334,6 +341,7 @@ constexpr Keyword<D> kInstanceKeywords[] = {
     {"unicast_peer", unicast_peer, BlockUse::Required},
     {"track_interface", track_interface, BlockUse::Required},
     {"track_script", track_script, BlockUse::Required},
+    {"track_file", track_file, BlockUse::Required},
     {"notify_master", notify_master},
     {"notify_backup", notify_backup},
     {"notify_fault", notify_fault},
@@ -356,7 +364,6 @@ constexpr std::string_view kInstanceUnsupported[] = {
     "old_unicast_checksum",
     "native_ipv6",
     "vrf",
-    "track_file",
     "track_process",
     "track_bfd",
     "mcast_dst_ip",
@@ -364,8 +371,6 @@ constexpr std::string_view kInstanceUnsupported[] = {
     "unicast_ttl",
     "promote_secondaries",
     "linkbeat_use_polling",
-    "virtual_routes",
-    "virtual_rules",
     "skip_check_adv_addr",
     "strict_mode",
     "debug",
@@ -387,6 +392,14 @@ constexpr std::string_view kInstanceUnsupported[] = {
 };
 
 }  // namespace
+
+void read_address_block(BuildContext& ctx, const conf::Statement& s,
+                        std::vector<VirtualAddress>& out) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  for (const auto& line : s.block) {
+    if (auto va = read_virtual_address(ctx, line)) out.push_back(std::move(*va));
+  }
+}
 
 void read_track_interfaces(BuildContext& ctx, const conf::Statement& s,
                            std::vector<TrackedInterface>& out) {
@@ -429,6 +442,7 @@ void build_vrrp_instance(BuildContext& ctx, const conf::Statement& s, ConfigDraf
   VrrpInstanceDraft d;
   d.instance.name = s.args[0].text;
   d.instance.where = s.keyword.where;
+  d.rule_priorities = &draft.rule_priorities;
   static constexpr BlockRules rules{"vrrp_instance", kInstanceUnsupported, false};
   apply_keywords<VrrpInstanceDraft>(ctx, s.block, kInstanceKeywords, rules, d);
   draft.instances.push_back(std::move(d));

@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "director/config/ip_prefix.hpp"
+#include "director/config/route_model.hpp"
+#include "director/config/track_model.hpp"
 #include "shared/conf/diagnostic.hpp"
 
 namespace lvsctl::director::config {
@@ -69,6 +71,12 @@ struct GlobalDefs {
   // lvsctl: the Prometheus endpoint ("ADDR:PORT", checked) and the control socket's group.
   std::optional<std::string> metrics_listen;
   std::optional<std::string> control_socket_group;
+  // notify_fifo / vrrp_notify_fifo: VRRP state lines to a FIFO (director/daemon/notify_fifo),
+  // each with an optional script started with the FIFO's path as its argument.
+  std::optional<std::string> notify_fifo;
+  std::optional<ScriptCommand> notify_fifo_script;
+  std::optional<std::string> vrrp_notify_fifo;
+  std::optional<ScriptCommand> vrrp_notify_fifo_script;
   Location where;                                           // of `global_defs`, if present
 };
 
@@ -132,6 +140,8 @@ struct VrrpInstance {
   std::string auth_pass;  // at most 8 characters are used on the wire
   std::vector<VirtualAddress> virtual_ipaddress;
   std::vector<VirtualAddress> virtual_ipaddress_excluded;
+  std::vector<IpRoute> virtual_routes;  // installed while MASTER (route_model.hpp)
+  std::vector<IpRule> virtual_rules;
   bool nopreempt = false;
   Duration preempt_delay{0};
   // unicast_src_ip (mcast_src_ip sets the same source address).
@@ -139,6 +149,7 @@ struct VrrpInstance {
   std::vector<UnicastPeer> unicast_peers;
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
+  std::vector<TrackedScript> track_files;  // track_file lines: a vrrp_track_file name, weight
   NotifyScripts notify;
   Duration garp_master_delay = std::chrono::seconds(5);
   unsigned garp_master_repeat = 5;
@@ -313,7 +324,12 @@ struct VirtualServerGroup {
 
 struct Config {
   GlobalDefs global;
+  // static_ipaddress / static_routes / static_rules: set at start, removed on stop (keepalived).
+  std::vector<VirtualAddress> static_ipaddress;
+  std::vector<IpRoute> static_routes;
+  std::vector<IpRule> static_rules;
   std::vector<VrrpScript> vrrp_scripts;
+  std::vector<VrrpTrackFile> vrrp_track_files;  // vrrp_track_file / track_file blocks
   std::vector<VrrpSyncGroup> vrrp_sync_groups;
   std::vector<VrrpInstance> vrrp_instances;
   std::vector<VirtualServerGroup> virtual_server_groups;

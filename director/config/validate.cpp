@@ -1,5 +1,6 @@
 #include "director/config/validate.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -187,6 +188,20 @@ void check_vrrp(Report& r, const Config& c) {
       r.warning(s.where, fmt::format("vrrp_script {} is not tracked by any instance or sync "
                                      "group, so it never runs",
                                      s.name));
+    }
+  }
+
+  // Track files: every reference resolves; keepalived wants weight 0 for an owner (255) and
+  // in a sync group (a weight there is ignored by keepalived unless sync_group_tracking_weight).
+  for (const auto& vi : c.vrrp_instances) {
+    for (const auto& t : vi.track_files) {
+      const auto f = std::find_if(c.vrrp_track_files.begin(), c.vrrp_track_files.end(),
+                                  [&](const auto& x) { return x.name == t.name; });
+      if (f == c.vrrp_track_files.end()) {
+        r.error(t.where, fmt::format("vrrp_instance {} tracks file '{}', but no track_file has "
+                                     "that name",
+                                     vi.name, t.name));
+      }
     }
   }
 

@@ -19,6 +19,7 @@
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/reload_plan.hpp"
 #include "director/daemon/reload_summary.hpp"
+#include "director/daemon/route_install.hpp"
 #include "director/datapath/held_vips.hpp"
 #include "director/datapath/make_datapath.hpp"
 
@@ -137,6 +138,8 @@ Status Daemon::start() {
   if (options_.dont_release_ipvs) datapath_->keep_on_exit();
   if (auto st = start_health(); !st) return st;
   desired_.rebuild(config_, health_->lookup());
+  apply_static_network(static_network_, config_);
+  scripts_.set_notify_fifos(config_.global);
   held_ = held_vips();
   datapath_->apply(desired_.table(), held_, config_.global.lvs_flush);
   // The rules follow VRRP: after each loop round, a change of the VIPs held as MASTER is
@@ -341,6 +344,7 @@ void Daemon::stop(const std::string& why) {
   spdlog::info("Stopping {}", why);
   service_.stopping();
   for (auto& [name, runner] : vrrp_) runner->shutdown();
+  static_network_.remove();  // static_* leave with the daemon, as keepalived's do
   if (health_) health_->shutdown();
   stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
 }
@@ -418,6 +422,8 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
   }
   spdlog::info("Reload: {}", to_text(summarize_reload(config_, parsed.config)));
   config_ = std::move(parsed.config);  // health_ keeps its own copies until replaced
+  apply_static_network(static_network_, config_);
+  scripts_.set_notify_fifos(config_.global);
   if (auto st = start_health(); !st) spdlog::error("Reload: {}", st.error().message);
   if (auto st = start_vrrp(config_, kept); !st) spdlog::error("Reload: {}", st.error().message);
   if (auto st = update_metrics(); !st) spdlog::error("Reload: {}", st.error().message);

@@ -18,6 +18,7 @@
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/interface_wait.hpp"
 #include "director/daemon/link_monitor.hpp"
+#include "director/daemon/route_install.hpp"
 #include "director/daemon/metrics_server.hpp"
 #include "director/daemon/pid_file.hpp"
 #include "director/daemon/run_dir.hpp"
@@ -74,6 +75,7 @@ class Daemon {
   std::set<int> ignored_signals_logged_;
   std::unique_ptr<EventLoop> loop_;
   netlink::RouteSocket rtnl_;
+  NetworkSet static_network_{rtnl_, "static"};  // static_ipaddress/routes/rules
   config::Config config_;
   config::WarningHistory warnings_;  // of the last load, so a reload logs only new ones
   bool stopping_ = false;  // SIGTERM/SIGINT seen: no reload, no second shutdown

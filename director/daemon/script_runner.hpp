@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "director/config/model.hpp"
+#include "director/daemon/notify_fifo.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "shared/event_loop.hpp"
 #include "shared/process.hpp"
@@ -26,10 +28,16 @@ class ScriptRunnerPool {
   void run(const std::string& command, const std::vector<std::string>& args,
            std::optional<Credentials> as = std::nullopt);
   ScriptRunner runner() {
-    return ScriptRunner::Function(
+    return ScriptRunner(
         [this](const std::string& c, const std::vector<std::string>& a,
-               std::optional<Credentials> as) { run(c, a, as); });
+               std::optional<Credentials> as) { run(c, a, as); },
+        [this](const std::string& line) { write_fifos(line); });
   }
+  // notify_fifo / vrrp_notify_fifo of `global`: opened (created when missing) and their scripts
+  // started with the FIFO's path; a FIFO whose path is unchanged is kept, others are closed and
+  // their scripts get SIGTERM (also when the pool goes).
+  void set_notify_fifos(const config::GlobalDefs& global);
+  void write_fifos(const std::string& line);
   std::size_t running() const { return children_.size(); }
 
  private:
@@ -40,9 +48,20 @@ class ScriptRunnerPool {
   };
   void finish(std::list<Running>::iterator it);
 
+  struct FifoSlot {
+    NotifyFifo fifo;
+    std::optional<ChildProcess> script;
+  };
+  void set_fifo(FifoSlot& slot, const std::optional<std::string>& path,
+                const std::optional<config::ScriptCommand>& script,
+                const config::GlobalDefs& global);
+  static void close_fifo(FifoSlot& slot);
+
   EventLoop& loop_;
   std::chrono::seconds timeout_;
   std::list<Running> children_;
+  FifoSlot notify_fifo_;
+  FifoSlot vrrp_notify_fifo_;
 };
 
 }  // namespace lvsctl::director

@@ -18,18 +18,28 @@ namespace lvsctl::director {
 
 class VrrpGroup {
  public:
-  VrrpGroup(std::string name, std::vector<VrrpRunner*> members);
+  // `notify` are the group's own scripts (already vetted: `notify_as`, by vetting_key()).
+  VrrpGroup(std::string name, std::vector<VrrpRunner*> members, config::NotifyScripts notify = {},
+            std::map<std::string, Credentials> notify_as = {});
   ~VrrpGroup();
   VrrpGroup(const VrrpGroup&) = delete;
   VrrpGroup& operator=(const VrrpGroup&) = delete;
 
   const std::string& name() const { return name_; }
   void after(std::size_t member, vrrp::Step step);
+  // A member shut down; once all have, the group's notify_stop and `notify GROUP NAME STOP 0`.
+  void member_stopped();
 
  private:
   std::string name_;
   std::vector<VrrpRunner*> members_;
   vrrp::SyncGroup group_;
+  config::NotifyScripts notify_;
+  std::map<std::string, Credentials> notify_as_;
+  vrrp::State state_ = vrrp::State::init;  // of the whole group, as its scripts were told
+  bool stopped_ = false;
+  void update_state();
+  void run(const std::optional<config::ScriptCommand>& script, const std::vector<std::string>& args);
 };
 
 // One VrrpGroup per vrrp_sync_group of `config`, over the runners of its instances (instances

@@ -48,6 +48,12 @@ vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
     out.track_scripts.push_back({t.name, t.weight.value_or(script->weight),
                                  static_cast<int>(script->rise), static_cast<int>(script->fall)});
   }
+  for (const auto& t : in.track_files) {
+    auto file = std::find_if(config.vrrp_track_files.begin(), config.vrrp_track_files.end(),
+                             [&](const auto& f) { return f.name == t.name; });
+    if (file == config.vrrp_track_files.end()) continue;  // validation reports it
+    out.track_files.push_back({t.name, t.weight.value_or(file->weight), t.reverse || file->reverse});
+  }
   out.garp_master_delay = ms(in.garp_master_delay);
   out.garp_master_repeat = in.garp_master_repeat;
   return out;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "director/daemon/notify_fifo.hpp"
 #include "director/daemon/script_security.hpp"
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_mapping.hpp"
@@ -94,14 +95,16 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   auto scripts = vetted_scripts(config, instance, machine_config);
   return std::unique_ptr<VrrpRunner>(
       new VrrpRunner(loop, rtnl, instance, std::move(machine_config), std::move(*wire), *ifindex,
-                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify)));
+                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify),
+                     tracked_files(config, instance)));
 }
 
 VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
                        vrrp::InstanceConfig machine_config, std::shared_ptr<VrrpWire> wire,
                        int ifindex,
                        ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
-                       std::map<std::string, Credentials> notify_as)
+                       std::map<std::string, Credentials> notify_as,
+                       std::vector<config::VrrpTrackFile> files)
     : loop_(loop),
       rtnl_(rtnl),
       instance_(std::move(instance)),
@@ -114,7 +117,13 @@ VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::Vrrp
       notify_as_(std::move(notify_as)),
       expectation_(vrrp::expectation_of(machine_.config())),
       scripts_(loop, std::move(scripts),
-               [this](const std::string& name, bool success) { on_script(name, success); }) {}
+               [this](const std::string& name, bool success) { on_script(name, success); }),
+      files_(loop, std::move(files),
+             [this](const std::string& name, std::int64_t value) { on_file(name, value); }),
+      with_vips_(rtnl, "VRRP_Instance(" + instance_.name + ")") {
+  with_vips_.configure(instance_.virtual_ipaddress_excluded, instance_.interface,
+                       instance_.virtual_routes, instance_.virtual_rules);
+}
 
 VrrpRunner::~VrrpRunner() {
   scripts_.stop();
@@ -132,6 +141,12 @@ void VrrpRunner::start() {
   logged_priority_ = machine_.effective_priority();
   dispatch(machine_.start(loop_.now()));
   scripts_.start();
+  files_.start();
+}
+
+void VrrpRunner::on_file(const std::string& name, std::int64_t value) {
+  if (stopped_) return;
+  dispatch(machine_.on_file(name, value, loop_.now()));
 }
 
 void VrrpRunner::on_script(const std::string& name, bool success) {
@@ -143,8 +158,10 @@ void VrrpRunner::on_script(const std::string& name, bool success) {
 void VrrpRunner::shutdown() {
   if (stopped_) return;
   scripts_.stop();
+  files_.stop();
   perform(machine_.shutdown(loop_.now()));
   stopped_ = true;
+  if (group_) group_->member_stopped();
   wire_->unsubscribe(machine_.config().vrid, this);
   loop_.cancel_timer(timer_);
   timer_ = 0;
@@ -188,6 +205,8 @@ void VrrpRunner::update(const config::Config& config, const config::VrrpInstance
   }
   instance_ = instance;
   notify_as_ = std::move(scripts.notify);
+  with_vips_.reconfigure(instance_.virtual_ipaddress_excluded, instance_.interface,
+                         instance_.virtual_routes, instance_.virtual_rules);
   if (stopped_) return;
   for (const auto& vip : removed) {
     if (set_vip(vip, false)) {
@@ -307,6 +326,8 @@ void VrrpRunner::perform(const vrrp::Step& step) {
           run(*instance_.notify.any, {"INSTANCE", instance_.name, "STOP",
                                       std::to_string(machine_.effective_priority())});
         }
+        run_script_.fifo(
+            notify_fifo_line("INSTANCE", instance_.name, "STOP", machine_.effective_priority()));
         break;
     }
   }
@@ -364,6 +385,8 @@ void VrrpRunner::arm_timer(std::optional<vrrp::TimePoint> wake_at) {
 // One line for the addresses that really changed (keepalived: "Setting VIPs." / "Removing
 // VIPs."): none when a BACKUP at start finds no stale VIP to remove.
 void VrrpRunner::set_vips(bool present) {
+  // keepalived's order: VIPs, then excluded VIPs, routes and rules; the reverse on the way out.
+  if (!present) with_vips_.remove();
   std::string changed;
   for (const auto& vip : instance_.virtual_ipaddress) {
     if (set_vip(vip, present)) {
@@ -375,6 +398,7 @@ void VrrpRunner::set_vips(bool present) {
     spdlog::info("VRRP_Instance({}) {} VIPs:{}", instance_.name, present ? "Setting" : "Removing",
                  changed);
   }
+  if (present) with_vips_.install();
 }
 
 bool VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
@@ -391,7 +415,8 @@ bool VrrpRunner::set_vip(const config::VirtualAddress& vip, bool present) {
   const auto addr = vip_address(vip, ifindex);
   // IPv6 VIPs skip duplicate address detection (as keepalived's do): usable at once, never
   // "tentative" while the takeover's unsolicited NAs go out.
-  auto st = present ? netlink::add_address(rtnl_, addr, {.no_dad = true})
+  auto st = present ? netlink::add_address(rtnl_, addr,
+                                           {.no_dad = true, .scope = address_scope(vip.scope)})
                     : netlink::delete_address(rtnl_, addr);
   const int benign = present ? EEXIST : EADDRNOTAVAIL;
   if (!st && st.error().code != benign) {
@@ -427,6 +452,8 @@ void VrrpRunner::notify(vrrp::State state, const vrrp::Reason& why) {
     run(*n.any, {"INSTANCE", instance_.name, std::string(vrrp::to_string(state)),
                  std::to_string(machine_.effective_priority())});
   }
+  run_script_.fifo(notify_fifo_line("INSTANCE", instance_.name, vrrp::to_string(state),
+                                    machine_.effective_priority()));
 }
 
 void VrrpRunner::run(const config::ScriptCommand& script, const std::vector<std::string>& args) {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "director/config/model.hpp"
+#include "director/daemon/route_install.hpp"
 #include "director/daemon/vrrp_script.hpp"
+#include "director/daemon/vrrp_track_file.hpp"
 #include "director/daemon/vrrp_wire.hpp"
 #include "director/vrrp/advert_packets.hpp"
 #include "director/vrrp/master_conflict.hpp"
@@ -31,8 +33,14 @@ class ScriptRunner {
   using Function = std::function<void(const std::string& command,
                                       const std::vector<std::string>& args,
                                       std::optional<Credentials> as)>;
+  using FifoWriter = std::function<void(const std::string& line)>;
   ScriptRunner() = default;
-  ScriptRunner(Function run) : run_(std::move(run)) {}  // NOLINT(google-explicit-constructor)
+  ScriptRunner(Function run, FifoWriter fifo = {})  // NOLINT(google-explicit-constructor)
+      : run_(std::move(run)), fifo_(std::move(fifo)) {}
+  // A notify_fifo line (notify_fifo.hpp), when FIFOs are configured.
+  void fifo(const std::string& line) const {
+    if (fifo_) fifo_(line);
+  }
   explicit operator bool() const { return static_cast<bool>(run_); }
   void operator()(const std::string& command, const std::vector<std::string>& args,
                   std::optional<Credentials> as = std::nullopt) const {
@@ -41,6 +49,7 @@ class ScriptRunner {
 
  private:
   Function run_;
+  FifoWriter fifo_;
 };
 
 struct VrrpCounters {
@@ -100,9 +109,11 @@ class VrrpRunner {
   VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
              vrrp::InstanceConfig machine_config, std::shared_ptr<VrrpWire> wire, int ifindex,
              ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
-             std::map<std::string, Credentials> notify_as);
+             std::map<std::string, Credentials> notify_as,
+             std::vector<config::VrrpTrackFile> files);
   void on_packet(std::span<const std::uint8_t> packet, const vrrp::PacketContext& context);
   void on_script(const std::string& name, bool success);
+  void on_file(const std::string& name, std::int64_t value);
   void on_timer();
   // Per-packet log lines go through packet_log_: the first of a reason in full, then a count.
   void log_packet(const std::string& reason, const std::string& source, const std::string& text);
@@ -143,6 +154,9 @@ class VrrpRunner {
   VrrpGroup* group_ = nullptr;  // set by VrrpGroup
   std::size_t group_index_ = 0;
   VrrpScriptTracker scripts_;  // track_script: started by start(), stopped by shutdown()
+  TrackFileWatcher files_;  // track_file: read by start(), watched until shutdown()
+  // virtual_ipaddress_excluded, virtual_routes, virtual_rules: in the kernel with the VIPs.
+  NetworkSet with_vips_;
 };
 
 }  // namespace lvsctl::director

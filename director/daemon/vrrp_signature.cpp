@@ -22,6 +22,7 @@ std::string tunables(const config::Config& config, const config::VrrpInstance& i
                                 m.garp_master_delay.count(), m.garp_master_repeat);
   for (const auto& t : m.track_interfaces) sig += fmt::format("|ti:{}", t.weight);
   for (const auto& t : m.track_scripts) sig += fmt::format("|ts:{}", t.weight);
+  for (const auto& t : m.track_files) sig += fmt::format("|tf:{}:{}", t.weight, t.reverse);
   sig += "|n:" + script(in.notify.master) + script(in.notify.backup) + script(in.notify.fault) +
          script(in.notify.stop) + script(in.notify.any);
   return sig;
@@ -47,6 +48,12 @@ std::string vip_list(const config::VrrpInstance& in) {
   std::string sig;
   for (const auto& v : in.virtual_ipaddress) sig += "|vip:" + vip_details(v);
   for (const auto& v : in.virtual_ipaddress_excluded) sig += "|evip:" + vip_details(v);
+  // virtual_routes / virtual_rules change in place (the runner's NetworkSet diffs them).
+  for (const auto& r : in.virtual_routes) {
+    sig += fmt::format("|vr:{}:{}:{}:{}:{}", r.to_string(), r.protocol, r.effective_scope(), r.tos,
+                       r.no_install);
+  }
+  for (const auto& r : in.virtual_rules) sig += fmt::format("|vu:{}:{}", r.to_string(), r.no_install);
   return sig;
 }
 
@@ -83,6 +90,13 @@ std::string vrrp_restart_signature(const config::Config& config, const config::V
                                 m.version, m.priority == 255, static_cast<int>(m.auth_type),
                                 m.auth_pass, m.track_interfaces.size(), m.track_scripts.size());
   for (const auto& t : m.track_interfaces) sig += fmt::format("|ti:{}", t.name);
+  // Tracked files: the runner watches the paths it started with.
+  for (const auto& t : m.track_files) {
+    sig += "|tf:" + t.name;
+    for (const auto& f : config.vrrp_track_files) {
+      if (f.name == t.name) sig += ":" + f.path;
+    }
+  }
   for (const auto& t : m.track_scripts) {
     sig += fmt::format("|ts:{}:{}:{}", t.name, t.rise, t.fall);
     // The vrrp_script block itself: a kept runner keeps running the script it started with.

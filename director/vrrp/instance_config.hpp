@@ -21,6 +21,14 @@ struct TrackedInterface {
 
 // `track_script { NAME [weight W] }` with the script's `rise`/`fall`. Weight 0: a failed script
 // means FAULT. W > 0: +W while the script succeeds. W < 0: -|W| while it fails.
+// `track_file { NAME [weight W] [reverse] }`: the file's integer moves the priority (see
+// track_file_status in tracking.hpp).
+struct TrackedFile {
+  std::string name;
+  int weight = 1;
+  bool reverse = false;
+};
+
 struct TrackedScript {
   std::string name;
   int weight = 0;
@@ -44,6 +52,7 @@ struct InstanceConfig {
   std::vector<IpAddress> vips;          // virtual_ipaddress
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
+  std::vector<TrackedFile> track_files;
   std::chrono::milliseconds garp_master_delay{5000};  // second GARP burst after takeover; 0 = none
   unsigned garp_master_repeat = 5;                    // GARPs per burst
   std::chrono::milliseconds garp_master_refresh{0};   // periodic GARP while master; 0 = off

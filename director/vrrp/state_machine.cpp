@@ -276,6 +276,12 @@ Step StateMachine::on_script(std::string_view script, bool success, TimePoint no
   return finish(std::move(step));
 }
 
+Step StateMachine::on_file(std::string_view file, std::int64_t value, TimePoint now) {
+  Step step;
+  if (tracking_.set_file_value(file, value)) reconsider(step, now);
+  return finish(std::move(step));
+}
+
 Step StateMachine::start(TimePoint now) {
   Step step;
   if (started_) return finish(std::move(step));

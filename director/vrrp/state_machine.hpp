@@ -106,6 +106,8 @@ class StateMachine {
   // Before start(): record initial link states (no actions). After: react to changes.
   Step on_interface(std::string_view ifname, bool up, TimePoint now);
   Step on_script(std::string_view script, bool success, TimePoint now);
+  // A tracked file (track_file) now holds `value`.
+  Step on_file(std::string_view file, std::int64_t value, TimePoint now);
 
   Step start(TimePoint now);
   // A peer's advert for our VRID that decode() accepted with expectation_of(config()).

@@ -64,4 +64,18 @@ std::vector<Step> SyncGroup::after(std::size_t member, Step step, TimePoint now)
   return out;
 }
 
+State group_state(const std::vector<State>& members, State previous) {
+  if (members.empty()) return previous;
+  bool all_master = true;
+  bool all_backup = true;
+  for (State s : members) {
+    if (s == State::fault) return State::fault;
+    all_master = all_master && s == State::master;
+    all_backup = all_backup && s == State::backup;
+  }
+  if (all_master) return State::master;
+  if (all_backup) return State::backup;
+  return previous;
+}
+
 }  // namespace lvsctl::director::vrrp

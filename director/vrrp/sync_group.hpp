@@ -31,4 +31,10 @@ class SyncGroup {
   std::vector<StateMachine*> members_;
 };
 
+// The state of a whole group, for its own notify scripts (keepalived's "GROUP G1 MASTER 0"):
+// FAULT when a member is in FAULT, MASTER when every member is, BACKUP when none is MASTER or
+// FAULT and none is still in INIT; otherwise (members starting, or moving together this very
+// round) `previous` stays.
+State group_state(const std::vector<State>& members, State previous);
+
 }  // namespace lvsctl::director::vrrp

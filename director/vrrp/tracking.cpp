@@ -4,7 +4,18 @@
 
 namespace lvsctl::director::vrrp {
 
+int track_file_status(std::int64_t value, int weight, bool reverse) {
+  if (weight == 0) return (value != 0) != reverse ? kTrackFileFault : 0;
+  // |value| is capped first: value x weight never overflows.
+  const std::int64_t capped = std::clamp<std::int64_t>(value, -1'000'000, 1'000'000);
+  const std::int64_t v = capped * weight * (reverse ? -1 : 1);
+  return static_cast<int>(std::clamp<std::int64_t>(v, kTrackFileFault, 253));
+}
+
 Tracking::Tracking(const InstanceConfig& config) : base_priority_(config.priority) {
+  for (const auto& f : config.track_files) {
+    files_.push_back({f, 0, track_file_status(0, f.weight, f.reverse)});
+  }
   interfaces_.push_back({config.interface, 0});
   for (const auto& t : config.track_interfaces) interfaces_.push_back({t.name, t.weight});
   for (const auto& s : config.track_scripts) {
@@ -20,6 +31,14 @@ void Tracking::retune(const InstanceConfig& config) {
   for (auto& i : fresh.interfaces_) {
     for (const auto& old : interfaces_) {
       if (old.name == i.name) i.up = old.up;
+    }
+  }
+  for (auto& f : fresh.files_) {
+    for (const auto& old : files_) {
+      // The value is kept; the status follows the new weight.
+      if (old.config.name != f.config.name) continue;
+      f.value = old.value;
+      f.status = track_file_status(f.value, f.config.weight, f.config.reverse);
     }
   }
   for (auto& s : fresh.scripts_) {
@@ -42,6 +61,18 @@ bool Tracking::set_interface(std::string_view name, bool up) {
     }
   }
   return known;
+}
+
+bool Tracking::set_file_value(std::string_view name, std::int64_t value) {
+  bool changed = false;
+  for (auto& f : files_) {
+    if (f.config.name != name) continue;
+    const int status = track_file_status(value, f.config.weight, f.config.reverse);
+    changed = changed || status != f.status;
+    f.value = value;
+    f.status = status;
+  }
+  return changed;
 }
 
 bool Tracking::add_script_result(std::string_view name, bool success) {
@@ -76,6 +107,9 @@ bool Tracking::fault() const {
   for (const auto& s : scripts_) {
     if (s.config.weight == 0 && s.known && !s.good) return true;
   }
+  for (const auto& f : files_) {
+    if (f.status <= kTrackFileFault) return true;
+  }
   return false;
 }
 
@@ -104,6 +138,9 @@ uint8_t Tracking::effective_priority() const {
     if (!s.known) continue;
     if (s.config.weight > 0 && s.good) p += s.config.weight;
     if (s.config.weight < 0 && !s.good) p += s.config.weight;
+  }
+  for (const auto& f : files_) {
+    if (f.status > kTrackFileFault) p += f.status;
   }
   return static_cast<uint8_t>(std::clamp(p, 1, 254));
 }

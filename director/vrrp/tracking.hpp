@@ -15,12 +15,22 @@
 
 namespace lvsctl::director::vrrp {
 
+// keepalived's status of a tracked file holding `value`, for a tracker with `weight` and
+// `reverse`: weight 0: a non-zero value (a zero one with reverse) is FAULT; otherwise
+// value x weight (negated with reverse), at most 253. -254 (or less) means FAULT; any other
+// status is added to the priority.
+int track_file_status(std::int64_t value, int weight, bool reverse);
+constexpr int kTrackFileFault = -254;
+
 class Tracking {
  public:
   explicit Tracking(const InstanceConfig& config);
 
   // Record an interface's link state. Unknown names are ignored (returns false).
   bool set_interface(std::string_view name, bool up);
+  // Record a tracked file's value (read at start and on each change). Returns true when the
+  // file's status changed.
+  bool set_file_value(std::string_view name, std::int64_t value);
   // Record one script run. Returns true when the script's debounced state changed.
   bool add_script_result(std::string_view name, bool success);
   // A reload changed base priority or weights: takes them from `config`, keeping every link
@@ -48,7 +58,13 @@ class Tracking {
     bool good = false;
     int counter = 0;  // keepalived's 0 .. rise+fall-1; good when >= rise
   };
+  struct File {
+    TrackedFile config;
+    std::int64_t value = 0;
+    int status = 0;
+  };
   uint8_t base_priority_;
+  std::vector<File> files_;
   std::vector<Interface> interfaces_;  // [0] is the instance's own interface (weight 0)
   std::vector<Script> scripts_;
 };

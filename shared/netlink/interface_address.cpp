@@ -96,6 +96,7 @@ Status add_address(RouteSocket& sock, const InterfaceAddress& addr, AddOptions o
   auto obj = to_rtnl(addr, /*with_label=*/true);
   if (!obj) return obj.error();
   if (options.no_dad && !addr.address.is_v4()) rtnl_addr_set_flags(obj->get(), IFA_F_NODAD);
+  if (options.scope != 0) rtnl_addr_set_scope(obj->get(), options.scope);
   if (const int err = rtnl_addr_add(sock.get(), obj->get(), NLM_F_EXCL); err < 0) {
     return netlink_error("adding " + describe(addr), err);
   }

@@ -36,6 +36,8 @@ struct AddOptions {
   // IPv6: no duplicate address detection (IFA_F_NODAD), so the address is usable at once instead
   // of "tentative" for a second or more; keepalived adds its VIPs so. Ignored for IPv4.
   bool no_dad = false;
+  // RT_SCOPE_* of the address (`scope link` = 253, `host` = 254); 0 = global.
+  std::uint8_t scope = 0;
 };
 
 // Adds the address (scope global). Errors carry the errno: EEXIST when it is already there,

@@ -471,8 +471,10 @@ TEST(ConfigBuild, KnownButUnimplementedKeywordsAreErrors) {
     use_vmac
     virtual_ipaddress { 203.0.113.1 }
 }
-static_routes {
-    198.51.100.0/24 via 203.0.113.254
+track_group G1 {
+    group {
+        A
+    }
 }
 virtual_server 203.0.113.1 80 {
     protocol TCP
@@ -484,10 +486,10 @@ virtual_server 203.0.113.1 80 {
 })");
   const std::string d = all(p.diags);
   EXPECT_THAT(d, HasSubstr("test.conf:4:5: error: not supported yet: use_vmac"));
-  EXPECT_THAT(d, HasSubstr("test.conf:7:1: error: not supported yet: static_routes"));
+  EXPECT_THAT(d, HasSubstr("test.conf:7:1: error: not supported yet: track_group"));
   // ha_suspend only pauses checks while the VIPs are elsewhere: ignored with a warning.
-  EXPECT_THAT(d, HasSubstr("test.conf:12:5: warning: 'ha_suspend' in virtual_server is ignored"));
-  EXPECT_THAT(d, HasSubstr("test.conf:14:9: error: not supported yet: SMTP_CHECK"));
+  EXPECT_THAT(d, HasSubstr("test.conf:14:5: warning: 'ha_suspend' in virtual_server is ignored"));
+  EXPECT_THAT(d, HasSubstr("test.conf:16:9: error: not supported yet: SMTP_CHECK"));
 }
 
 TEST(ConfigBuild, AlertingOnlyKeywordsAreWarningsInEveryBlock) {

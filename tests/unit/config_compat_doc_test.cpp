@@ -87,5 +87,32 @@ TEST(CompatDoc, RefusedKeywordsAreErrorsInTheirBlock) {
   EXPECT_GT(refused, 30U);
 }
 
+TEST(CompatDoc, SupportedKeywordsParseInTheirBlock) {
+  std::size_t supported = 0;
+  for (const auto& r : table_rows(kPage)) {
+    if (r.cells.size() < 4 || r.cells[2] != "supported") continue;
+    ++supported;
+    const std::string& block = r.cells[0];
+    const std::string& kw = r.cells[1];
+    std::string text;
+    if (block == "vrrp_instance") {
+      text = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    " + kw +
+             " {\n    }\n    virtual_ipaddress {\n        203.0.113.1\n    }\n}\n";
+    } else if (block == "the top level") {
+      // Named blocks get a name and what they cannot do without.
+      text = kw.find("track_file") != std::string::npos ? kw + " T1 {\n    file /tmp/t1\n}\n"
+                                                          : kw + " {\n}\n";
+    } else {
+      continue;
+    }
+    conf::MemorySources none;
+    const ParsedConfig p = parse_config(text, "c.conf", none);
+    for (const auto& d : p.diags) {
+      EXPECT_NE(d.severity, conf::Severity::Error) << block << " / " << kw << ": " << d.message;
+    }
+  }
+  EXPECT_GE(supported, 6U);
+}
+
 }  // namespace
 }  // namespace lvsctl::director::config
