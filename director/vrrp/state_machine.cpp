@@ -95,6 +95,7 @@ std::string to_text(const Reason& r) {
     case K::sync_group:
       return r.name.empty() ? "sync group" : fmt::format("sync group, with {}", r.name);
     case K::reload: return "reload";
+    case K::track_file: return fmt::format("track file {} now {}", r.name, r.value);
   }
   return "";
 }
@@ -278,7 +279,9 @@ Step StateMachine::on_script(std::string_view script, bool success, TimePoint no
 
 Step StateMachine::on_file(std::string_view file, std::int64_t value, TimePoint now) {
   Step step;
-  if (tracking_.set_file_value(file, value)) reconsider(step, now);
+  Reason why = because(Reason::Kind::track_file, std::string(file));
+  why.value = value;
+  if (tracking_.set_file_value(file, value)) reconsider(step, now, why);
   return finish(std::move(step));
 }
 

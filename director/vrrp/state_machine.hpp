@@ -75,12 +75,14 @@ struct Reason {
     script_recovered,  // `name` good again: out of FAULT
     sync_group,        // moved with the sync group (`name`: the member that moved first, if known)
     reload,            // a reload changed the weights
+    track_file,        // `name`: a tracked file's value changed (`value`)
   };
   Kind kind = Kind::none;
   std::optional<IpAddress> peer;
   uint8_t peer_priority = 0;
   uint8_t own_priority = 0;  // ours when the advert was heard
   std::string name;
+  std::int64_t value = 0;  // track_file: the file's new value
 
   friend bool operator==(const Reason&, const Reason&) = default;
 };
