@@ -14,7 +14,7 @@ std::string format_seconds(Duration d) {
   return s + " s";
 }
 
-CheckerState::CheckerState(const CheckerConfig& config, CheckerStart start)
+CheckerState::CheckerState(const Checker& config, CheckerStart start)
     : kind_(config.kind),
       retry_(config.retry),
       delay_loop_(config.delay_loop),

@@ -15,7 +15,7 @@ namespace lvsctl::director::check {
 
 // Whether a SYN probe can stand in for connect() for this TCP_CHECK: an IPv4 target, bindto
 // IPv4 or not given, no bind_port (a configured source port belongs to a real connect()).
-bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker);
+bool syn_probe_applies(const Endpoint& target, const Checker& checker);
 
 // The SynProber for a CheckEngine running `servers`: nullptr when no checker could use it, or
 // when it cannot be opened (no CAP_NET_RAW): then IPv4 TCP_CHECKs connect() as IPv6 ones do, and
@@ -25,7 +25,7 @@ std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<Re
 class SynProbe final : public Probe, private SynProber::Listener {
  public:
   // `target` and `checker` must satisfy syn_probe_applies(). The prober must outlive the probe.
-  SynProbe(SynProber& prober, const Endpoint& target, const CheckerConfig& checker);
+  SynProbe(SynProber& prober, const Endpoint& target, const Checker& checker);
   ~SynProbe() override { prober_.cancel(probe_); }
   SynProbe(const SynProbe&) = delete;
   SynProbe& operator=(const SynProbe&) = delete;

@@ -128,9 +128,9 @@ void instance(JsonWriter& w, const VrrpInstance& vi) {
 void checker(JsonWriter& w, const Checker& c) {
   w.begin_object();
   w.key("type").value(to_string(c.kind));
-  if (c.kind != CheckerKind::Misc) {
-    w.key("connect_ip").value(c.connect_ip.to_string());
-    w.key("connect_port").value(c.connect_port);
+  if (checker_defaults(c.kind).connects) {
+    w.key("connect_ip").value(c.connect.ip.to_string());
+    w.key("connect_port").value(c.connect.port);
     w.key("bindto");
     if (c.bindto) {
       w.value(c.bindto->to_string());
