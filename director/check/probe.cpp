@@ -5,6 +5,7 @@
 #include "director/check/syn_probe.hpp"
 #include "director/check/tcp_connect.hpp"
 #include "director/check/tcp_probe.hpp"
+#include "director/check/udp_probe.hpp"
 
 namespace lvsctl::director::check {
 
@@ -23,6 +24,8 @@ std::unique_ptr<Probe> make_probe(const ProbeContext& context, const Checker& ch
       return std::make_unique<HttpProbe>(context.loop, checker.connect, checker, context.tls);
     case CheckerKind::Misc:
       return std::make_unique<MiscProbe>(context.loop, checker);
+    case CheckerKind::Udp:
+      return std::make_unique<UdpProbe>(context.loop, checker);
   }
   return nullptr;
 }

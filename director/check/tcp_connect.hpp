@@ -32,7 +32,8 @@ Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<IpA
 
 // Opens a non-blocking socket, binds it to the source when given and starts connecting.
 // The connect is usually still in progress: wait for writable, then read connect_error().
-Result<Fd> start_connect(const ConnectSpec& spec);
+// socket_type SOCK_DGRAM: a connected UDP socket (connect() then only sets the peer).
+Result<Fd> start_connect(const ConnectSpec& spec, int socket_type = SOCK_STREAM);
 Result<Fd> start_connect(const Endpoint& target, const std::optional<IpAddress>& bindto,
                          std::optional<std::uint16_t> bind_port);
 

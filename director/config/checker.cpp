@@ -12,10 +12,15 @@ CheckerDefaults checker_defaults(CheckerKind kind) {
     case CheckerKind::Misc:
       d.retry = 0;
       d.connects = false;
+      d.retry_style = RetryStyle::WhileUp;
+      break;
+    case CheckerKind::Udp:
+      d.retry_style = RetryStyle::WhileUp;
       break;
     case CheckerKind::Tcp:
       break;
   }
+  if (kind == CheckerKind::HttpGet || kind == CheckerKind::SslGet) d.retry_style = RetryStyle::Http;
   return d;
 }
 
@@ -24,6 +29,7 @@ const char* to_string(CheckerKind k) {
     case CheckerKind::HttpGet: return "HTTP_GET";
     case CheckerKind::SslGet: return "SSL_GET";
     case CheckerKind::Misc: return "MISC_CHECK";
+    case CheckerKind::Udp: return "UDP_CHECK";
     case CheckerKind::Tcp: break;
   }
   return "TCP_CHECK";
@@ -58,6 +64,7 @@ Checker default_checker(CheckerKind kind, Endpoint target) {
       c.spec = std::move(m);
       break;
     }
+    case CheckerKind::Udp: c.spec = UdpCheck{}; break;
     case CheckerKind::Tcp: c.spec = TcpCheck{}; break;
   }
   return c;

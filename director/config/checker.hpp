@@ -34,16 +34,23 @@ struct ScriptCommand {
   Location where;
 };
 
-enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc };
+enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc, Udp };
+
+// How a kind's failures are retried (keepalived 2.2.7's epilogs, see checker_state.hpp):
+//   Always    TCP_CHECK: every failure is retried, also while down.
+//   Http      HTTP_GET/SSL_GET: retried while up; once down, two successes to come back.
+//   WhileUp   MISC_CHECK, UDP_CHECK: retried while up; while down, once per delay_loop.
+enum class RetryStyle : std::uint8_t { Always, Http, WhileUp };
 
 // keepalived 2.2.7's defaults of a checker kind (man 5 keepalived.conf and its parser).
 struct CheckerDefaults {
   unsigned retry = 1;                                      // MISC_CHECK 0
   Duration delay_before_retry = std::chrono::seconds(1);  // HTTP_GET/SSL_GET 3 s
   bool connects = true;  // has connect_ip/connect_port/bindto/connect_timeout
+  RetryStyle retry_style = RetryStyle::Always;
 };
 CheckerDefaults checker_defaults(CheckerKind kind);
-const char* to_string(CheckerKind k);  // "TCP_CHECK", "HTTP_GET", "SSL_GET", "MISC_CHECK"
+const char* to_string(CheckerKind k);  // "TCP_CHECK", "HTTP_GET", ..., "UDP_CHECK"
 
 // An address and a port: where a checker connects to.
 struct Endpoint {
@@ -99,7 +106,18 @@ struct MiscCheck {
   }
 };
 
-using CheckSpec = std::variant<TcpCheck, HttpCheck, MiscCheck>;
+// UDP_CHECK: one datagram, then an ICMP error is down; a reply is checked when required.
+struct UdpCheck {
+  std::vector<std::uint8_t> payload;     // `payload` (hex); empty: an empty datagram
+  bool require_reply = false;            // silence within connect_timeout is down
+  std::vector<std::uint8_t> reply;       // `require_reply` data (hex): the reply's first octets
+  std::vector<std::uint8_t> reply_mask;  // bits of `reply` left free by x nibbles; empty: none
+  unsigned min_reply_length = 0;         // with reply data: the reply's length bounds
+  unsigned max_reply_length = 255;
+  friend bool operator==(const UdpCheck&, const UdpCheck&) = default;
+};
+
+using CheckSpec = std::variant<TcpCheck, HttpCheck, MiscCheck, UdpCheck>;
 
 // A health checker of one real server, with every inherited value resolved.
 struct Checker {

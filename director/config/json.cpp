@@ -169,6 +169,13 @@ void checker(JsonWriter& w, const Checker& c) {
     seconds(w, "misc_timeout", m->timeout);
     w.key("misc_dynamic").value(m->dynamic);
   }
+  if (const auto* u = std::get_if<UdpCheck>(&c.spec)) {
+    w.key("payload_bytes").value(static_cast<std::uint64_t>(u->payload.size()));
+    w.key("require_reply").value(u->require_reply);
+    w.key("reply_bytes").value(static_cast<std::uint64_t>(u->reply.size()));
+    w.key("min_reply_length").value(u->min_reply_length);
+    w.key("max_reply_length").value(u->max_reply_length);
+  }
   source(w, c.where);
   w.end_object();
 }
