@@ -132,15 +132,12 @@ void bench(int n, int secs, lvsctl::director::config::TcpCheckMode mode) {
   std::vector<RealServerConfig> servers;
   servers.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    CheckerConfig c = default_checker(CheckerKind::Tcp);
+    Checker c = default_checker(CheckerKind::Tcp);
     c.delay_loop = 1s;
     c.warmup = 1s;
     c.connect_timeout = 5s;
     c.retry = 3;
-    RealServerConfig rs;
-    rs.address = Endpoint{address_of(i), port_of(i)};
-    rs.checkers.push_back(c);
-    servers.push_back(std::move(rs));
+    servers.push_back(real_server_config(Endpoint{*IpAddress::parse(address_of(i)), port_of(i)}, {c}));
   }
   auto loop = EventLoop::create();
   if (!loop) {

@@ -102,10 +102,8 @@ void report(const std::vector<Sample>& s, const std::vector<double>& expected_ga
   std::printf("  worst deviation from the expected gaps: %.1f%%\n", worst);
 }
 
-std::unique_ptr<CheckEngine> make_engine(EventLoop& loop, CheckerConfig c, std::uint16_t port) {
-  RealServerConfig rs;
-  rs.address = Endpoint{"203.0.113.1", port};
-  rs.checkers.push_back(c);
+std::unique_ptr<CheckEngine> make_engine(EventLoop& loop, Checker c, std::uint16_t port) {
+  const RealServerConfig rs = real_server_config(Endpoint{*IpAddress::parse("203.0.113.1"), port}, {c});
   auto engine = CheckEngine::create(loop, {rs}, [](std::size_t, const HealthTransition& t) {
     std::printf("  transition: %s\n", t.message.c_str());
   });
@@ -130,7 +128,7 @@ int main() {
   {
     std::printf("A. connection refused: delay_loop 1 s, retry 3, delay_before_retry 0.5 s\n");
     Fd listener = listen_on(10010, 64);
-    CheckerConfig c = default_checker(CheckerKind::Tcp);
+    Checker c = default_checker(CheckerKind::Tcp);
     c.delay_loop = 1s;
     c.retry = 3;
     c.delay_before_retry = 500ms;
@@ -156,7 +154,7 @@ int main() {
       fillers.push_back(std::move(f));
     }
     std::this_thread::sleep_for(200ms);
-    CheckerConfig c = default_checker(CheckerKind::Tcp);
+    Checker c = default_checker(CheckerKind::Tcp);
     c.delay_loop = 1s;
     c.retry = 2;
     c.delay_before_retry = 500ms;
@@ -173,19 +171,15 @@ int main() {
     std::printf("C. hung neighbour: TCP_CHECK delay_loop 0.2 s beside an HTTP_GET that never gets an answer\n");
     Fd hung = listen_on(10030, 64);  // accepts (kernel backlog), never reads nor answers
     Fd good = listen_on(10040, 64);
-    CheckerConfig http = default_checker(CheckerKind::HttpGet);
-    http.urls = {UrlSpec{"/", std::nullopt, {{200, 299}}, std::nullopt}};
+    Checker http = default_checker(CheckerKind::HttpGet);
     http.connect_timeout = 6s;
     http.retry = 0;
     http.warmup = Duration::zero();
-    CheckerConfig tcp = default_checker(CheckerKind::Tcp);
+    Checker tcp = default_checker(CheckerKind::Tcp);
     tcp.delay_loop = 200ms;
     tcp.warmup = Duration::zero();
-    RealServerConfig h, g;
-    h.address = Endpoint{"203.0.113.1", 10030};
-    h.checkers.push_back(http);
-    g.address = Endpoint{"203.0.113.1", 10040};
-    g.checkers.push_back(tcp);
+    const RealServerConfig h = real_server_config(Endpoint{*IpAddress::parse("203.0.113.1"), 10030}, {http});
+    const RealServerConfig g = real_server_config(Endpoint{*IpAddress::parse("203.0.113.1"), 10040}, {tcp});
     auto engine = CheckEngine::create(loop, {h, g}, [](std::size_t, const HealthTransition& t) {
       std::printf("  transition: %s\n", t.message.c_str());
     });

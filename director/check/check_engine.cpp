@@ -13,7 +13,7 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::v
   std::unique_ptr<CheckEngine> engine(new CheckEngine(loop, std::move(servers), std::move(on_transition)));
   const bool needs_tls = std::any_of(engine->servers_.begin(), engine->servers_.end(), [](const auto& rs) {
     return std::any_of(rs.checkers.begin(), rs.checkers.end(),
-                       [](const CheckerConfig& c) { return c.kind == CheckerKind::SslGet; });
+                       [](const Checker& c) { return c.kind == CheckerKind::SslGet; });
   });
   if (needs_tls) {
     auto tls = TlsClientContext::create();
@@ -36,9 +36,9 @@ Result<std::unique_ptr<CheckEngine>> CheckEngine::create(EventLoop& loop, std::v
 
 std::unique_ptr<Probe> CheckEngine::new_probe(const Slot& slot) const {
   const RealServerConfig& rs = servers_[slot.server];
-  const CheckerConfig& checker = rs.checkers[slot.checker];
+  const Checker& checker = rs.checkers[slot.checker];
   if (checker.disabled) return nullptr;
-  return make_probe(ProbeContext{loop_, tls_.get(), syn_.get()}, rs, checker);
+  return make_probe(ProbeContext{loop_, tls_.get(), syn_.get()}, checker);
 }
 
 CheckEngine::CheckEngine(EventLoop& loop, std::vector<RealServerConfig> servers, TransitionHandler on_transition)

@@ -10,7 +10,7 @@
 // or delay_before_retry after a failure that is retried (keepalived's retry semantics); probes
 // start on a 20 ms grid so checks due together share one wake-up (check_schedule.hpp).
 // Every change of a real server's health or weight is passed to the TransitionHandler.
-// A disabled checker (CheckerConfig::disabled) has no probe and never runs.
+// A disabled checker (Checker::disabled) has no probe and never runs.
 #include <functional>
 #include <memory>
 #include <optional>

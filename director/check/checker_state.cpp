@@ -14,7 +14,7 @@ std::string format_seconds(Duration d) {
   return s + " s";
 }
 
-CheckerState::CheckerState(const CheckerConfig& config, CheckerStart start)
+CheckerState::CheckerState(const Checker& config, CheckerStart start)
     : kind_(config.kind),
       retry_(config.retry),
       delay_loop_(config.delay_loop),
@@ -62,7 +62,8 @@ void CheckerState::go_down(Step& step, unsigned retries_used) {
 
 CheckerState::Step CheckerState::failure() {
   const bool counts = up_ || !reported_;  // MISC and HTTP stop counting once declared down
-  if (kind_ == CheckerKind::HttpGet || kind_ == CheckerKind::SslGet) {
+  const config::RetryStyle style = config::checker_defaults(kind_).retry_style;
+  if (style == config::RetryStyle::Http) {
     const bool declare_down = counts && ++retry_it_ > retry_;
     if (declare_down) failed_ = true;
     absorbed_ = counts && !declare_down;
@@ -70,7 +71,7 @@ CheckerState::Step CheckerState::failure() {
     if (declare_down) go_down(step, retry_);
     return step;
   }
-  if (kind_ == CheckerKind::Misc && !counts) return next(delay_loop_);
+  if (style == config::RetryStyle::WhileUp && !counts) return next(delay_loop_);
   if (retry_it_ < retry_) {  // absorb this failure and try again soon
     ++retry_it_;
     absorbed_ = true;

@@ -41,7 +41,7 @@ class CheckerState {
     unsigned retries_used = 0;       // retries spent when the checker went down (for the reason)
   };
 
-  explicit CheckerState(const CheckerConfig& config, CheckerStart start = CheckerStart::Daemon);
+  explicit CheckerState(const Checker& config, CheckerStart start = CheckerStart::Daemon);
 
   Step record(const ProbeResult& result);
 

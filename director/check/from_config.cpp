@@ -3,69 +3,19 @@
 #include <map>
 #include <string_view>
 #include <tuple>
-#include <type_traits>
 #include <utility>
-#include <variant>
 
 namespace lvsctl::director::check {
 
-namespace {
-
-CheckerKind to_kind(config::CheckerKind kind) {
-  switch (kind) {
-    case config::CheckerKind::Tcp: return CheckerKind::Tcp;
-    case config::CheckerKind::HttpGet: return CheckerKind::HttpGet;
-    case config::CheckerKind::SslGet: return CheckerKind::SslGet;
-    case config::CheckerKind::Misc: return CheckerKind::Misc;
-  }
-  return CheckerKind::Tcp;
-}
-
-}  // namespace
-
-CheckerConfig to_checker_config(const config::Checker& in) {
-  CheckerConfig out;
-  out.kind = to_kind(in.kind);
-  out.connect_ip = in.connect_ip.to_string();
-  if (in.connect_port != 0) out.connect_port = in.connect_port;
-  if (in.bindto) out.bindto = in.bindto->to_string();
-  out.connect_timeout = in.connect_timeout;
-  out.retry = in.retry;
-  out.delay_before_retry = in.delay_before_retry;
-  out.delay_loop = in.delay_loop;
-  out.warmup = in.warmup;
-  out.alpha = in.alpha;
-  std::visit(
-      [&out, &in](const auto& spec) {
-        using T = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<T, config::HttpCheck>) {
-          for (const auto& u : spec.urls) {
-            UrlSpec url;
-            url.path = u.path.empty() ? "/" : u.path;
-            url.digest = u.digest;
-            for (const auto& r : u.status_codes) url.status_codes.push_back(StatusRange{r.low, r.high});
-            url.virtualhost = u.virtualhost ? u.virtualhost : spec.virtualhost;
-            out.urls.push_back(std::move(url));
-          }
-          if (out.urls.empty()) out.urls.push_back(UrlSpec{});
-          out.http_protocol = spec.http_protocol;
-          out.enable_sni = spec.enable_sni;
-        } else if constexpr (std::is_same_v<T, config::MiscCheck>) {
-          out.misc_path = spec.path.command;
-          out.misc_timeout = spec.timeout.count() > 0 ? spec.timeout : in.delay_loop;
-          out.misc_dynamic = spec.dynamic;
-        }
-      },
-      in.spec);
-  return out;
-}
-
 RealServerConfig to_real_server_config(const config::RealServer& in) {
-  RealServerConfig out;
-  out.address = Endpoint{in.address.to_string(), in.port};
-  out.weight = in.weight;
-  for (const auto& c : in.checkers) out.checkers.push_back(to_checker_config(c));
-  return out;
+  return RealServerConfig{Endpoint{in.address, in.port}, in.weight, in.checkers};
+}
+
+RealServerConfig real_server_config(Endpoint address, std::vector<Checker> checkers, int weight) {
+  for (auto& c : checkers) {
+    if (c.connect.port == 0) c.connect = address;
+  }
+  return RealServerConfig{address, weight, std::move(checkers)};
 }
 
 CheckPlan check_plan(const config::Config& config) {

@@ -1,8 +1,7 @@
 #pragma once
-// Maps the keepalived.conf model (director/config/model.hpp, defaults and inheritance already
-// resolved there) onto the engine's input. Pure.
-// Not carried over: bind_if, fwmark. MISC_CHECK `user` is resolved by the daemon, which vets the
-// script and sets CheckerConfig::misc_run_as / disabled.
+// The engine's input from the keepalived.conf model (defaults and inheritance already resolved
+// there; checkers are taken as they are). Pure. MISC_CHECK `user` is resolved by the daemon, which
+// vets the script and sets MiscCheck::run_as / Checker::disabled.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -23,7 +22,6 @@ struct CheckPlan {
   std::vector<CheckOrigin> origins;       // servers[i] comes from origins[i]
 };
 
-CheckerConfig to_checker_config(const config::Checker& checker);
 RealServerConfig to_real_server_config(const config::RealServer& real_server);
 CheckPlan check_plan(const config::Config& config);
 

@@ -93,7 +93,7 @@ std::optional<std::string> dechunk(std::string_view body) {
   }
 }
 
-std::string describe_ranges(const std::vector<StatusRange>& ranges) {
+std::string describe_ranges(const std::vector<StatusCodeRange>& ranges) {
   if (ranges.empty()) return "200-299";
   std::string s;
   for (const auto& r : ranges) {
@@ -145,10 +145,10 @@ Result<HttpResponse> parse_http_response(std::string_view raw) {
   return resp;
 }
 
-bool status_matches(int status, const std::vector<StatusRange>& ranges) {
+bool status_matches(int status, const std::vector<StatusCodeRange>& ranges) {
   if (ranges.empty()) return status >= 200 && status <= 299;
   return std::any_of(ranges.begin(), ranges.end(),
-                     [status](const StatusRange& r) { return status >= r.low && status <= r.high; });
+                     [status](const StatusCodeRange& r) { return status >= r.low && status <= r.high; });
 }
 
 std::string md5_hex(std::string_view data) {
@@ -161,7 +161,7 @@ std::string md5_hex(std::string_view data) {
   return hex;
 }
 
-ProbeResult judge_http_response(const UrlSpec& url, const HttpResponse& response) {
+ProbeResult judge_http_response(const UrlCheck& url, const HttpResponse& response) {
   const bool check_status = !url.status_codes.empty() || !url.digest;
   if (check_status && !status_matches(response.status, url.status_codes)) {
     return ProbeResult::down(fmt::format("HTTP status {} not in {} for {}", response.status,

@@ -27,13 +27,13 @@ bool http_response_complete(std::string_view raw);
 // Parses a response read up to EOF (or until http_response_complete). Errors name what is wrong.
 Result<HttpResponse> parse_http_response(std::string_view raw);
 
-bool status_matches(int status, const std::vector<StatusRange>& ranges);  // empty: 200-299
+bool status_matches(int status, const std::vector<StatusCodeRange>& ranges);  // empty: 200-299
 
 // Lowercase hex MD5 of `data` (the keepalived `digest` / genhash format).
 std::string md5_hex(std::string_view data);
 
 // Judges `response` for `url`: status in range (when status codes are given or no digest is),
 // and body digest equal (when a digest is given).
-ProbeResult judge_http_response(const UrlSpec& url, const HttpResponse& response);
+ProbeResult judge_http_response(const UrlCheck& url, const HttpResponse& response);
 
 }  // namespace lvsctl::director::check

@@ -13,10 +13,11 @@ namespace {
 constexpr std::size_t kMaxResponse = 4 * 1024 * 1024;
 }
 
-HttpProbe::HttpProbe(EventLoop& loop, Endpoint target, const CheckerConfig& checker,
+HttpProbe::HttpProbe(EventLoop& loop, Endpoint target, const Checker& checker,
                      const TlsClientContext* tls)
     : loop_(loop), target_(std::move(target)), checker_(checker), tls_(tls) {
-  if (checker_.urls.empty()) checker_.urls.push_back(UrlSpec{});
+  if (const auto* http = std::get_if<HttpCheck>(&checker.spec)) http_ = *http;
+  if (http_.urls.empty()) http_.urls.emplace_back().path = "/";
 }
 
 void HttpProbe::start(Done done) {
@@ -28,8 +29,8 @@ void HttpProbe::start(Done done) {
 
 void HttpProbe::begin_url() {
   close();
-  const UrlSpec& url = checker_.urls[url_];
-  request_ = build_http_request(url.path, url.virtualhost.value_or(to_string(target_)), checker_.http_protocol);
+  const UrlCheck& url = http_.urls[url_];
+  request_ = build_http_request(url.path, url.virtualhost.value_or(to_string(target_)), http_.http_protocol);
   sent_ = 0;
   response_.clear();
   eof_ = false;
@@ -67,11 +68,11 @@ std::string HttpProbe::timeout_reason() const {
   switch (phase_) {
     case Phase::Connecting: return "connect timeout" + after;
     case Phase::Handshake: return "TLS handshake timeout" + after;
-    case Phase::Sending: return "request timeout" + after + " for " + checker_.urls[url_].path;
+    case Phase::Sending: return "request timeout" + after + " for " + http_.urls[url_].path;
     case Phase::Receiving:
     case Phase::Idle: break;
   }
-  return "response timeout" + after + " for " + checker_.urls[url_].path;
+  return "response timeout" + after + " for " + http_.urls[url_].path;
 }
 
 void HttpProbe::wait_for(uint32_t interest) {
@@ -83,8 +84,8 @@ void HttpProbe::on_io() {
     const int err = connect_error(fd_.get());
     if (err != 0) return fail("connect to " + to_string(target_) + ": " + std::strerror(err));
     if (tls_ != nullptr) {
-      const auto& vh = checker_.urls[url_].virtualhost;
-      auto session = TlsSession::attach(*tls_, fd_.get(), checker_.enable_sni && vh ? *vh : std::string{});
+      const auto& vh = http_.urls[url_].virtualhost;
+      auto session = TlsSession::attach(*tls_, fd_.get(), http_.enable_sni && vh ? *vh : std::string{});
       if (!session) return fail(session.error().message);
       session_.emplace(std::move(session).value());
       enter(Phase::Handshake);
@@ -165,7 +166,7 @@ bool HttpProbe::step_receive() {
       response_.append(buf, static_cast<std::size_t>(n));
     }
     if (response_.size() > kMaxResponse) {
-      fail("response larger than 4 MiB for " + checker_.urls[url_].path);
+      fail("response larger than 4 MiB for " + http_.urls[url_].path);
       return false;
     }
     if (session_ && http_response_complete(response_)) return true;
@@ -174,10 +175,10 @@ bool HttpProbe::step_receive() {
 
 void HttpProbe::judge() {
   auto parsed = parse_http_response(response_);
-  if (!parsed) return fail(parsed.error().message + " for " + checker_.urls[url_].path);
+  if (!parsed) return fail(parsed.error().message + " for " + http_.urls[url_].path);
   if (observer_) observer_(*parsed);
-  ProbeResult result = judge_http_response(checker_.urls[url_], *parsed);
-  if (!result.success || url_ + 1 == checker_.urls.size()) return finish(std::move(result));
+  ProbeResult result = judge_http_response(http_.urls[url_], *parsed);
+  if (!result.success || url_ + 1 == http_.urls.size()) return finish(std::move(result));
   ++url_;
   begin_url();
 }

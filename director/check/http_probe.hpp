@@ -18,7 +18,7 @@ namespace lvsctl::director::check {
 class HttpProbe final : public Probe {
  public:
   // `tls` non-null makes this an SSL_GET probe; it must outlive the probe.
-  HttpProbe(EventLoop& loop, Endpoint target, const CheckerConfig& checker, const TlsClientContext* tls);
+  HttpProbe(EventLoop& loop, Endpoint target, const Checker& checker, const TlsClientContext* tls);
   ~HttpProbe() override { close(); }
   void start(Done done) override;
   // Sees every parsed response before it is judged (`lvsctl director genhash` prints its digest).
@@ -44,7 +44,8 @@ class HttpProbe final : public Probe {
 
   EventLoop& loop_;
   Endpoint target_;
-  CheckerConfig checker_;
+  Checker checker_;
+  HttpCheck http_;  // checker_'s HTTP settings, at least one url
   const TlsClientContext* tls_;
   Phase phase_ = Phase::Idle;
   std::size_t url_ = 0;

@@ -16,12 +16,14 @@ ProbeResult judge_misc_exit(const ExitStatus& status, bool misc_dynamic) {
   return ProbeResult::down(fmt::format("script exited {}", status.code));
 }
 
-MiscProbe::MiscProbe(EventLoop& loop, const CheckerConfig& checker)
-    : loop_(loop),
-      command_(checker.misc_path),
-      run_as_(checker.misc_run_as),
-      timeout_(checker.misc_timeout),
-      dynamic_(checker.misc_dynamic) {}
+MiscProbe::MiscProbe(EventLoop& loop, const Checker& checker) : loop_(loop) {
+  if (const auto* misc = std::get_if<MiscCheck>(&checker.spec)) {
+    command_ = misc->path.command;
+    run_as_ = misc->run_as;
+    timeout_ = misc->timeout.count() > 0 ? misc->timeout : checker.delay_loop;
+    dynamic_ = misc->dynamic;
+  }
+}
 
 void MiscProbe::start(Done done) {
   close();

@@ -28,8 +28,7 @@ struct ProbeContext {
   SynProber* syn = nullptr;         // when set, IPv4 TCP_CHECKs are SYN probes (syn_probe.hpp)
 };
 
-// The probe for `checker` of real server `server`.
-std::unique_ptr<Probe> make_probe(const ProbeContext& context, const RealServerConfig& server,
-                                  const CheckerConfig& checker);
+// The probe for `checker` (its connect address is resolved: the real server's unless given).
+std::unique_ptr<Probe> make_probe(const ProbeContext& context, const Checker& checker);
 
 }  // namespace lvsctl::director::check

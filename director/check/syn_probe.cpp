@@ -1,6 +1,5 @@
 #include "director/check/syn_probe.hpp"
 
-#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,28 +11,26 @@
 namespace lvsctl::director::check {
 namespace {
 
-std::optional<Ipv4> parse_ipv4(const std::string& text) {
-  in_addr a{};
-  if (::inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
-  return Ipv4{ntohl(a.s_addr)};
+std::optional<Ipv4> ipv4(const IpAddress& address) {
+  if (!address.is_v4()) return std::nullopt;
+  return Ipv4{address.v4_host_order()};
 }
 
 }  // namespace
 
-bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker) {
-  return parse_ipv4(target.ip) && !checker.bind_port &&
-         (!checker.bindto || parse_ipv4(*checker.bindto));
+bool syn_probe_applies(const Endpoint& target, const Checker& checker) {
+  return target.ip.is_v4() && !checker.bind_port && (!checker.bindto || checker.bindto->is_v4());
 }
 
-bool syn_probe_chosen(config::TcpCheckMode mode, const Endpoint& target, const CheckerConfig& checker) {
+bool syn_probe_chosen(config::TcpCheckMode mode, const Endpoint& target, const Checker& checker) {
   return mode == config::TcpCheckMode::Syn && syn_probe_applies(target, checker);
 }
 
 std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<RealServerConfig>& servers,
                                            config::TcpCheckMode mode) {
   const bool wanted = std::any_of(servers.begin(), servers.end(), [mode](const RealServerConfig& rs) {
-    return std::any_of(rs.checkers.begin(), rs.checkers.end(), [&rs, mode](const CheckerConfig& c) {
-      return c.kind == CheckerKind::Tcp && !c.disabled && syn_probe_chosen(mode, connect_target(rs, c), c);
+    return std::any_of(rs.checkers.begin(), rs.checkers.end(), [mode](const Checker& c) {
+      return c.kind == CheckerKind::Tcp && !c.disabled && syn_probe_chosen(mode, c.connect, c);
     });
   });
   if (!wanted) return nullptr;
@@ -49,13 +46,13 @@ std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<Re
   return std::move(prober).value();
 }
 
-SynProbe::SynProbe(SynProber& prober, const Endpoint& target, const CheckerConfig& checker)
+SynProbe::SynProbe(SynProber& prober, const Endpoint& target, const Checker& checker)
     : prober_(prober), target_(target) {
-  request_.target = parse_ipv4(target.ip).value_or(0);
+  request_.target = ipv4(target.ip).value_or(0);
   request_.port = target.port;
   request_.timeout = checker.connect_timeout;
   if (checker.bindto) {
-    request_.source = parse_ipv4(*checker.bindto);
+    request_.source = ipv4(*checker.bindto);
     bound_ = true;
   }
 }

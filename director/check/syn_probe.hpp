@@ -16,10 +16,10 @@ namespace lvsctl::director::check {
 
 // Whether a SYN probe can stand in for connect() for this TCP_CHECK: an IPv4 target, bindto
 // IPv4 or not given, no bind_port (a configured source port belongs to a real connect()).
-bool syn_probe_applies(const Endpoint& target, const CheckerConfig& checker);
+bool syn_probe_applies(const Endpoint& target, const Checker& checker);
 // Whether this TCP_CHECK is a SYN probe under global_defs `tcp_check_mode`: only in `syn` mode,
 // and only where syn_probe_applies() (so `connect` mode never opens a raw socket).
-bool syn_probe_chosen(config::TcpCheckMode mode, const Endpoint& target, const CheckerConfig& checker);
+bool syn_probe_chosen(config::TcpCheckMode mode, const Endpoint& target, const Checker& checker);
 
 // The SynProber for a CheckEngine running `servers` in `mode`: nullptr in `connect` mode, when no
 // checker could use it, or when it cannot be opened (no CAP_NET_RAW): then IPv4 TCP_CHECKs
@@ -30,7 +30,7 @@ std::unique_ptr<SynProber> open_syn_prober(EventLoop& loop, const std::vector<Re
 class SynProbe final : public Probe, private SynProber::Listener {
  public:
   // `target` and `checker` must satisfy syn_probe_applies(). The prober must outlive the probe.
-  SynProbe(SynProber& prober, const Endpoint& target, const CheckerConfig& checker);
+  SynProbe(SynProber& prober, const Endpoint& target, const Checker& checker);
   ~SynProbe() override { prober_.cancel(probe_); }
   SynProbe(const SynProbe&) = delete;
   SynProbe& operator=(const SynProbe&) = delete;

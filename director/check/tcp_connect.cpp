@@ -1,6 +1,5 @@
 #include "director/check/tcp_connect.hpp"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -10,55 +9,49 @@
 namespace lvsctl::director::check {
 namespace {
 
-Result<SocketAddress> to_sockaddr(const std::string& ip, std::uint16_t port) {
+SocketAddress to_sockaddr(const IpAddress& ip, std::uint16_t port) {
   SocketAddress a;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
-  if (::inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
+  const auto bytes = ip.bytes();
+  if (ip.is_v4()) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&a.storage);
     v4->sin_family = AF_INET;
     v4->sin_port = htons(port);
+    std::memcpy(&v4->sin_addr, bytes.data(), bytes.size());
     a.len = sizeof(sockaddr_in);
     a.family = AF_INET;
-  } else if (::inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
+  } else {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.storage);
     v6->sin6_family = AF_INET6;
     v6->sin6_port = htons(port);
+    std::memcpy(&v6->sin6_addr, bytes.data(), bytes.size());
     a.len = sizeof(sockaddr_in6);
     a.family = AF_INET6;
-  } else {
-    return Error{"not an IP address: '" + ip + "'", EINVAL};
   }
   return a;
 }
 
 }  // namespace
 
-Endpoint connect_target(const RealServerConfig& server, const CheckerConfig& checker) {
-  Endpoint e = server.address;
-  if (checker.connect_ip) e.ip = *checker.connect_ip;
-  if (checker.connect_port) e.port = *checker.connect_port;
-  return e;
-}
-
-Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<std::string>& bindto,
+Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<IpAddress>& bindto,
                                  std::optional<std::uint16_t> bind_port) {
-  auto dst = to_sockaddr(target.ip, target.port);
-  if (!dst) return dst.error();
-  ConnectSpec spec{target, *dst, std::nullopt, {}};
+  ConnectSpec spec{target, to_sockaddr(target.ip, target.port), std::nullopt, {}};
   if (bindto || bind_port) {
-    auto src = to_sockaddr(bindto.value_or(dst->family == AF_INET ? "0.0.0.0" : "::"), bind_port.value_or(0));
-    if (!src) return src.error();
-    if (src->family != dst->family) {
-      return Error{"bindto " + *bindto + " and " + target.ip + " are of different families", EINVAL};
+    const IpAddress source = bindto.value_or(IpAddress::unspecified(target.ip.family()));
+    if (source.family() != target.ip.family()) {
+      return Error{"bindto " + source.to_string() + " and " + target.ip.to_string() +
+                       " are of different families",
+                   EINVAL};
     }
-    spec.source = *src;
-    spec.source_text = bindto.value_or("*") + ":" + std::to_string(bind_port.value_or(0));
+    spec.source = to_sockaddr(source, bind_port.value_or(0));
+    spec.source_text = (bindto ? bindto->to_string() : std::string("*")) + ":" +
+                       std::to_string(bind_port.value_or(0));
   }
   return spec;
 }
 
-Result<Fd> start_connect(const ConnectSpec& spec) {
+Result<Fd> start_connect(const ConnectSpec& spec, int socket_type) {
   const SocketAddress& dst = spec.destination;
-  Fd fd{::socket(dst.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP)};
+  Fd fd{::socket(dst.family, socket_type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
   if (!fd) return Error::from_errno("socket");
   if (spec.source) {
     const int one = 1;
@@ -73,7 +66,7 @@ Result<Fd> start_connect(const ConnectSpec& spec) {
   return fd;
 }
 
-Result<Fd> start_connect(const Endpoint& target, const std::optional<std::string>& bindto,
+Result<Fd> start_connect(const Endpoint& target, const std::optional<IpAddress>& bindto,
                          std::optional<std::uint16_t> bind_port) {
   auto spec = connect_spec(target, bindto, bind_port);
   if (!spec) return spec.error();

@@ -11,9 +11,6 @@
 
 namespace lvsctl::director::check {
 
-// Where a checker connects: connect_ip / connect_port, else the real server's.
-Endpoint connect_target(const RealServerConfig& server, const CheckerConfig& checker);
-
 // A socket address (IPv4 or IPv6) in the form connect() and bind() take.
 struct SocketAddress {
   sockaddr_storage storage{};
@@ -21,7 +18,7 @@ struct SocketAddress {
   int family = AF_UNSPEC;
 };
 
-// What one checker connects to and from, parsed once so a check does no text parsing.
+// What one checker connects to and from, built once so a check only opens a socket.
 struct ConnectSpec {
   Endpoint target;
   SocketAddress destination;
@@ -29,14 +26,15 @@ struct ConnectSpec {
   std::string source_text;              // "203.0.113.14:0", "*:4000": for error messages
 };
 
-// Parses the addresses; errors: not an IP address, bindto of another family than the target.
-Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<std::string>& bindto,
+// The socket addresses; error: bindto of another family than the target.
+Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<IpAddress>& bindto,
                                  std::optional<std::uint16_t> bind_port);
 
 // Opens a non-blocking socket, binds it to the source when given and starts connecting.
 // The connect is usually still in progress: wait for writable, then read connect_error().
-Result<Fd> start_connect(const ConnectSpec& spec);
-Result<Fd> start_connect(const Endpoint& target, const std::optional<std::string>& bindto,
+// socket_type SOCK_DGRAM: a connected UDP socket (connect() then only sets the peer).
+Result<Fd> start_connect(const ConnectSpec& spec, int socket_type = SOCK_STREAM);
+Result<Fd> start_connect(const Endpoint& target, const std::optional<IpAddress>& bindto,
                          std::optional<std::uint16_t> bind_port);
 
 // SO_ERROR of a socket whose connect finished: 0 on success, else the errno.

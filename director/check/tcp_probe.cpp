@@ -7,7 +7,7 @@
 
 namespace lvsctl::director::check {
 
-TcpProbe::TcpProbe(EventLoop& loop, Endpoint target, const CheckerConfig& checker)
+TcpProbe::TcpProbe(EventLoop& loop, Endpoint target, const Checker& checker)
     : loop_(loop),
       spec_(connect_spec(target, checker.bindto, checker.bind_port)),
       timeout_(checker.connect_timeout) {}

@@ -9,7 +9,7 @@ namespace lvsctl::director::check {
 
 class TcpProbe final : public Probe {
  public:
-  TcpProbe(EventLoop& loop, Endpoint target, const CheckerConfig& checker);
+  TcpProbe(EventLoop& loop, Endpoint target, const Checker& checker);
   ~TcpProbe() override { finish_io(); }
   void start(Done done) override;
 

@@ -1,7 +1,9 @@
-// Checker blocks of a real_server: TCP_CHECK, HTTP_GET, SSL_GET (with url blocks), MISC_CHECK.
+// Checker blocks of a real_server: TCP_CHECK, HTTP_GET, SSL_GET (with url blocks), MISC_CHECK,
+// UDP_CHECK.
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
+#include "director/config/hex_bytes.hpp"
 #include "director/config/keyword_table.hpp"
 #include "director/config/values.hpp"
 
@@ -21,8 +23,7 @@ void retry(BuildContext& ctx, S s, C& c) {
 void nb_get_retry_unknown(BuildContext& ctx, S s, C& c) {
   retry(ctx, s, c);
   if (c.own.retry) {
-    report_keepalived_ignores_nb_get_retry(
-        ctx, s, c.checker.kind == CheckerKind::Misc ? "MISC_CHECK" : "TCP_CHECK");
+    report_keepalived_ignores_nb_get_retry(ctx, s, to_string(c.checker.kind));
   }
 }
 void delay_before_retry(BuildContext& ctx, S s, C& c) {
@@ -172,6 +173,40 @@ void misc_user(BuildContext& ctx, S s, C& c) {
   if (s.args.size() > 1) misc(c).path.group = s.args[1].text;
 }
 
+// UDP_CHECK.
+UdpCheck& udp(C& c) { return std::get<UdpCheck>(c.checker.spec); }
+// The statement's words joined by blanks, read as keepalived reads hex strings.
+std::optional<HexBytes> hex_args(BuildContext& ctx, S s, bool wildcards) {
+  std::string text;
+  for (const auto& w : s.args) text += (text.empty() ? "" : " ") + w.text;
+  auto bytes = parse_hex_bytes(text, wildcards);
+  if (!bytes) {
+    ctx.error(s.args[0].where, fmt::format("'{}' value '{}' is not a hex string{}", s.keyword.text,
+                                           text, wildcards ? " (hex digits, x for any nibble)" : ""));
+  }
+  return bytes;
+}
+void udp_payload(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, BuildContext::kAny)) return;
+  if (auto bytes = hex_args(ctx, s, false)) udp(c).payload = std::move(bytes->data);
+}
+void udp_require_reply(BuildContext& ctx, S s, C& c) {
+  udp(c).require_reply = true;
+  if (s.args.empty()) return;
+  if (auto bytes = hex_args(ctx, s, true)) {
+    udp(c).reply = std::move(bytes->data);
+    udp(c).reply_mask = std::move(bytes->mask);
+  }
+}
+void udp_min_reply_length(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 65535)) udp(c).min_reply_length = static_cast<unsigned>(*v);
+}
+void udp_max_reply_length(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 65535)) udp(c).max_reply_length = static_cast<unsigned>(*v);
+}
+
 #define LVSCTL_COMMON_CHECK_KEYWORDS                                                              \
   {"retry", retry}, {"delay_before_retry", delay_before_retry}, {"warmup", warmup}, {"delay_loop", delay_loop}, \
   {                                                                                               \
@@ -193,6 +228,15 @@ constexpr Keyword<C> kHttpKeywords[] = {
 constexpr Keyword<C> kMiscKeywords[] = {
     LVSCTL_COMMON_CHECK_KEYWORDS,   {"nb_get_retry", nb_get_retry_unknown}, {"misc_path", misc_path}, {"misc_timeout", misc_timeout},
     {"misc_dynamic", misc_dynamic}, {"user", misc_user},
+};
+constexpr Keyword<C> kUdpKeywords[] = {
+    LVSCTL_COMMON_CHECK_KEYWORDS,
+    LVSCTL_CONNECT_KEYWORDS,
+    {"nb_get_retry", nb_get_retry_unknown},
+    {"payload", udp_payload},
+    {"require_reply", udp_require_reply},
+    {"min_reply_length", udp_min_reply_length},
+    {"max_reply_length", udp_max_reply_length},
 };
 #undef LVSCTL_COMMON_CHECK_KEYWORDS
 #undef LVSCTL_CONNECT_KEYWORDS
@@ -237,6 +281,18 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       apply_keywords<C>(ctx, s.block, kMiscKeywords, rules, c);
       if (misc(c).path.command.empty()) {
         ctx.error(s.keyword.where, "MISC_CHECK has no 'misc_path'");
+      }
+      break;
+    }
+    case CheckerKind::Udp: {
+      c.checker.spec = UdpCheck{};
+      static constexpr BlockRules rules{"UDP_CHECK", kConnectUnsupported, false};
+      apply_keywords<C>(ctx, s.block, kUdpKeywords, rules, c);
+      const UdpCheck& u = udp(c);
+      if (!u.reply.empty() && u.min_reply_length > u.max_reply_length) {
+        ctx.error(s.keyword.where, fmt::format("UDP_CHECK min_reply_length {} > max_reply_length {}: "
+                                               "every reply would fail",
+                                               u.min_reply_length, u.max_reply_length));
       }
       break;
     }

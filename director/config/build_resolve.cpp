@@ -23,16 +23,15 @@ Checker resolve_checker(CheckerDraft&& d, const RealServer& rs, const RealServer
   const CheckDefaults& own = d.own;
   const CheckDefaults& r = rsd.defaults;
   const CheckDefaults& v = vsd.defaults;
-  const bool is_http = c.kind == CheckerKind::HttpGet || c.kind == CheckerKind::SslGet;
+  const CheckerDefaults keepalived = checker_defaults(c.kind);
 
-  c.connect_ip = d.connect_ip.value_or(rs.address);
-  c.connect_port = d.connect_port.value_or(rs.port);
+  c.connect.ip = d.connect_ip.value_or(rs.address);
+  c.connect.port = d.connect_port.value_or(rs.port);
   c.connect_timeout =
       first_of(own.connect_timeout, r.connect_timeout, v.connect_timeout, vs.connect_timeout);
-  c.retry = first_of(own.retry, r.retry, v.retry, c.kind == CheckerKind::Misc ? 0U : 1U);
-  c.delay_before_retry =
-      first_of(own.delay_before_retry, r.delay_before_retry, v.delay_before_retry,
-               Duration(is_http ? std::chrono::seconds(3) : std::chrono::seconds(1)));
+  c.retry = first_of(own.retry, r.retry, v.retry, keepalived.retry);
+  c.delay_before_retry = first_of(own.delay_before_retry, r.delay_before_retry,
+                                  v.delay_before_retry, keepalived.delay_before_retry);
   c.delay_loop = first_of(own.delay_loop, r.delay_loop, v.delay_loop, vs.delay_loop);
   c.warmup = first_of(own.warmup, r.warmup, v.warmup, c.delay_loop);
   c.alpha = first_of(own.alpha, r.alpha, v.alpha, false);

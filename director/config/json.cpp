@@ -128,9 +128,9 @@ void instance(JsonWriter& w, const VrrpInstance& vi) {
 void checker(JsonWriter& w, const Checker& c) {
   w.begin_object();
   w.key("type").value(to_string(c.kind));
-  if (c.kind != CheckerKind::Misc) {
-    w.key("connect_ip").value(c.connect_ip.to_string());
-    w.key("connect_port").value(c.connect_port);
+  if (checker_defaults(c.kind).connects) {
+    w.key("connect_ip").value(c.connect.ip.to_string());
+    w.key("connect_port").value(c.connect.port);
     w.key("bindto");
     if (c.bindto) {
       w.value(c.bindto->to_string());
@@ -168,6 +168,13 @@ void checker(JsonWriter& w, const Checker& c) {
     optional_string(w, "user", m->path.user);
     seconds(w, "misc_timeout", m->timeout);
     w.key("misc_dynamic").value(m->dynamic);
+  }
+  if (const auto* u = std::get_if<UdpCheck>(&c.spec)) {
+    w.key("payload_bytes").value(static_cast<std::uint64_t>(u->payload.size()));
+    w.key("require_reply").value(u->require_reply);
+    w.key("reply_bytes").value(static_cast<std::uint64_t>(u->reply.size()));
+    w.key("min_reply_length").value(u->min_reply_length);
+    w.key("max_reply_length").value(u->max_reply_length);
   }
   source(w, c.where);
   w.end_object();

@@ -62,18 +62,4 @@ const char* to_string(Protocol p) {
   return "TCP";
 }
 
-const char* to_string(CheckerKind k) {
-  switch (k) {
-    case CheckerKind::HttpGet:
-      return "HTTP_GET";
-    case CheckerKind::SslGet:
-      return "SSL_GET";
-    case CheckerKind::Misc:
-      return "MISC_CHECK";
-    case CheckerKind::Tcp:
-      break;
-  }
-  return "TCP_CHECK";
-}
-
 }  // namespace lvsctl::director::config

@@ -16,8 +16,8 @@
 //   (keyword without value: 360 s), protocol UDP when unset (keepalived warns), quorum 1,
 //   hysteresis 0, connect_timeout 5 s, warmup = delay_loop.
 //   real_server: weight 1 (or the virtual server's `weight`).
-//   checkers: retry 1 (MISC_CHECK 0), delay_before_retry 1 s (HTTP_GET/SSL_GET 3 s),
-//   connect_ip/port = the real server's, url status_code 200-299, misc_timeout = delay_loop.
+//   checkers: see checker.hpp (checker_defaults()); connect_ip/port = the real server's, url
+//   status_code 200-299, misc_timeout = delay_loop.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -26,25 +26,13 @@
 #include <variant>
 #include <vector>
 
+#include "director/config/checker.hpp"
 #include "director/config/ip_prefix.hpp"
 #include "director/config/route_model.hpp"
 #include "director/config/track_model.hpp"
 #include "shared/conf/diagnostic.hpp"
 
 namespace lvsctl::director::config {
-
-using conf::Location;
-// Timers in keepalived.conf are seconds with fractions, resolution one microsecond.
-using Duration = std::chrono::microseconds;
-
-// A program keepalived runs (notify_*, quorum_up/down, misc_path, vrrp_script `script`):
-// the command as written (a quoted string may carry arguments) and an optional user/group.
-struct ScriptCommand {
-  std::string command;
-  std::optional<std::string> user;
-  std::optional<std::string> group;
-  Location where;
-};
 
 // Which datapath forwards the virtual servers (global_defs lb_backend; `director run
 // --lb-backend` overrides it). Auto: IPVS when the kernel has it, else nftables.
@@ -187,55 +175,6 @@ struct VrrpScript {
 enum class ForwardingMethod : std::uint8_t { Nat, Dr, Tun };
 enum class Protocol : std::uint8_t { Tcp, Udp, Sctp };
 
-struct StatusCodeRange {
-  int low = 200;
-  int high = 299;
-};
-
-struct UrlCheck {
-  std::string path;
-  std::optional<std::string> digest;          // MD5 of the body, lowercase hex
-  std::vector<StatusCodeRange> status_codes;  // empty in the file means 200-299 (filled in)
-  std::optional<std::string> virtualhost;     // resolved: url, checker, real, virtual server
-  Location where;
-};
-
-struct TcpCheck {};
-
-struct HttpCheck {  // HTTP_GET and SSL_GET
-  bool tls = false;
-  std::vector<UrlCheck> urls;
-  std::optional<std::string> virtualhost;
-  std::string http_protocol = "1.0";  // 1.0 | 1.0C | 1.1
-  bool enable_sni = false;
-};
-
-struct MiscCheck {
-  ScriptCommand path;   // misc_path (+ `user`)
-  Duration timeout{0};  // resolved: misc_timeout or delay_loop
-  bool dynamic = false;
-};
-
-enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc };
-
-// A health checker of one real server, with every inherited value resolved.
-struct Checker {
-  CheckerKind kind = CheckerKind::Tcp;
-  // Connection (unused by MISC_CHECK).
-  IpAddress connect_ip;
-  std::uint16_t connect_port = 0;
-  std::optional<IpAddress> bindto;
-  Duration connect_timeout = std::chrono::seconds(5);
-  // Scheduling.
-  unsigned retry = 1;
-  Duration delay_before_retry = std::chrono::seconds(1);
-  Duration delay_loop = std::chrono::seconds(60);
-  Duration warmup = std::chrono::seconds(60);
-  bool alpha = false;
-  std::variant<TcpCheck, HttpCheck, MiscCheck> spec;
-  Location where;
-};
-
 struct RealServer {
   IpAddress address;
   std::uint16_t port = 0;  // resolved: omitted means the virtual server's port
@@ -341,6 +280,5 @@ const char* to_string(VrrpState s);
 const char* to_string(AuthType a);
 const char* to_string(ForwardingMethod m);
 const char* to_string(Protocol p);
-const char* to_string(CheckerKind k);
 
 }  // namespace lvsctl::director::config

@@ -18,7 +18,7 @@ std::string describe_checker(const Checker& c) {
     out += fmt::format(" '{}' misc_timeout {}", m->path.command, format_duration(m->timeout));
     if (m->dynamic) out += " misc_dynamic";
   } else {
-    out += fmt::format(" {} connect_timeout {}", endpoint(c.connect_ip, c.connect_port),
+    out += fmt::format(" {} connect_timeout {}", to_string(c.connect),
                        format_duration(c.connect_timeout));
   }
   out += fmt::format(" retry {} delay_before_retry {}", c.retry,

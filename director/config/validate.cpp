@@ -304,16 +304,17 @@ void check_virtual_server(Report& r, const VirtualServer& vs, const VirtualServe
     }
     check_real_server_ports(r, vs, rs, group);
     for (const auto& c : rs.checkers) {
-      if (c.kind != CheckerKind::Misc && c.connect_port == 0) {
+      const bool connects = checker_defaults(c.kind).connects;
+      if (connects && c.connect.port == 0) {
         r.error(c.where, fmt::format("{} of real_server {} has no port to connect to; give the "
                                      "real server a port or set connect_port",
                                      to_string(c.kind), rs.address.to_string()));
       }
-      if (c.kind != CheckerKind::Misc && c.bindto && c.bindto->family() != c.connect_ip.family()) {
+      if (connects && c.bindto && c.bindto->family() != c.connect.ip.family()) {
         r.error(c.where, fmt::format("{} of real_server {}: bindto {} and connect_ip {} are of "
                                      "different address families",
                                      to_string(c.kind), rs.address.to_string(),
-                                     c.bindto->to_string(), c.connect_ip.to_string()));
+                                     c.bindto->to_string(), c.connect.ip.to_string()));
       }
     }
   }

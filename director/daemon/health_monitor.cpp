@@ -118,9 +118,10 @@ void HealthMonitor::vet_misc_scripts() {
     for (std::size_t c = 0; c < rs.checkers.size(); ++c) {
       const auto* misc = std::get_if<config::MiscCheck>(&rs.checkers[c].spec);
       if (!misc) continue;
-      check::CheckerConfig& checker = plan_.servers[i].checkers[c];
-      checker.misc_run_as = vetted(misc->path, "MISC_CHECK script");
-      checker.disabled = !checker.misc_run_as;
+      check::Checker& checker = plan_.servers[i].checkers[c];
+      auto& run_as = std::get<config::MiscCheck>(checker.spec).run_as;
+      run_as = vetted(misc->path, "MISC_CHECK script");
+      checker.disabled = !run_as;
       // keepalived drops a MISC_CHECK without a usable user while parsing, before alpha marks
       // checkers down, so it no longer counts; one refused as unsafe is dropped after that and
       // leaves an alpha real server down.

@@ -79,14 +79,14 @@ void write_file(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::trunc) << text;
 }
 
-CheckerConfig fast(CheckerKind kind) {
-  CheckerConfig c = default_checker(kind);
+Checker fast(CheckerKind kind) {
+  Checker c = default_checker(kind);
   c.delay_loop = 200ms;
   c.delay_before_retry = 100ms;
   c.connect_timeout = 1s;
   c.retry = 1;
   c.warmup = Duration::zero();
-  c.misc_timeout = 2s;
+  if (auto* misc = std::get_if<MiscCheck>(&c.spec)) misc->timeout = 2s;
   return c;
 }
 
@@ -188,11 +188,18 @@ class CheckEngineNetns : public ::testing::Test {
   std::vector<std::string> transitions_;
 };
 
-RealServerConfig rs(const std::string& ip, std::uint16_t port, std::vector<CheckerConfig> checkers) {
-  RealServerConfig r;
-  r.address = Endpoint{ip, port};
-  r.checkers = std::move(checkers);
-  return r;
+UrlCheck url_check(std::string path, std::optional<std::string> digest, std::vector<StatusCodeRange> codes,
+                   std::optional<std::string> virtualhost) {
+  UrlCheck u;
+  u.path = std::move(path);
+  u.digest = std::move(digest);
+  u.status_codes = std::move(codes);
+  u.virtualhost = std::move(virtualhost);
+  return u;
+}
+
+RealServerConfig rs(const std::string& ip, std::uint16_t port, std::vector<Checker> checkers) {
+  return real_server_config(Endpoint{*IpAddress::parse(ip), port}, std::move(checkers));
 }
 
 TEST_F(CheckEngineNetns, TcpCheckUpDownUp) {
@@ -216,11 +223,11 @@ TEST_F(CheckEngineNetns, TcpCheckUsesConnectIpPortAndBindto) {
   write_file(dir_ / "rules.nft", "table inet lvsctl_test {\n chain in {\n  type filter hook input priority 0;\n"
                                  "  tcp dport 10010 ip saddr != 203.0.113.14 reject with tcp reset\n }\n}\n");
   ASSERT_EQ(run({"nft", "-f", (dir_ / "rules.nft").string()}), 0);
-  CheckerConfig c = fast(CheckerKind::Tcp);
-  c.connect_ip = "203.0.113.10";  // the real server's own address has nothing listening
-  c.connect_port = 10010;
-  c.bindto = "203.0.113.14";
-  CheckerConfig unbound = c;  // from the route's source, 203.0.113.10 itself: refused
+  Checker c = fast(CheckerKind::Tcp);
+  c.connect.ip = *IpAddress::parse("203.0.113.10");  // the real server's own address has nothing listening
+  c.connect.port = 10010;
+  c.bindto = IpAddress::parse("203.0.113.14");
+  Checker unbound = c;  // from the route's source, 203.0.113.10 itself: refused
   unbound.bindto.reset();
   start_engine({rs("203.0.113.12", 7, {c}), rs("203.0.113.12", 8, {unbound})});
   expect_health(1, false);
@@ -314,7 +321,7 @@ TEST_F(CheckEngineNetns, TcpConnectTimeoutWhenNothingAnswers) {
     fillers.push_back(std::move(c));
   }
   std::this_thread::sleep_for(200ms);
-  CheckerConfig c = fast(CheckerKind::Tcp);
+  Checker c = fast(CheckerKind::Tcp);
   c.retry = 0;
   start_engine({rs("203.0.113.11", 10020, {c})});
   expect_health(0, false);
@@ -347,10 +354,10 @@ TEST_F(CheckEngineNetns, HttpGetStatusAndDigest) {
   spawn({"python3", write_http_server(dir_).string(), "203.0.113.12", "8080", dir_.string()});
   wait_accepting("203.0.113.12", 8080);
 
-  CheckerConfig status_check = fast(CheckerKind::HttpGet);
-  status_check.urls = {UrlSpec{"/health", std::nullopt, {{200, 299}}, std::string("www.example.test")}};
-  CheckerConfig digest_check = fast(CheckerKind::HttpGet);
-  digest_check.urls = {UrlSpec{"/", md5_hex("healthy\n"), {}, std::nullopt}};
+  Checker status_check = fast(CheckerKind::HttpGet);
+  std::get<HttpCheck>(status_check.spec).urls = {url_check("/health", std::nullopt, {{200, 299}}, std::string("www.example.test"))};
+  Checker digest_check = fast(CheckerKind::HttpGet);
+  std::get<HttpCheck>(digest_check.spec).urls = {url_check("/", md5_hex("healthy\n"), {}, std::nullopt)};
   start_engine({rs("203.0.113.12", 8080, {status_check}), rs("203.0.113.12", 8080, {digest_check})});
   expect_checked_healthy(0);
   expect_checked_healthy(1);
@@ -386,9 +393,9 @@ TEST_F(CheckEngineNetns, SslGetUpTlsFailureUp) {
     wait_accepting("203.0.113.13", 8443);
   };
   start_tls();
-  CheckerConfig c = fast(CheckerKind::SslGet);
-  c.enable_sni = true;
-  c.urls = {UrlSpec{"/", std::nullopt, {{200, 200}}, std::string("www.example.test")}};
+  Checker c = fast(CheckerKind::SslGet);
+  std::get<HttpCheck>(c.spec).enable_sni = true;
+  std::get<HttpCheck>(c.spec).urls = {url_check("/", std::nullopt, {{200, 200}}, std::string("www.example.test"))};
   start_engine({rs("203.0.113.13", 8443, {c})});
   expect_checked_healthy(0);
 
@@ -412,14 +419,14 @@ TEST_F(CheckEngineNetns, SslGetUpTlsFailureUp) {
 TEST_F(CheckEngineNetns, MiscCheckExitCodesAndTimeout) {
   const fs::path flag = dir_ / "exit";
   write_file(flag, "0");
-  CheckerConfig c = fast(CheckerKind::Misc);
+  Checker c = fast(CheckerKind::Misc);
   c.retry = 0;
-  c.misc_path = "/bin/sh -c 'exit $(cat " + flag.string() + ")'";
-  CheckerConfig dyn = c;
-  dyn.misc_dynamic = true;
-  CheckerConfig slow = c;
-  slow.misc_path = "sleep 30";
-  slow.misc_timeout = 500ms;
+  std::get<MiscCheck>(c.spec).path.command = "/bin/sh -c 'exit $(cat " + flag.string() + ")'";
+  Checker dyn = c;
+  std::get<MiscCheck>(dyn.spec).dynamic = true;
+  Checker slow = c;
+  std::get<MiscCheck>(slow.spec).path.command = "sleep 30";
+  std::get<MiscCheck>(slow.spec).timeout = 500ms;
   start_engine({rs("203.0.113.14", 1, {c}), rs("203.0.113.14", 2, {dyn}), rs("203.0.113.14", 3, {slow})});
   expect_checked_healthy(0);
   expect_checked_healthy(1);
@@ -446,9 +453,9 @@ TEST_F(CheckEngineNetns, SeveralCheckersOnOneRealServerMustAllPass) {
   Fd listener = listen_on("203.0.113.10", 10010);
   const fs::path flag = dir_ / "exit";
   write_file(flag, "0");
-  CheckerConfig misc = fast(CheckerKind::Misc);
+  Checker misc = fast(CheckerKind::Misc);
   misc.retry = 0;
-  misc.misc_path = "/bin/sh -c 'exit $(cat " + flag.string() + ")'";
+  std::get<MiscCheck>(misc.spec).path.command = "/bin/sh -c 'exit $(cat " + flag.string() + ")'";
   start_engine({rs("203.0.113.10", 10010, {fast(CheckerKind::Tcp), misc})});
   expect_checked_healthy(0);
   write_file(flag, "1");  // TCP still passes, the script fails: the real server is down
@@ -467,7 +474,7 @@ TEST_F(CheckEngineNetns, HungServerDoesNotStallOtherChecks) {
   // 203.0.113.11:9000 accepts (kernel backlog) and never answers an HTTP request.
   Fd hung = listen_on("203.0.113.11", 9000);
   Fd good = listen_on("203.0.113.10", 10010);
-  CheckerConfig slow = fast(CheckerKind::HttpGet);
+  Checker slow = fast(CheckerKind::HttpGet);
   slow.connect_timeout = 6s;
   slow.retry = 0;
   start_engine({rs("203.0.113.11", 9000, {slow}), rs("203.0.113.10", 10010, {fast(CheckerKind::Tcp)})});

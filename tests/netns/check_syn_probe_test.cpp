@@ -50,8 +50,8 @@ int run(const std::vector<std::string>& argv) {
 }
 int sh(const std::string& cmd) { return run({"/bin/sh", "-c", cmd}); }
 
-CheckerConfig tcp_check(Duration timeout = 1s) {
-  CheckerConfig c = default_checker(CheckerKind::Tcp);
+Checker tcp_check(Duration timeout = 1s) {
+  Checker c = default_checker(CheckerKind::Tcp);
   c.connect_timeout = timeout;
   return c;
 }
@@ -124,8 +124,8 @@ class SynProbeNetns : public ::testing::Test {
     std::erase_if(listeners_, [fd](const Fd& l) { return l.get() == fd; });
   }
 
-  SynProbe& make(const std::string& ip, std::uint16_t port, CheckerConfig c = tcp_check()) {
-    const Endpoint target{ip, port};
+  SynProbe& make(const std::string& ip, std::uint16_t port, Checker c = tcp_check()) {
+    const Endpoint target{*IpAddress::parse(ip), port};
     EXPECT_TRUE(syn_probe_applies(target, c));
     probes_.push_back(std::make_unique<SynProbe>(*prober_, target, c));
     return *probes_.back();
@@ -295,13 +295,13 @@ TEST_F(SynProbeNetns, BindtoIsTheSource) {
   auto r = probe_once(make("203.0.113.10", 10040));
   ASSERT_TRUE(r.has_value());
   EXPECT_FALSE(r->success) << "the route's source got through";
-  CheckerConfig c = tcp_check();
-  c.bindto = "198.51.100.3";
+  Checker c = tcp_check();
+  c.bindto = IpAddress::parse("198.51.100.3");
   r = probe_once(make("203.0.113.10", 10040, c));
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->success) << r->reason;
 
-  c.bindto = "198.51.100.99";  // not an address of ours
+  c.bindto = IpAddress::parse("198.51.100.99");  // not an address of ours
   r = probe_once(make("203.0.113.10", 10040, c));
   ASSERT_TRUE(r.has_value());
   EXPECT_FALSE(r->success);
@@ -338,11 +338,10 @@ TEST_F(SynProbeNetns, SameOutcomeAndReasonAsConnect) {
   std::vector<std::unique_ptr<Probe>> probes;
   std::vector<std::optional<ProbeResult>> results(cases.size() * 2);
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    RealServerConfig server;
-    server.address = Endpoint{cases[i].ip, cases[i].port};
-    const CheckerConfig c = tcp_check(5s);
-    probes.push_back(make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, server, c));
-    probes.push_back(make_probe(ProbeContext{*loop_, nullptr, nullptr}, server, c));
+    Checker c = tcp_check(5s);
+    c.connect = Endpoint{*IpAddress::parse(cases[i].ip), cases[i].port};
+    probes.push_back(make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, c));
+    probes.push_back(make_probe(ProbeContext{*loop_, nullptr, nullptr}, c));
   }
   for (std::size_t i = 0; i < probes.size(); ++i) {
     probes[i]->start([&results, i](ProbeResult r) { results[i] = std::move(r); });
@@ -406,25 +405,24 @@ TEST_F(SynProbeNetns, MakeProbeUsesConnectForIpv6AndBindPort) {
   ASSERT_TRUE(bound);
   const int v4 = listen_in_server("203.0.113.10", 10051);
 
-  RealServerConfig server;
-  server.address = Endpoint{"2001:db8::2", 10050};
-  CheckerConfig c = tcp_check();
-  auto probe = make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, server, c);
+  Checker c = tcp_check();
+  c.connect = Endpoint{*IpAddress::parse("2001:db8::2"), 10050};
+  auto probe = make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, c);
   auto r = probe_once(*probe);
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->success) << r->reason;
   EXPECT_FALSE(accept_queue_empty(v6.get()));
 
-  server.address = Endpoint{"203.0.113.10", 10051};
+  c.connect = Endpoint{*IpAddress::parse("203.0.113.10"), 10051};
   c.bind_port = 10052;
-  probe = make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, server, c);
+  probe = make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, c);
   r = probe_once(*probe);
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->success) << r->reason;
   EXPECT_FALSE(accept_queue_empty(v4));
 
   c.bind_port.reset();  // the same check without a source port: a SYN probe
-  probe = make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, server, c);
+  probe = make_probe(ProbeContext{*loop_, nullptr, prober_.get()}, c);
   r = probe_once(*probe);
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->success) << r->reason;
@@ -444,9 +442,8 @@ bool drop_net_raw() {
 
 TEST_F(SynProbeNetns, WithoutCapNetRawTcpChecksConnect) {
   const int listener = listen_in_server("203.0.113.10", 10080);
-  RealServerConfig server;
-  server.address = Endpoint{"203.0.113.10", 10080};
-  server.checkers = {tcp_check()};
+  const RealServerConfig server =
+      real_server_config(Endpoint{*IpAddress::parse("203.0.113.10"), 10080}, {tcp_check()});
   const std::vector<RealServerConfig> servers = {server};
   EXPECT_NE(open_syn_prober(*loop_, servers), nullptr);  // as root: SYN probes
   // In a child without CAP_NET_RAW: no prober, and the check is a connect() that succeeds.
@@ -460,7 +457,7 @@ TEST_F(SynProbeNetns, WithoutCapNetRawTcpChecksConnect) {
     if (!loop) _exit(12);
     std::unique_ptr<SynProber> none = open_syn_prober(**loop, servers);
     if (none) _exit(13);
-    auto probe = make_probe(ProbeContext{**loop, nullptr, none.get()}, server, server.checkers[0]);
+    auto probe = make_probe(ProbeContext{**loop, nullptr, none.get()}, server.checkers[0]);
     if (dynamic_cast<TcpProbe*>(probe.get()) == nullptr) _exit(14);
     std::optional<ProbeResult> result;
     probe->start([&](ProbeResult r) { result = std::move(r); });

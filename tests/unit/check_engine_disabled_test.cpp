@@ -17,9 +17,9 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-CheckerConfig misc(const fs::path& marker, bool disabled, bool alpha = false) {
-  CheckerConfig c = default_checker(CheckerKind::Misc);
-  c.misc_path = "touch " + marker.string();
+Checker misc(const fs::path& marker, bool disabled, bool alpha = false) {
+  Checker c = default_checker(CheckerKind::Misc);
+  std::get<MiscCheck>(c.spec).path.command = "touch " + marker.string();
   c.delay_loop = 50ms;
   c.warmup = 0s;
   c.disabled = disabled;
@@ -27,11 +27,8 @@ CheckerConfig misc(const fs::path& marker, bool disabled, bool alpha = false) {
   return c;
 }
 
-RealServerConfig server(std::uint16_t port, CheckerConfig checker) {
-  RealServerConfig rs;
-  rs.address = Endpoint{"203.0.113.101", port};
-  rs.checkers = {std::move(checker)};
-  return rs;
+RealServerConfig server(std::uint16_t port, Checker checker) {
+  return real_server_config(Endpoint{*IpAddress::parse("203.0.113.101"), port}, {std::move(checker)});
 }
 
 TEST(CheckEngineDisabled, NeverRunsAndKeepsStartUpState) {
@@ -67,8 +64,8 @@ TEST(CheckEngineReload, ServersAddedByAReloadRetryTheirFirstFailure) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop.ok()) << loop.error().message;
   auto failing = [](std::uint16_t port) {
-    CheckerConfig c = default_checker(CheckerKind::Misc);
-    c.misc_path = "/bin/false";
+    Checker c = default_checker(CheckerKind::Misc);
+    std::get<MiscCheck>(c.spec).path.command = "/bin/false";
     c.retry = 1;
     c.delay_loop = 10s;
     c.delay_before_retry = 10s;  // the retry never comes during the test

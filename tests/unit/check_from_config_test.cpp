@@ -20,14 +20,13 @@ TEST(CheckFromConfig, SeedMasterTcpChecks) {
   EXPECT_EQ(to_string(rs.address), "10.0.200.102:10010");
   EXPECT_EQ(rs.weight, 1);
   ASSERT_EQ(rs.checkers.size(), 1u);
-  const CheckerConfig& c = rs.checkers[0];
+  const Checker& c = rs.checkers[0];
   EXPECT_EQ(c.kind, CheckerKind::Tcp);
   EXPECT_EQ(c.connect_timeout, 10s);
   EXPECT_EQ(c.retry, 3u);  // nb_get_retry 3
   EXPECT_EQ(c.delay_before_retry, 3s);
   EXPECT_EQ(c.delay_loop, 6s);
-  ASSERT_TRUE(c.connect_port.has_value());
-  EXPECT_EQ(*c.connect_port, 10010);
+  EXPECT_EQ(to_string(c.connect), "10.0.200.102:10010");  // the real server's, typed
   EXPECT_EQ(plan.origins[5].virtual_server, 2u);
   EXPECT_EQ(plan.origins[5].real_server, 1u);
 }
@@ -72,25 +71,27 @@ virtual_server 203.0.113.100 443 {
   const RealServerConfig& rs = plan.servers[0];
   EXPECT_EQ(rs.weight, 3);
   ASSERT_EQ(rs.checkers.size(), 2u);
-  const CheckerConfig& ssl = rs.checkers[0];
+  const Checker& ssl = rs.checkers[0];
   EXPECT_EQ(ssl.kind, CheckerKind::SslGet);
-  EXPECT_TRUE(ssl.enable_sni);
+  const auto& https = std::get<HttpCheck>(ssl.spec);
+  EXPECT_TRUE(https.enable_sni);
   EXPECT_EQ(ssl.connect_timeout, 2s);
   EXPECT_EQ(ssl.delay_loop, 2s);
   EXPECT_EQ(ssl.delay_before_retry, 3s);  // HTTP_GET/SSL_GET default
-  ASSERT_EQ(ssl.urls.size(), 1u);
-  EXPECT_EQ(ssl.urls[0].path, "/health");
-  ASSERT_TRUE(ssl.urls[0].digest.has_value());
-  EXPECT_EQ(*ssl.urls[0].digest, "9b3a0c85a887a256d6939da88aabd8cd");
-  ASSERT_EQ(ssl.urls[0].status_codes.size(), 2u);
-  EXPECT_EQ(ssl.urls[0].status_codes[1].low, 404);
-  ASSERT_TRUE(ssl.urls[0].virtualhost.has_value());
-  EXPECT_EQ(*ssl.urls[0].virtualhost, "www.example.test");
-  const CheckerConfig& misc = rs.checkers[1];
+  ASSERT_EQ(https.urls.size(), 1u);
+  EXPECT_EQ(https.urls[0].path, "/health");
+  ASSERT_TRUE(https.urls[0].digest.has_value());
+  EXPECT_EQ(*https.urls[0].digest, "9b3a0c85a887a256d6939da88aabd8cd");
+  ASSERT_EQ(https.urls[0].status_codes.size(), 2u);
+  EXPECT_EQ(https.urls[0].status_codes[1].low, 404);
+  ASSERT_TRUE(https.urls[0].virtualhost.has_value());
+  EXPECT_EQ(*https.urls[0].virtualhost, "www.example.test");
+  const Checker& misc = rs.checkers[1];
   EXPECT_EQ(misc.kind, CheckerKind::Misc);
-  EXPECT_EQ(misc.misc_path, "/bin/check.sh 203.0.113.101");
-  EXPECT_EQ(misc.misc_timeout, 4s);
-  EXPECT_TRUE(misc.misc_dynamic);
+  const auto& script = std::get<MiscCheck>(misc.spec);
+  EXPECT_EQ(script.path.command, "/bin/check.sh 203.0.113.101");
+  EXPECT_EQ(script.timeout, 4s);
+  EXPECT_TRUE(script.dynamic);
   EXPECT_EQ(misc.retry, 0u);
 }
 

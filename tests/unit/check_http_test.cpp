@@ -66,7 +66,7 @@ TEST(StatusMatches, DefaultAndRanges) {
   EXPECT_TRUE(status_matches(200, {}));
   EXPECT_TRUE(status_matches(299, {}));
   EXPECT_FALSE(status_matches(301, {}));
-  const std::vector<StatusRange> ranges{{200, 299}, {400, 499}, {503, 503}};
+  const std::vector<StatusCodeRange> ranges{{200, 299}, {400, 499}, {503, 503}};
   EXPECT_TRUE(status_matches(404, ranges));
   EXPECT_TRUE(status_matches(503, ranges));
   EXPECT_FALSE(status_matches(500, ranges));
@@ -79,7 +79,7 @@ TEST(Md5, KnownVectors) {
 }
 
 TEST(JudgeHttp, StatusOutOfRangeNamesCodeRangeAndPath) {
-  UrlSpec url;
+  UrlCheck url;
   url.path = "/health";
   auto r = judge_http_response(url, HttpResponse{500, "x"});
   EXPECT_FALSE(r.success);
@@ -91,7 +91,7 @@ TEST(JudgeHttp, StatusOutOfRangeNamesCodeRangeAndPath) {
 }
 
 TEST(JudgeHttp, DigestComparedCaseInsensitively) {
-  UrlSpec url;
+  UrlCheck url;
   url.digest = "B1946AC92492D2347C6235B4D2611184";
   EXPECT_TRUE(judge_http_response(url, HttpResponse{200, "hello\n"}).success);
   auto r = judge_http_response(url, HttpResponse{200, "bye\n"});
@@ -100,7 +100,7 @@ TEST(JudgeHttp, DigestComparedCaseInsensitively) {
 }
 
 TEST(JudgeHttp, DigestOnlyIgnoresStatusStatusPlusDigestChecksBoth) {
-  UrlSpec url;
+  UrlCheck url;
   url.digest = md5_hex("body");
   EXPECT_TRUE(judge_http_response(url, HttpResponse{500, "body"}).success);
   url.status_codes = {{200, 200}};

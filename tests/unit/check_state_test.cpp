@@ -13,8 +13,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-CheckerConfig tcp(unsigned retry, Duration delay_loop = 1s, Duration before_retry = 2s, bool alpha = false) {
-  CheckerConfig c = default_checker(CheckerKind::Tcp);
+Checker tcp(unsigned retry, Duration delay_loop = 1s, Duration before_retry = 2s, bool alpha = false) {
+  Checker c = default_checker(CheckerKind::Tcp);
   c.retry = retry;
   c.delay_loop = delay_loop;
   c.delay_before_retry = before_retry;
@@ -25,13 +25,13 @@ CheckerConfig tcp(unsigned retry, Duration delay_loop = 1s, Duration before_retr
 const ProbeResult kOk = ProbeResult::up("connected");
 const ProbeResult kTimeout = ProbeResult::down("connect timeout after 10 s");
 
-CheckerConfig with_kind(CheckerKind kind, CheckerConfig c) {
+Checker with_kind(CheckerKind kind, Checker c) {
   c.kind = kind;
   return c;
 }
 
 // A checker that has succeeded once: its retry budget is no longer spent from start-up.
-CheckerState warmed(const CheckerConfig& c) {
+CheckerState warmed(const Checker& c) {
   CheckerState s(c);
   s.record(kOk);
   return s;
@@ -232,12 +232,8 @@ TEST(CheckerState, AlphaStartsDownAndNeedsOneSuccess) {
   EXPECT_TRUE(*step.became_up);
 }
 
-RealServerConfig server(std::vector<CheckerConfig> checkers, int weight = 1) {
-  RealServerConfig rs;
-  rs.address = Endpoint{"203.0.113.102", 10010};
-  rs.weight = weight;
-  rs.checkers = std::move(checkers);
-  return rs;
+RealServerConfig server(std::vector<Checker> checkers, int weight = 1) {
+  return real_server_config(Endpoint{*IpAddress::parse("203.0.113.102"), 10010}, std::move(checkers), weight);
 }
 
 TEST(RealServerHealth, DownMessageNamesServerReasonAndRetries) {
@@ -300,8 +296,8 @@ TEST(RealServerHealth, AlphaServerStartsUnhealthy) {
 }
 
 TEST(RealServerHealth, MiscDynamicSetsWeight) {
-  CheckerConfig misc = default_checker(CheckerKind::Misc);
-  misc.misc_dynamic = true;
+  Checker misc = default_checker(CheckerKind::Misc);
+  std::get<MiscCheck>(misc.spec).dynamic = true;
   RealServerHealth h(server({misc}, 5));
   EXPECT_EQ(h.weight(), 5);
   auto out = h.record(0, ProbeResult::up("script exited 12 (weight 10)", 10), {});
@@ -322,7 +318,7 @@ TEST(RealServerHealth, MiscDynamicSetsWeight) {
 
 TEST(RealServerHealth, Ipv6AddressIsBracketed) {
   RealServerConfig rs = server({tcp(0)});
-  rs.address = Endpoint{"2001:db8::5", 443};
+  rs.address = Endpoint{*IpAddress::parse("2001:db8::5"), 443};
   RealServerHealth h(rs);
   auto out = h.record(0, kTimeout, {});
   ASSERT_TRUE(out.transition.has_value());

@@ -283,8 +283,8 @@ TEST(ConfigBuild, VirtualServerAndInheritance) {
   ASSERT_EQ(r1.checkers.size(), 1U);
   const auto& tcp = r1.checkers[0];
   EXPECT_EQ(tcp.kind, CheckerKind::Tcp);
-  EXPECT_EQ(tcp.connect_ip.to_string(), "203.0.113.101");
-  EXPECT_EQ(tcp.connect_port, 80);
+  EXPECT_EQ(tcp.connect.ip.to_string(), "203.0.113.101");
+  EXPECT_EQ(tcp.connect.port, 80);
   EXPECT_EQ(tcp.connect_timeout, std::chrono::seconds(10));
   EXPECT_EQ(tcp.retry, 3U);
   EXPECT_EQ(tcp.delay_before_retry, std::chrono::seconds(3));
@@ -362,8 +362,8 @@ TEST(ConfigBuild, CheckerSettingsInheritFromRealThenVirtualServer) {
   EXPECT_EQ(c.delay_before_retry, std::chrono::milliseconds(500));
   EXPECT_EQ(c.delay_loop, std::chrono::seconds(10));
   EXPECT_EQ(c.warmup, std::chrono::milliseconds(1500));
-  EXPECT_EQ(c.connect_port, 9000);
-  EXPECT_EQ(c.connect_ip.to_string(), "198.51.100.1");
+  EXPECT_EQ(c.connect.port, 9000);
+  EXPECT_EQ(c.connect.ip.to_string(), "198.51.100.1");
   EXPECT_EQ(c.bindto->to_string(), "203.0.113.100");
 }
 

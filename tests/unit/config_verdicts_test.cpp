@@ -99,7 +99,7 @@ TEST(ConfigVerdicts, DirectRoutingPortMismatchIsResetWithAWarning) {
   ASSERT_EQ(p.config.virtual_servers.size(), 1U);
   ASSERT_EQ(p.config.virtual_servers[0].real_servers.size(), 1U);
   EXPECT_EQ(p.config.virtual_servers[0].real_servers[0].port, 80);
-  EXPECT_EQ(p.config.virtual_servers[0].real_servers[0].checkers.at(0).connect_port, 80);
+  EXPECT_EQ(p.config.virtual_servers[0].real_servers[0].checkers.at(0).connect.port, 80);
 }
 
 TEST(ConfigVerdicts, NatKeepsADifferentRealServerPort) {
