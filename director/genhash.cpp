@@ -21,17 +21,21 @@ int run_genhash(const GenhashOptions& o, std::FILE* out, std::FILE* err) {
                o.server);
     return 2;
   }
-  check::CheckerConfig checker;
-  checker.kind = o.ssl ? check::CheckerKind::SslGet : check::CheckerKind::HttpGet;
+  config::Checker checker;
+  checker.kind = o.ssl ? config::CheckerKind::SslGet : config::CheckerKind::HttpGet;
+  checker.connect = config::Endpoint{*address, o.port};
   checker.connect_timeout =
-      std::chrono::duration_cast<check::Duration>(std::chrono::duration<double>(o.timeout_s));
-  checker.http_protocol = o.protocol == "1.0c" ? "1.0C" : o.protocol;
-  checker.enable_sni = o.sni;
-  check::UrlSpec url;
+      std::chrono::duration_cast<config::Duration>(std::chrono::duration<double>(o.timeout_s));
+  config::HttpCheck http;
+  http.tls = o.ssl;
+  http.http_protocol = o.protocol == "1.0c" ? "1.0C" : o.protocol;
+  http.enable_sni = o.sni;
+  config::UrlCheck url;
   url.path = o.url;
   url.status_codes = {{100, 599}};  // any answer: the digest is what genhash is for
   if (!o.virtualhost.empty()) url.virtualhost = o.virtualhost;
-  checker.urls = {url};
+  http.urls = {url};
+  checker.spec = http;
 
   auto loop = EventLoop::create();
   if (!loop) {
@@ -47,7 +51,7 @@ int run_genhash(const GenhashOptions& o, std::FILE* out, std::FILE* err) {
     }
     tls = std::move(*context);
   }
-  check::HttpProbe probe(**loop, check::Endpoint{address->to_string(), o.port}, checker, tls.get());
+  check::HttpProbe probe(**loop, checker.connect, checker, tls.get());
   std::optional<check::HttpResponse> response;
   probe.observe([&](const check::HttpResponse& r) { response = r; });
   std::optional<check::ProbeResult> result;
@@ -73,7 +77,7 @@ int run_genhash(const GenhashOptions& o, std::FILE* out, std::FILE* err) {
   }
   if (o.verbose) {
     fmt::print(err, "{} {}{} -> HTTP status {}, body {} bytes\n", o.ssl ? "https" : "http",
-               check::to_string(check::Endpoint{address->to_string(), o.port}), o.url,
+               config::to_string(checker.connect), o.url,
                response->status, response->body.size());
   }
   fmt::print(out, "{}\n", check::md5_hex(response->body));
