@@ -16,6 +16,7 @@ struct VrrpInstanceDraft {
   bool version_set = false;
   bool garp_delay_set = false;
   bool garp_repeat_set = false;
+  bool accept_set = false;  // `accept` or `no_accept` given (vrrp_strict's default differs)
 };
 
 // Checker settings that a virtual server passes to its real servers and a real server to its

@@ -60,6 +60,7 @@ struct GlobalDefs {
   Duration vrrp_garp_master_delay = std::chrono::seconds(5);
   unsigned vrrp_garp_master_repeat = 5;
   IpAddress vrrp_mcast_group4 = IpAddress::v4(0xe0000012);  // 224.0.0.18
+  std::optional<Location> vrrp_strict;  // where `vrrp_strict` is, if present (build_strict.hpp)
   Location where;                                           // of `global_defs`, if present
 };
 
@@ -134,6 +135,11 @@ struct VrrpInstance {
   unsigned garp_master_repeat = 5;
   bool accept = true;  // accept (default) / no_accept
   bool dont_track_primary = false;
+  // use_vmac [NAME]: VIPs on a macvlan with the VRRP virtual MAC (name empty: "vrrp.VRID");
+  // vmac_xmit_base: adverts still go out of (and come in on) `interface`.
+  bool use_vmac = false;
+  std::string vmac_name;
+  bool vmac_xmit_base = false;
   std::string sync_group;  // filled from vrrp_sync_group membership; empty when none
   Location where;
 };

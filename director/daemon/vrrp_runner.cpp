@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "director/daemon/script_security.hpp"
+#include "director/daemon/vip_devices.hpp"
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_mapping.hpp"
 #include "director/vrrp/gratuitous_sender.hpp"
@@ -82,15 +83,25 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
     }
     primary = *found;
   }
+  std::optional<VmacLink> vmac;
+  if (instance.use_vmac) {
+    auto link = VmacLink::create(rtnl, instance, *ifindex);
+    if (!link) return Error{"vrrp_instance " + instance.name + ": " + link.error().message};
+    vmac.emplace(std::move(*link));
+  }
   std::vector<IpAddress> peers;
   for (const auto& p : instance.unicast_peers) peers.push_back(p.address);
-  auto wire = VrrpWire::join(loop, ifname, primary, peers);
+  const std::string& wire_if = vmac && advertises_from_vmac(instance) ? vmac->name() : ifname;
+  auto wire = VrrpWire::join(loop, wire_if, primary, peers);
   if (!wire) return Error{"vrrp_instance " + instance.name + ": " + wire.error().message};
   auto machine_config = vrrp_instance_config(config, instance, primary);
   auto scripts = vetted_scripts(config, instance, machine_config);
-  return std::unique_ptr<VrrpRunner>(
-      new VrrpRunner(loop, rtnl, instance, std::move(machine_config), std::move(*wire), *ifindex,
-                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify)));
+  auto runner = std::unique_ptr<VrrpRunner>(new VrrpRunner(
+      loop, rtnl, instance, std::move(machine_config), std::move(*wire),
+      vmac ? vmac->ifindex() : *ifindex, std::move(run_script), std::move(scripts.tracked),
+      std::move(scripts.notify)));
+  if (vmac) runner->vmac_.emplace(std::move(*vmac));
+  return runner;
 }
 
 VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
@@ -288,8 +299,11 @@ void VrrpRunner::perform(const vrrp::Step& step) {
       case Kind::add_vips: set_vips(true); break;
       case Kind::remove_vips: set_vips(false); break;
       case Kind::send_garp: {
-        auto st = vrrp::send_gratuitous(instance_.interface, machine_.config().vips, action.count);
-        if (!st) spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
+        // Each VIP out of its own interface (a `dev` VIP's neighbours are on that link).
+        for (const auto& batch : gratuitous_batches(instance_.virtual_ipaddress, vip_interface())) {
+          auto st = vrrp::send_gratuitous(batch.ifname, batch.vips, action.count);
+          if (!st) spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
+        }
         break;
       }
       case Kind::notify: notify(action.state); break;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "director/config/model.hpp"
+#include "director/daemon/vmac_link.hpp"
 #include "director/daemon/vrrp_script.hpp"
 #include "director/daemon/vrrp_wire.hpp"
 #include "director/vrrp/advert_packets.hpp"
@@ -104,6 +105,8 @@ class VrrpRunner {
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
   void dispatch(vrrp::Step step);  // performs `step`, through the sync group when in one
+  // Where VIPs without `dev` go: the instance's interface, or its vmac (use_vmac).
+  const std::string& vip_interface() const { return vmac_ ? vmac_->name() : instance_.interface; }
   void set_vips(bool present);  // all of the instance's VIPs on or off
   void set_vip(const config::VirtualAddress& vip, bool present);
   void notify(vrrp::State state);
@@ -113,6 +116,7 @@ class VrrpRunner {
   netlink::RouteSocket& rtnl_;
   config::VrrpInstance instance_;
   vrrp::StateMachine machine_;
+  std::optional<VmacLink> vmac_;  // use_vmac; goes after the wire bound to it
   std::shared_ptr<VrrpWire> wire_;
   std::vector<IpAddress> destinations_;  // of wire_, in the order of adverts_ packets
   vrrp::AdvertPackets adverts_;
