@@ -62,6 +62,12 @@ Result<VmacLink> VmacLink::create(netlink::RouteSocket& rtnl, const config::Vrrp
     }
     if (restore && old && *old != value) link.restore_.push_back({ifname, name, *old});
   };
+  if (spec.no_ipv6_link_local) {  // before it is up: no link-local address appears
+    if (auto st = sysctl::write_conf("ipv6", spec.name, "addr_gen_mode", "1"); !st) {
+      spdlog::debug("VRRP_Instance({}) {}", instance.name, st.error().message);  // no IPv6
+    }
+  }
+  if (auto st = netlink::set_link_up(rtnl, link.ifindex_, spec.name); !st) return st.error();
   set(spec.name, "arp_ignore", "1", false);
   set(spec.name, "accept_local", "1", false);
   set(spec.name, "rp_filter", "0", false);

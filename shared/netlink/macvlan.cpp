@@ -6,7 +6,6 @@
 #include <netlink/addr.h>
 #include <netlink/errno.h>
 #include <netlink/route/link.h>
-#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/macvlan.h>
 #include <sys/socket.h>
 
@@ -48,16 +47,20 @@ Status add_macvlan(RouteSocket& sock, const MacvlanSpec& spec) {
   NlAddrPtr mac(nl_addr_build(AF_LLC, spec.mac.data(), spec.mac.size()));
   if (!mac) return Error{what + ": out of memory", ENOMEM};
   rtnl_link_set_addr(link.get(), mac.get());
-  if (spec.no_ipv6_link_local) {
-    if (const int err = rtnl_link_inet6_set_addr_gen_mode(
-            link.get(), rtnl_link_inet6_str2addrgenmode("none"));
-        err < 0) {
-      return netlink_error(what, err);
-    }
-  }
-  rtnl_link_set_flags(link.get(), IFF_UP);
   if (const int err = rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL); err < 0) {
     return netlink_error(what, err);
+  }
+  return {};
+}
+
+Status set_link_up(RouteSocket& sock, int ifindex, const std::string& name) {
+  LinkPtr link(rtnl_link_alloc());
+  LinkPtr change(rtnl_link_alloc());
+  if (!link || !change) return Error{"setting " + name + " up: out of memory", ENOMEM};
+  rtnl_link_set_ifindex(link.get(), ifindex);
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  if (const int err = rtnl_link_change(sock.get(), link.get(), change.get(), 0); err < 0) {
+    return netlink_error("setting " + name + " up", err);
   }
   return {};
 }

@@ -17,12 +17,14 @@ struct MacvlanSpec {
   std::string name;
   int parent_ifindex = 0;
   MacAddress mac{};
-  // No IPv6 link-local address of its own (addrgenmode none), as keepalived's VMACs.
+  // No IPv6 link-local address of its own (addrgenmode none), as keepalived's VMACs: the
+  // caller sets it (sysctl addr_gen_mode) before set_link_up.
   bool no_ipv6_link_local = true;
 };
 
-// Creates the macvlan (mode private) and sets it up. EEXIST when the name is taken.
+// Creates the macvlan (mode private), down. EEXIST when the name is taken.
 Status add_macvlan(RouteSocket& sock, const MacvlanSpec& spec);
+Status set_link_up(RouteSocket& sock, int ifindex, const std::string& name);
 
 struct LinkFacts {
   int ifindex = 0;

@@ -33,7 +33,7 @@ dir_lvsctl d1 "$LAB_TMP/m.conf"
 lab_wait 30 "dir_vip_on d1 && lab_has_addr d1 eth1 198.51.100.100" \
   || lab_fail "VIPs not on d1: $(ip -n "${LAB}-d1" -o addr; cat "$LAB_TMP/d1.log")"
 
-garp() { grep -q "Request who-has $2 tell $2" "$1" || grep -q "Reply $2 is-at" "$1"; }
+garp() { grep -q "Request who-has $2 .*tell $2," "$1" || grep -q "Reply $2 is-at" "$1"; }
 lab_wait 20 "garp '$LAB_TMP/eth1.arp' 198.51.100.100" \
   || lab_fail "no gratuitous ARP for 198.51.100.100 out of eth1: $(cat "$LAB_TMP/eth1.arp" "$LAB_TMP/d1.log")"
 lab_wait 20 "garp '$LAB_TMP/eth0.arp' $VIP" \

@@ -2,9 +2,9 @@
 # use_vmac (keepalived.conf(5)): d1 runs the same file under lvsctl, then under keepalived 2.2.7.
 # Each time, on MASTER: a macvlan vrrp.100 (mode private) on eth0 with MAC 00:00:5e:00:01:64
 # (VRID 100) holds the VIP; a client in another namespace resolves the VIP to that MAC (and never
-# to eth0's), and the adverts leave from that MAC. Stopped: the macvlan is gone and eth0's ARP
-# sysctls are as before. Both implementations give the same link (name, kind, mode, MAC,
-# parent) and the same addresses on it.
+# to eth0's), and the adverts leave from that MAC. Stopped: the macvlan is gone (and, with
+# lvsctl, eth0's ARP sysctls are as before; keepalived leaves them set). Both implementations
+# give the same link (name, kind, mode, MAC, parent) and the same addresses on it.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -58,18 +58,19 @@ round() {
   answers=$(lab_exec cl arping -c 3 -w 5 -i eth0 "$VIP" 2>&1) || true
   grep -qi "bytes from $MAC ($VIP)" <<<"$answers" || lab_fail "$impl: ARP answers for $VIP: $answers"
   grep -qi "bytes from $eth0_mac" <<<"$answers" && lab_fail "$impl: eth0 answered too: $answers"
-  lab_wait 10 "grep -q '^$MAC > 01:00:5e:00:00:12.*vrid 100' '$LAB_TMP/$impl.cap'" \
+  lab_wait 10 "grep -q ' $MAC > 01:00:5e:00:00:12.*vrid 100' '$LAB_TMP/$impl.cap'" \
     || lab_fail "$impl: no advert from $MAC: $(cat "$LAB_TMP/$impl.cap")"
   grep -q "Reply $VIP is-at $eth0_mac" "$LAB_TMP/$impl.cap" \
     && lab_fail "$impl: eth0 answered ARP for the VIP: $(cat "$LAB_TMP/$impl.cap")"
-  grep -q "^$MAC > ff:ff:ff:ff:ff:ff.*Request who-has $VIP tell $VIP" "$LAB_TMP/$impl.cap" \
-    || grep -q "^$MAC >.*Reply $VIP is-at $MAC" "$LAB_TMP/$impl.cap" \
+  grep -q " $MAC > ff:ff:ff:ff:ff:ff.*Request who-has $VIP .*tell $VIP," "$LAB_TMP/$impl.cap" \
+    || grep -q " $MAC >.*Reply $VIP is-at $MAC" "$LAB_TMP/$impl.cap" \
     || lab_fail "$impl: no gratuitous ARP from $MAC: $(cat "$LAB_TMP/$impl.cap")"
   kill -TERM "$pid"
   lab_wait 15 "! kill -0 $pid 2>/dev/null" || lab_fail "$impl did not stop"
   kill -TERM "$cap"
   lab_wait 10 "! ip -n '${LAB}-d1' link show dev $VMAC" || lab_fail "$impl left $VMAC behind"
-  [ "$(sysctls)" = "$sysctls_before" ] || lab_fail "$impl left eth0's arp_ignore/arp_filter at $(sysctls) (was $sysctls_before)"
+  # keepalived 2.2.7 leaves eth0's arp_ignore/arp_filter at 1 1; lvsctl puts them back.
+  [ "$impl" = keepalived ] || [ "$(sysctls)" = "$sysctls_before" ] || lab_fail "$impl left eth0's arp_ignore/arp_filter at $(sysctls) (was $sysctls_before)"
 }
 
 round lvsctl
