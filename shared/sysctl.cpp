@@ -29,9 +29,56 @@ Result<std::filesystem::path> path_of(std::string_view key, const std::filesyste
   return p;
 }
 
+namespace {
+
+Result<std::filesystem::path> conf_path(std::string_view family, std::string_view ifname,
+                                        std::string_view name, const std::filesystem::path& root) {
+  if (ifname.empty() || ifname == "." || ifname == ".." ||
+      ifname.find('/') != std::string_view::npos) {
+    return Error{"bad interface name '" + std::string(ifname) + "' for a sysctl", EINVAL};
+  }
+  auto dir = path_of("net." + std::string(family) + ".conf", root);
+  if (!dir) return dir.error();
+  auto leaf = path_of(name, std::filesystem::path());
+  if (!leaf) return leaf.error();
+  return *dir / std::string(ifname) / *leaf;
+}
+
+Result<std::string> read_path(const std::filesystem::path& path, std::string_view key);
+Status write_path(const std::filesystem::path& path, std::string_view key, std::string_view value);
+
+}  // namespace
+
+Result<std::string> read_conf(std::string_view family, std::string_view ifname,
+                              std::string_view name, const std::filesystem::path& root) {
+  auto path = conf_path(family, ifname, name, root);
+  if (!path) return path.error();
+  return read_path(*path, path->string());
+}
+
+Status write_conf(std::string_view family, std::string_view ifname, std::string_view name,
+                  std::string_view value, const std::filesystem::path& root) {
+  auto path = conf_path(family, ifname, name, root);
+  if (!path) return path.error();
+  return write_path(*path, path->string(), value);
+}
+
 Result<std::string> read(std::string_view key, const std::filesystem::path& root) {
   auto path = path_of(key, root);
   if (!path) return path.error();
+  return read_path(*path, key);
+}
+
+Status write(std::string_view key, std::string_view value, const std::filesystem::path& root) {
+  auto path = path_of(key, root);
+  if (!path) return path.error();
+  return write_path(*path, key, value);
+}
+
+namespace {
+
+Result<std::string> read_path(const std::filesystem::path& p, std::string_view key) {
+  const auto* path = &p;
   Fd fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Error::from_errno("reading sysctl " + std::string(key) + " (" + path->string() + ")");
   std::string out;
@@ -51,9 +98,8 @@ Result<std::string> read(std::string_view key, const std::filesystem::path& root
   return out;
 }
 
-Status write(std::string_view key, std::string_view value, const std::filesystem::path& root) {
-  auto path = path_of(key, root);
-  if (!path) return path.error();
+Status write_path(const std::filesystem::path& p, std::string_view key, std::string_view value) {
+  const auto* path = &p;
   const std::string what = "writing " + std::string(value) + " to sysctl " + std::string(key);
   Fd fd(::open(path->c_str(), O_WRONLY | O_CLOEXEC));
   if (!fd) return Error::from_errno(what);
@@ -66,5 +112,7 @@ Status write(std::string_view key, std::string_view value, const std::filesystem
   if (static_cast<std::size_t>(n) != line.size()) return Error{what + ": short write", EIO};
   return {};
 }
+
+}  // namespace
 
 }  // namespace lvsctl::sysctl

@@ -27,4 +27,12 @@ Result<std::string> read(std::string_view key, const std::filesystem::path& root
 Status write(std::string_view key, std::string_view value,
              const std::filesystem::path& root = kProcSys);
 
+// Per-interface keys (net.FAMILY.conf.IFNAME.NAME) for names with dots ("vrrp.51"), which the
+// dotted key cannot spell: root/net/FAMILY/conf/IFNAME/NAME. An IFNAME with '/' or "."/".." is
+// EINVAL.
+Result<std::string> read_conf(std::string_view family, std::string_view ifname,
+                              std::string_view name, const std::filesystem::path& root = kProcSys);
+Status write_conf(std::string_view family, std::string_view ifname, std::string_view name,
+                  std::string_view value, const std::filesystem::path& root = kProcSys);
+
 }  // namespace lvsctl::sysctl

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
+#include "director/config/build_strict.hpp"
 #include "director/config/keyword_table.hpp"
 #include "director/config/listen_endpoint.hpp"
 
@@ -156,6 +157,7 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"router_id", router_id},
     {"lvs_id", lvs_id},
     {"vrrp_version", vrrp_version},
+    {"vrrp_strict", read_vrrp_strict},
     {"enable_script_security", enable_script_security},
     {"script_user", script_user},
     {"lvs_flush", lvs_flush},
@@ -223,7 +225,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "nftables_counters",
     "vrrp_check_unicast_src",
     "vrrp_skip_check_adv_addr",
-    "vrrp_strict",
     "vrrp_priority",
     "vrrp_no_swap",
     "vrrp_rt_priority",

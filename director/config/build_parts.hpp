@@ -18,6 +18,7 @@ struct VrrpInstanceDraft {
   bool garp_delay_set = false;
   bool garp_repeat_set = false;
   RulePriorities* rule_priorities = nullptr;  // the draft's: shared by every rules block
+  bool accept_set = false;  // `accept` or `no_accept` given (vrrp_strict's default differs)
 };
 
 // Checker settings that a virtual server passes to its real servers and a real server to its

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
+#include "director/config/build_strict.hpp"
+#include "director/config/build_vmac.hpp"
 #include "director/config/keyword_table.hpp"
 #include "director/config/values.hpp"
 
@@ -312,10 +314,12 @@ void garp_master_repeat(BuildContext& ctx, S s, D& d) {
   }
 }
 void accept(BuildContext& ctx, S s, D& d) {
-  if (ctx.arg_count(s, 0, 0)) d.instance.accept = true;
+  if (ctx.arg_count(s, 0, 0)) d.instance.accept = d.accept_set = true;
 }
 void no_accept(BuildContext& ctx, S s, D& d) {
-  if (ctx.arg_count(s, 0, 0)) d.instance.accept = false;
+  if (!ctx.arg_count(s, 0, 0)) return;
+  d.instance.accept = false;
+  d.accept_set = true;
 }
 void dont_track_primary(BuildContext& ctx, S s, D& d) {
   if (ctx.arg_count(s, 0, 0)) d.instance.dont_track_primary = true;
@@ -352,12 +356,12 @@ constexpr Keyword<D> kInstanceKeywords[] = {
     {"accept", accept},
     {"no_accept", no_accept},
     {"dont_track_primary", dont_track_primary},
+    {"use_vmac", read_use_vmac},
+    {"vmac_xmit_base", read_vmac_xmit_base},
 };
 
 constexpr std::string_view kInstanceUnsupported[] = {
-    "use_vmac",
     "use_vmac_addr",
-    "vmac_xmit_base",
     "use_ipvlan",
     "unicast_fault_no_peer",
     "check_unicast_src",
@@ -480,11 +484,13 @@ VrrpInstance finish_vrrp_instance(BuildContext& ctx, VrrpInstanceDraft&& d,
     ctx.error(vi.where, fmt::format("vrrp_instance {}: VRRPv3 advert_int {} exceeds 40.95 s",
                                     vi.name, duration_seconds(vi.advert_int)));
   }
+  apply_vrrp_strict(ctx, global, d.accept_set, vi);
   if (vi.version == 3 && vi.auth_type != AuthType::None) {
     ctx.error(vi.where, fmt::format("vrrp_instance {}: VRRPv3 has no authentication; remove the "
                                     "'authentication' block (keepalived ignores it)",
                                     vi.name));
   }
+  finish_vmac(ctx, vi);
   if (vi.priority == 255 && vi.nopreempt) {
     ctx.warning(vi.where, fmt::format("vrrp_instance {}: nopreempt has no effect with priority "
                                       "255 (keepalived clears it)",

@@ -109,9 +109,6 @@ constexpr IgnoredKeyword kIgnored[] = {
     // health checks: no effect on results
     {"ha_suspend", "checks also run while this director holds no VIP"},
     // global_defs keywords real files carry (issue 14); global_defs keywords are never errors
-    {"vrrp_strict",
-     "keepalived would also drop all traffic to the VIPs (its well-known trap: VIPs that do not "
-     "answer) and refuse unicast peers and authentication; lvsctl does none of this"},
     {"lvs_timeouts", "IPVS keeps the kernel's current tcp/tcpfin/udp timeouts"},
     {"lvs_sync_daemon", "lvsctl does not run the IPVS connection sync daemon"},
     {"lvs_notify_fifo", "no FIFO notifications (notify scripts still run)"},

@@ -65,6 +65,7 @@ struct GlobalDefs {
   std::optional<ScriptCommand> notify_fifo_script;
   std::optional<std::string> vrrp_notify_fifo;
   std::optional<ScriptCommand> vrrp_notify_fifo_script;
+  std::optional<Location> vrrp_strict;  // where `vrrp_strict` is, if present (build_strict.hpp)
   Location where;                                           // of `global_defs`, if present
 };
 
@@ -143,6 +144,11 @@ struct VrrpInstance {
   unsigned garp_master_repeat = 5;
   bool accept = true;  // accept (default) / no_accept
   bool dont_track_primary = false;
+  // use_vmac [NAME]: VIPs on a macvlan with the VRRP virtual MAC (name empty: "vrrp.VRID");
+  // vmac_xmit_base: adverts still go out of (and come in on) `interface`.
+  bool use_vmac = false;
+  std::string vmac_name;
+  bool vmac_xmit_base = false;
   std::string sync_group;  // filled from vrrp_sync_group membership; empty when none
   Location where;
 };

@@ -7,6 +7,7 @@
 
 #include "director/daemon/notify_fifo.hpp"
 #include "director/daemon/script_security.hpp"
+#include "director/daemon/vip_devices.hpp"
 #include "director/daemon/vrrp_group.hpp"
 #include "director/daemon/vrrp_mapping.hpp"
 #include "director/vrrp/gratuitous_sender.hpp"
@@ -87,16 +88,25 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
     }
     primary = *found;
   }
+  std::optional<VmacLink> vmac;
+  if (instance.use_vmac) {
+    auto link = VmacLink::create(rtnl, instance, *ifindex);
+    if (!link) return Error{"vrrp_instance " + instance.name + ": " + link.error().message};
+    vmac.emplace(std::move(*link));
+  }
   std::vector<IpAddress> peers;
   for (const auto& p : instance.unicast_peers) peers.push_back(p.address);
-  auto wire = VrrpWire::join(loop, ifname, primary, peers);
+  const std::string& wire_if = vmac && advertises_from_vmac(instance) ? vmac->name() : ifname;
+  auto wire = VrrpWire::join(loop, wire_if, primary, peers);
   if (!wire) return Error{"vrrp_instance " + instance.name + ": " + wire.error().message};
   auto machine_config = vrrp_instance_config(config, instance, primary);
   auto scripts = vetted_scripts(config, instance, machine_config);
-  return std::unique_ptr<VrrpRunner>(
-      new VrrpRunner(loop, rtnl, instance, std::move(machine_config), std::move(*wire), *ifindex,
-                     std::move(run_script), std::move(scripts.tracked), std::move(scripts.notify),
-                     tracked_files(config, instance)));
+  auto runner = std::unique_ptr<VrrpRunner>(new VrrpRunner(
+      loop, rtnl, instance, std::move(machine_config), std::move(*wire),
+      vmac ? vmac->ifindex() : *ifindex, std::move(run_script), std::move(scripts.tracked),
+      std::move(scripts.notify), tracked_files(config, instance)));
+  if (vmac) runner->vmac_.emplace(std::move(*vmac));
+  return runner;
 }
 
 VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::VrrpInstance instance,
@@ -343,19 +353,22 @@ void VrrpRunner::perform(const vrrp::Step& step) {
 }
 
 // keepalived: "Sending/queueing gratuitous ARPs on eth0 for 10.0.0.1"; one line per burst.
+// Each VIP out of its own interface (a `dev` VIP's neighbours are on that link), as keepalived.
 void VrrpRunner::send_garp(unsigned count) {
-  const auto& vips = machine_.config().vips;
-  if (vips.empty() || count == 0) return;
-  std::string list;
-  for (const auto& v : vips) list += (list.empty() ? "" : " ") + v.to_string();
-  auto st = vrrp::send_gratuitous(instance_.interface, vips, count);
-  if (!st) {
-    spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
-    return;
+  if (count == 0) return;
+  for (const auto& batch : gratuitous_batches(instance_.virtual_ipaddress, vip_interface())) {
+    if (batch.vips.empty()) continue;
+    auto st = vrrp::send_gratuitous(batch.ifname, batch.vips, count);
+    if (!st) {
+      spdlog::warn("VRRP_Instance({}) {}", instance_.name, st.error().message);
+      continue;
+    }
+    std::string list;
+    for (const auto& v : batch.vips) list += (list.empty() ? "" : " ") + v.to_string();
+    spdlog::info("VRRP_Instance({}) Sending {} {} on {} for {}", instance_.name, count,
+                 batch.vips.front().is_v4() ? "gratuitous ARPs" : "unsolicited Neighbour Adverts",
+                 batch.ifname, list);
   }
-  spdlog::info("VRRP_Instance({}) Sending {} {} on {} for {}", instance_.name, count,
-               vips.front().is_v4() ? "gratuitous ARPs" : "unsolicited Neighbour Adverts",
-               instance_.interface, list);
 }
 
 void VrrpRunner::send_advert(std::uint8_t priority) {
@@ -391,7 +404,7 @@ void VrrpRunner::set_vips(bool present) {
   for (const auto& vip : instance_.virtual_ipaddress) {
     if (set_vip(vip, present)) {
       changed += " " + vip.prefix.to_string() + " on " +
-                 (vip.dev.empty() ? instance_.interface : vip.dev);
+                 (vip.dev.empty() ? vip_interface() : vip.dev);
     }
   }
   if (!changed.empty()) {

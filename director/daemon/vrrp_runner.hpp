@@ -12,6 +12,7 @@
 
 #include "director/config/model.hpp"
 #include "director/daemon/route_install.hpp"
+#include "director/daemon/vmac_link.hpp"
 #include "director/daemon/vrrp_script.hpp"
 #include "director/daemon/vrrp_track_file.hpp"
 #include "director/daemon/vrrp_wire.hpp"
@@ -124,6 +125,8 @@ class VrrpRunner {
   void send_advert(std::uint8_t priority);
   void arm_timer(std::optional<vrrp::TimePoint> wake_at);
   void dispatch(vrrp::Step step);  // performs `step`, through the sync group when in one
+  // Where VIPs without `dev` go: the instance's interface, or its vmac (use_vmac).
+  const std::string& vip_interface() const { return vmac_ ? vmac_->name() : instance_.interface; }
   void set_vips(bool present);  // all of the instance's VIPs on or off, logged
   bool set_vip(const config::VirtualAddress& vip, bool present);  // true: the kernel changed
   void send_garp(unsigned count);
@@ -134,6 +137,7 @@ class VrrpRunner {
   netlink::RouteSocket& rtnl_;
   config::VrrpInstance instance_;
   vrrp::StateMachine machine_;
+  std::optional<VmacLink> vmac_;  // use_vmac; goes after the wire bound to it
   std::shared_ptr<VrrpWire> wire_;
   std::vector<IpAddress> destinations_;  // of wire_, in the order of adverts_ packets
   vrrp::AdvertPackets adverts_;

@@ -112,6 +112,7 @@ std::string vrrp_restart_signature(const config::Config& config, const config::V
   sig += "|vips:" + vip_families(in.virtual_ipaddress);
   if (in.unicast_src_ip) sig += "|src:" + in.unicast_src_ip->to_string();
   for (const auto& p : in.unicast_peers) sig += "|peer:" + p.address.to_string();
+  if (in.use_vmac) sig += fmt::format("|vmac:{}:{}", in.vmac_name, in.vmac_xmit_base);
   // Who scripts run as (checked when the runner starts).
   const auto& g = config.global;
   sig += fmt::format("|sec:{}:{}:{}", g.enable_script_security, g.script_user.value_or(""),

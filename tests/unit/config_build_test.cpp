@@ -468,7 +468,7 @@ TEST(ConfigBuild, KnownButUnimplementedKeywordsAreErrors) {
   auto p = parse(R"(vrrp_instance A {
     interface eth0
     virtual_router_id 1
-    use_vmac
+    use_ipvlan
     virtual_ipaddress { 203.0.113.1 }
 }
 track_group G1 {
@@ -485,7 +485,7 @@ virtual_server 203.0.113.1 80 {
     }
 })");
   const std::string d = all(p.diags);
-  EXPECT_THAT(d, HasSubstr("test.conf:4:5: error: not supported yet: use_vmac"));
+  EXPECT_THAT(d, HasSubstr("test.conf:4:5: error: not supported yet: use_ipvlan"));
   EXPECT_THAT(d, HasSubstr("test.conf:7:1: error: not supported yet: track_group"));
   // ha_suspend only pauses checks while the VIPs are elsewhere: ignored with a warning.
   EXPECT_THAT(d, HasSubstr("test.conf:14:5: warning: 'ha_suspend' in virtual_server is ignored"));

@@ -1,0 +1,170 @@
+// use_vmac / vmac_xmit_base (vrrp_instance) and vrrp_strict (global_defs) as keepalived 2.2.7
+// reads them (its behaviour observed with keepalived 2.2.7 itself; keepalived.conf(5)), and the
+// VMAC's name and MAC (RFC 5798 7.3).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "director/config/load.hpp"
+#include "director/daemon/vmac_link.hpp"
+#include "shared/conf/source_files.hpp"
+
+namespace lvsctl::director::config {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ParsedConfig parse(const std::string& text) {
+  conf::MemorySources files;
+  return parse_config(text, "test.conf", files);
+}
+
+std::string all(const conf::Diagnostics& diags) {
+  std::string out;
+  for (const auto& d : diags) out += conf::format(d) + "\n";
+  return out;
+}
+
+std::string instance(const std::string& body, const std::string& vips = "203.0.113.10") {
+  return "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+         "    virtual_ipaddress {\n        " +
+         vips + "\n    }\n" + body + "}\n";
+}
+
+TEST(ConfigVmac, UseVmacDefaultsToVrrpDotVrid) {
+  auto p = parse(instance("    use_vmac\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  ASSERT_EQ(p.config.vrrp_instances.size(), 1u);
+  const auto& vi = p.config.vrrp_instances[0];
+  EXPECT_TRUE(vi.use_vmac);
+  EXPECT_EQ(vi.vmac_name, "vrrp.51");
+  EXPECT_FALSE(vi.vmac_xmit_base);
+}
+
+TEST(ConfigVmac, UseVmacWithNameAndXmitBase) {
+  auto p = parse(instance("    use_vmac vmac51\n    vmac_xmit_base\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  const auto& vi = p.config.vrrp_instances.at(0);
+  EXPECT_EQ(vi.vmac_name, "vmac51");
+  EXPECT_TRUE(vi.vmac_xmit_base);
+  EXPECT_FALSE(director::advertises_from_vmac(vi));
+}
+
+TEST(ConfigVmac, BadNamesAreErrorsAtTheirColumn) {
+  auto p = parse(instance("    use_vmac a_name_far_too_long\n"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:7:14: error: use_vmac: 'a_name_far_too_long' is "
+                                      "not a valid interface name"));
+  p = parse(instance("    use_vmac x/y\n"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:7:14: error: use_vmac: 'x/y'"));
+  p = parse(instance("    use_vmac a b\n"));
+  EXPECT_TRUE(conf::has_errors(p.diags));
+  p = parse(instance("    use_vmac eth0\n"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:1:1: error: vrrp_instance VI_1: the use_vmac "
+                                      "interface 'eth0' is the instance's own interface"));
+  p = parse(instance("    vmac_xmit_base yes\n"));
+  EXPECT_TRUE(conf::has_errors(p.diags));
+}
+
+TEST(ConfigVmac, XmitBaseWithoutUseVmacIsIgnoredWithAWarning) {
+  auto p = parse(instance("    vmac_xmit_base\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:1:1: warning: vrrp_instance VI_1: vmac_xmit_base "
+                                      "without use_vmac is ignored"));
+  EXPECT_FALSE(p.config.vrrp_instances.at(0).vmac_xmit_base);
+}
+
+TEST(ConfigVmac, VirtualMacFollowsTheVridAndFamily) {
+  auto p = parse(instance("    use_vmac\n"));
+  auto spec = director::vmac_spec(p.config.vrrp_instances.at(0), 7);
+  EXPECT_EQ(spec.name, "vrrp.51");
+  EXPECT_EQ(spec.parent_ifindex, 7);
+  EXPECT_EQ(netlink::to_string(spec.mac), "00:00:5e:00:01:33");
+  EXPECT_TRUE(spec.no_ipv6_link_local);
+  EXPECT_TRUE(director::advertises_from_vmac(p.config.vrrp_instances.at(0)));
+  p = parse("global_defs {\n    vrrp_version 3\n}\n" +
+            instance("    use_vmac\n", "2001:db8::10/64"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  spec = director::vmac_spec(p.config.vrrp_instances.at(0), 7);
+  EXPECT_EQ(netlink::to_string(spec.mac), "00:00:5e:00:02:33");
+  EXPECT_TRUE(spec.no_ipv6_link_local);
+  EXPECT_FALSE(director::advertises_from_vmac(p.config.vrrp_instances.at(0)));
+  EXPECT_EQ(netlink::to_string(director::vrrp_virtual_mac(255, false)), "00:00:5e:00:01:ff");
+}
+
+// ---- vrrp_strict -------------------------------------------------------------------------------
+
+const char* kStrict = "global_defs {\n    vrrp_strict\n}\n";
+
+TEST(ConfigVrrpStrict, AuthenticationIsIgnoredWithAWarning) {
+  auto p = parse(std::string(kStrict) +
+                 instance("    authentication {\n        auth_type PASS\n        auth_pass x\n"
+                          "    }\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:4:1: warning: vrrp_instance VI_1: vrrp_strict "
+                                      "does not allow authentication; ignored"));
+  EXPECT_EQ(p.config.vrrp_instances.at(0).auth_type, AuthType::None);
+}
+
+TEST(ConfigVrrpStrict, AcceptWithVersion2IsReset) {
+  auto p = parse(std::string(kStrict) + instance("    accept\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), HasSubstr("'accept' does not comply with VRRPv2 (RFC 3768); reset to "
+                                      "no_accept"));
+  EXPECT_FALSE(p.config.vrrp_instances.at(0).accept);
+}
+
+TEST(ConfigVrrpStrict, TheTrapIsSaidPerInstance) {
+  auto p = parse(std::string(kStrict) + instance(""));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:4:1: warning: vrrp_instance VI_1: with "
+                                      "vrrp_strict (line 2) keepalived drops all traffic to and "
+                                      "from this instance's VIPs"));
+  EXPECT_FALSE(p.config.vrrp_instances.at(0).accept);
+  // VRRPv3 with an explicit accept: keepalived does not drop; no trap to report.
+  p = parse(std::string(kStrict) + instance("    version 3\n    accept\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("drops all traffic")));
+  EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
+}
+
+TEST(ConfigVrrpStrict, NoVipsIsAnError) {
+  auto p = parse(std::string(kStrict) +
+                 "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n}\n");
+  EXPECT_THAT(all(p.diags), HasSubstr("vrrp_strict needs at least one address"));
+}
+
+TEST(ConfigVrrpStrict, WithoutVrrpStrictNothingChanges) {
+  auto p = parse(instance("    authentication {\n        auth_type PASS\n        auth_pass x\n"
+                          "    }\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("vrrp_strict")));
+  EXPECT_EQ(p.config.vrrp_instances.at(0).auth_type, AuthType::Pass);
+  EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
+}
+
+// docs/keepalived-compat.md's "supported" rows load without a "not supported" diagnostic.
+TEST(ConfigVmacStrict, CompatDocSupportedRowsLoad) {
+  std::ifstream in(std::string(LVSCTL_SOURCE_DIR) + "/docs/keepalived-compat.md");
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (line.find("| supported |") == std::string::npos) continue;
+    const auto a = line.find('`'), b = line.find('`', a + 1);
+    ASSERT_NE(b, std::string::npos) << line;
+    const std::string kw = line.substr(a + 1, b - a - 1);
+    const std::string text = line.starts_with("| global_defs")
+                                  ? "global_defs {\n    " + kw + "\n}\n" + instance("")
+                                  : instance("    " + kw + "\n");
+    auto p = parse(text);
+    EXPECT_THAT(all(p.diags), Not(HasSubstr("not supported"))) << kw;
+    EXPECT_THAT(all(p.diags), Not(HasSubstr("unknown keyword"))) << kw;
+    ++rows;
+  }
+  EXPECT_GE(rows, 3);
+}
+
+}  // namespace
+}  // namespace lvsctl::director::config
