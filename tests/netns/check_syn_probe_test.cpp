@@ -445,7 +445,7 @@ TEST_F(SynProbeNetns, WithoutCapNetRawTcpChecksConnect) {
   const RealServerConfig server =
       real_server_config(Endpoint{*IpAddress::parse("203.0.113.10"), 10080}, {tcp_check()});
   const std::vector<RealServerConfig> servers = {server};
-  EXPECT_NE(open_syn_prober(*loop_, servers), nullptr);  // as root: SYN probes
+  EXPECT_NE(open_syn_prober(*loop_, servers, config::TcpCheckMode::Syn), nullptr);  // as root: SYN probes
   // In a child without CAP_NET_RAW: no prober, and the check is a connect() that succeeds.
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
@@ -455,7 +455,7 @@ TEST_F(SynProbeNetns, WithoutCapNetRawTcpChecksConnect) {
     if (create || create.error().message != "raw TCP socket: Operation not permitted") _exit(11);
     auto loop = EventLoop::create();
     if (!loop) _exit(12);
-    std::unique_ptr<SynProber> none = open_syn_prober(**loop, servers);
+    std::unique_ptr<SynProber> none = open_syn_prober(**loop, servers, config::TcpCheckMode::Syn);
     if (none) _exit(13);
     auto probe = make_probe(ProbeContext{**loop, nullptr, none.get()}, server.checkers[0]);
     if (dynamic_cast<TcpProbe*>(probe.get()) == nullptr) _exit(14);

@@ -50,18 +50,18 @@ TEST(TcpCheckMode, BadValueIsAnErrorAtItsColumn) {
 }
 
 TEST(TcpCheckMode, SynProbeOnlyInSynModeAndOnlyForIpv4) {
-  const check::CheckerConfig tcp = check::default_checker(check::CheckerKind::Tcp);
-  const check::Endpoint v4{"203.0.113.10", 80};
-  const check::Endpoint v6{"2001:db8::10", 80};
+  const config::Checker tcp = config::default_checker(config::CheckerKind::Tcp);
+  const config::Endpoint v4{*IpAddress::parse("203.0.113.10"), 80};
+  const config::Endpoint v6{*IpAddress::parse("2001:db8::10"), 80};
   EXPECT_FALSE(check::syn_probe_chosen(TcpCheckMode::Connect, v4, tcp));
   EXPECT_FALSE(check::syn_probe_chosen(TcpCheckMode::Connect, v6, tcp));
   EXPECT_TRUE(check::syn_probe_chosen(TcpCheckMode::Syn, v4, tcp));
   EXPECT_FALSE(check::syn_probe_chosen(TcpCheckMode::Syn, v6, tcp));
-  check::CheckerConfig bound6 = tcp;
-  bound6.bindto = "2001:db8::1";
+  config::Checker bound6 = tcp;
+  bound6.bindto = IpAddress::parse("2001:db8::1");
   EXPECT_FALSE(check::syn_probe_chosen(TcpCheckMode::Syn, v4, bound6));
-  check::CheckerConfig bound4 = tcp;
-  bound4.bindto = "203.0.113.1";
+  config::Checker bound4 = tcp;
+  bound4.bindto = IpAddress::parse("203.0.113.1");
   EXPECT_TRUE(check::syn_probe_chosen(TcpCheckMode::Syn, v4, bound4));
 }
 
@@ -71,8 +71,8 @@ TEST(TcpCheckMode, ConnectModeOpensNoRawSocket) {
   auto loop = EventLoop::create();
   ASSERT_TRUE(loop.ok());
   check::RealServerConfig rs;
-  rs.address = check::Endpoint{"203.0.113.10", 80};
-  rs.checkers.push_back(check::default_checker(check::CheckerKind::Tcp));
+  rs.address = config::Endpoint{*IpAddress::parse("203.0.113.10"), 80};
+  rs.checkers.push_back(config::default_checker(config::CheckerKind::Tcp, rs.address));
   EXPECT_EQ(check::open_syn_prober(**loop, {rs}, TcpCheckMode::Connect), nullptr);
 }
 

@@ -4,7 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "director/config/load.hpp"
@@ -145,26 +144,6 @@ TEST(ConfigVrrpStrict, WithoutVrrpStrictNothingChanges) {
   EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
 }
 
-// docs/keepalived-compat.md's "supported" rows load without a "not supported" diagnostic.
-TEST(ConfigVmacStrict, CompatDocSupportedRowsLoad) {
-  std::ifstream in(std::string(LVSCTL_SOURCE_DIR) + "/docs/keepalived-compat.md");
-  std::string line;
-  int rows = 0;
-  while (std::getline(in, line)) {
-    if (line.find("| supported |") == std::string::npos) continue;
-    const auto a = line.find('`'), b = line.find('`', a + 1);
-    ASSERT_NE(b, std::string::npos) << line;
-    const std::string kw = line.substr(a + 1, b - a - 1);
-    const std::string text = line.starts_with("| global_defs")
-                                  ? "global_defs {\n    " + kw + "\n}\n" + instance("")
-                                  : instance("    " + kw + "\n");
-    auto p = parse(text);
-    EXPECT_THAT(all(p.diags), Not(HasSubstr("not supported"))) << kw;
-    EXPECT_THAT(all(p.diags), Not(HasSubstr("unknown keyword"))) << kw;
-    ++rows;
-  }
-  EXPECT_GE(rows, 3);
-}
 
 }  // namespace
 }  // namespace lvsctl::director::config

@@ -253,13 +253,13 @@ TEST(NftStatus, ListingCarriesWeightsAndCountersPerRealServer) {
 }
 
 TEST(NftStatus, StatusAnswerShowsTheDatapathNotesAndListing) {
-  IpvsSummary summary{false, "the nftables datapath is in use", 0, DatapathStatus{}};
-  summary.nftables->backend = Backend::Nftables;
-  summary.nftables->available = true;
-  summary.nftables->table = "ip lvsctl";
-  summary.nftables->transactions = 3;
-  summary.nftables->notes = {"VIP 203.0.113.100 is not held here"};
-  auto text = StatusAnswer::text({}, summary);
+  DaemonSnapshot snapshot;
+  snapshot.datapath.backend = "nftables";
+  snapshot.datapath.available = true;
+  snapshot.datapath.table = "ip lvsctl";
+  snapshot.datapath.transactions = 3;
+  snapshot.datapath.notes = {"VIP 203.0.113.100 is not held here"};
+  auto text = StatusAnswer::text(snapshot);
   ASSERT_TRUE(text.needs_table());
   const auto out = std::move(text).finish(ipvs::Table{
       service("203.0.113.101", 80, "rr", {dest("198.51.100.11", 80, kNat)})});
@@ -267,7 +267,7 @@ TEST(NftStatus, StatusAnswerShowsTheDatapathNotesAndListing) {
       << out;
   EXPECT_NE(out.find("  NOTE: VIP 203.0.113.100 is not held here"), std::string::npos) << out;
   EXPECT_NE(out.find("198.51.100.11:80"), std::string::npos) << out;
-  auto json = StatusAnswer::json({}, summary, nullptr);
+  auto json = StatusAnswer::json(snapshot);
   const auto j = std::move(json).finish(ipvs::Table{
       service("203.0.113.101", 80, "rr", {dest("198.51.100.11", 80, kNat)})});
   // The ipvs object closes empty; the datapath object carries the listing.
