@@ -29,7 +29,11 @@ double unix_seconds(WallTime t) {
 Degradation degradation(const DaemonSnapshot& s) {
   Degradation d;
   for (const auto& in : s.vrrp) {
-    if (in.state == "FAULT") d.reasons.push_back(fmt::format("VRRP instance {} is in FAULT", in.name));
+    if (in.state != "FAULT") continue;
+    d.reasons.push_back(in.waiting_for.empty()
+                            ? fmt::format("VRRP instance {} is in FAULT", in.name)
+                            : fmt::format("VRRP instance {} is in FAULT (waiting for interface {})",
+                                          in.name, in.waiting_for));
   }
   for (const auto& vs : s.virtual_servers) {
     if (!vs.quorum_up) d.reasons.push_back(fmt::format("virtual server {}: quorum lost", vs.label()));

@@ -51,6 +51,7 @@ struct VrrpInstanceSnapshot {
   };
   std::optional<Conflict> conflict;  // another master heard beside us (split brain)
   std::vector<TrackScriptSnapshot> track_scripts;
+  std::string waiting_for;  // FAULT until this interface appears (dynamic_interfaces)
 };
 
 struct RealServerSnapshot {

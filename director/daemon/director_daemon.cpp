@@ -49,6 +49,7 @@ DaemonSnapshot Daemon::snapshot() const {
   SnapshotSources sources;
   sources.config = &config_;
   sources.vrrp = running_instances();
+  if (waiting_) sources.waiting = waiting_->instances();
   sources.health = health_.get();
   if (datapath_) sources.datapath = datapath_->status();
   return take_snapshot(base_, sources);

@@ -73,6 +73,23 @@ DaemonSnapshot take_snapshot(DaemonSnapshot base, const SnapshotSources& sources
   s.taken = std::chrono::system_clock::now();
   s.vrrp.clear();
   for (const VrrpRunner* r : sources.vrrp) s.vrrp.push_back(instance_snapshot(*sources.config, *r));
+  if (sources.config != nullptr) {
+    for (const auto& in : sources.config->vrrp_instances) {
+      auto it = sources.waiting.find(in.name);
+      if (it == sources.waiting.end()) continue;
+      VrrpInstanceSnapshot w;
+      w.name = in.name;
+      w.interface = in.interface;
+      w.vrid = in.vrid;
+      w.version = in.version;
+      w.state = "FAULT";
+      w.priority = in.priority;
+      w.advert_interval = std::chrono::duration<double>(in.advert_int).count();
+      for (const auto& v : in.virtual_ipaddress) w.vips.push_back(v.prefix.to_string());
+      w.waiting_for = it->second;
+      s.vrrp.push_back(std::move(w));
+    }
+  }
   s.virtual_servers = sources.health ? sources.health->snapshot()
                                      : std::vector<VirtualServerSnapshot>{};
   const auto& d = sources.datapath;

@@ -16,6 +16,8 @@ namespace lvsctl::director {
 struct SnapshotSources {
   const config::Config* config = nullptr;
   std::vector<const VrrpRunner*> vrrp;  // in config order
+  // Instances that wait in FAULT for their interface (dynamic_interfaces): name -> interface.
+  std::map<std::string, std::string> waiting;
   const HealthMonitor* health = nullptr;
   datapath::DatapathStatus datapath;
 };

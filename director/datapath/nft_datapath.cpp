@@ -104,16 +104,8 @@ std::optional<std::string> NftDatapath::apply_changed(const std::vector<ipvs::Se
   ++applies_;
   auto sent = nftlb::write_changes(*socket_, changes);
   const std::chrono::duration<double> apply_time = Clock::now() - t1;
-  if (!sent) {
-    spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
-                  sent.error().message, kRetryAfter.count());
-    failure_ = sent.error().message;
-    ++apply_errors_;
-    table_exists_ = false;
-    applied_ = {};
-    schedule_retry();
-    return fmt::format("nftables: transaction failed ({})", sent.error().message);
-  }
+  if (!sent) return refused(sent.error());
+  failure_.clear();
   messages_ += *sent;
   for (auto& service : wanted.services) {
     auto at = std::lower_bound(
@@ -167,6 +159,21 @@ nftlb::Table NftDatapath::build_dr(std::vector<std::string>& notes) {
   return table;
 }
 
+// A refused transaction changed nothing, but what we hold as applied may no longer be what the
+// kernel has: forget it and rebuild both tables after kRetryAfter.
+std::string NftDatapath::refused(const Error& error) {
+  spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
+                error.message, kRetryAfter.count());
+  failure_ = error.message;
+  ++apply_errors_;
+  table_exists_ = false;
+  applied_ = {};
+  dr_table_exists_ = false;
+  applied_dr_ = {};
+  schedule_retry();
+  return fmt::format("nftables: transaction failed ({})", error.message);
+}
+
 std::string NftDatapath::sync() {
   if (!socket_) return "nftables off";
   using Clock = std::chrono::steady_clock;
@@ -198,18 +205,7 @@ std::string NftDatapath::sync() {
   ++applies_;
   auto sent = nftlb::write_changes(*socket_, std::vector<const nftlb::Changes*>{&changes, &dr_changes});
   const std::chrono::duration<double> apply_time = Clock::now() - t1;
-  if (!sent) {
-    spdlog::error("nftables: {}; nothing changed (one transaction); rebuilding the tables in {} s",
-                  sent.error().message, kRetryAfter.count());
-    failure_ = sent.error().message;
-    ++apply_errors_;
-    table_exists_ = false;
-    applied_ = {};
-    dr_table_exists_ = false;
-    applied_dr_ = {};
-    schedule_retry();
-    return fmt::format("nftables: transaction failed ({})", sent.error().message);
-  }
+  if (!sent) return refused(sent.error());
   failure_.clear();
   messages_ += *sent;
   table_exists_ = true;

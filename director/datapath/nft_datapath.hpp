@@ -38,6 +38,7 @@ class NftDatapath final : public Datapath {
 
  private:
   std::string sync();
+  std::string refused(const Error& error);  // after a failed transaction
   void schedule_retry();
   void schedule_neighbours(bool soon);
   nftlb::Table build_dr(std::vector<std::string>& notes);

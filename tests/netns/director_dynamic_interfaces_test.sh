@@ -49,7 +49,9 @@ lab_log "check-config --host: interface error, dynamic warning, script error"
 dir_lvsctl d1 "$LAB_TMP/dynamic.conf"; d1=$LAB_LAST_PID
 lab_wait "$DEV_WAIT" "grep -q 'Startup complete' '$LAB_TMP/d1.log'" || dev_fail "no start-up"
 grep -q 'VI_DYN) Entering FAULT STATE: .*waiting for interface dyn0' "$LAB_TMP/d1.log" || dev_fail "no waiting line"
-dir_status d1 >/dev/null || dev_fail "status does not answer while VI_DYN waits"
+status=$(dir_status d1) || dev_fail "status does not answer while VI_DYN waits"
+grep -q '"VRRP instance VI_DYN is in FAULT (waiting for interface dyn0)"' <<<"$status" \
+  || dev_fail "status does not show VI_DYN waiting for dyn0: $status"
 kill -0 "$d1" 2>/dev/null || dev_fail "the daemon exited on a missing interface"
 lab_log "started without dyn0: VI_DYN waits in FAULT"
 

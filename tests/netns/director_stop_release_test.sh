@@ -39,6 +39,10 @@ run_and_stop() {  # run_and_stop [OPTION]: start, wait for the table, SIGTERM, w
   local pid=$LAB_LAST_PID
   lab_wait 60 has_table || lab_fail "no table ip lvsctl: $(tail -20 "$LAB_TMP/d1.log")"
   lab_wait 60 "grep -q 'Startup complete' '$LAB_TMP/d1.log'" || lab_fail "no start-up"
+  # nftables programs a VIP's services only while this director holds it as MASTER.
+  lab_wait 60 "lab_has_addr d1 eth0 203.0.113.100" || lab_fail "d1 never became MASTER"
+  lab_wait 60 "lab_exec d1 nft list table ip lvsctl | grep -q 198.51.100.11" \
+    || lab_fail "the MASTER's table has no backend: $(lab_exec d1 nft list table ip lvsctl)"
   kill -TERM "$pid"
   lab_wait 60 "! kill -0 $pid 2>/dev/null" || lab_fail "the director did not stop"
 }
