@@ -81,7 +81,7 @@ lab_wait "$DEV_WAIT" "all_on d1" || dev_fail "the VIPs (with $VIP_ADDED) not all
 dev_wait_adverts 5 "$(from_master).*vips 203\\.0\\.113\\.100,203\\.0\\.113\\.101\$"
 [ "$(dev_adverts '203\.0\.113\.105 > ')" -eq 0 ] || dev_fail "the backup advertised (it was MASTER)"
 [ "$(dev_adverts ' prio 0 ')" -eq 0 ] || dev_fail "a priority-0 advert (an instance resigned)"
-[ "$(dev_count d1 'Entering')" -eq 4 ] || dev_fail "d1 changed state on the reload"
+[ "$(dev_count d1 'VRRP_Instance(.*) Entering')" -eq 4 ] || dev_fail "d1 changed state on the reload"
 [ "$(states d1)" = "VI_OUT=MASTER VI_IN=MASTER" ] || dev_fail "d1 states: $(states d1)"
 none_on d2 || dev_fail "d2 holds a VIP: $(states d2)"
 lab_log "reload with an added VIP: on d1, d1 $(states d1), d2 silent"
