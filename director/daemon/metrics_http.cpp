@@ -1,5 +1,7 @@
 #include "director/daemon/metrics_http.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "director/daemon/metrics_text.hpp"
@@ -11,16 +13,16 @@ HttpRequest::State HttpRequest::feed(std::string_view bytes) {
   // Never hold more than max_ + 4 bytes: a longer head is TooLong without waiting for its end.
   const std::size_t room = max_ + 4 - head_.size();
   head_.append(bytes.substr(0, room));
-  for (; scanned_ < head_.size(); ++scanned_) {
+  // Only the first max_ bytes are looked at, so where the reads split the bytes never changes
+  // the verdict (a NUL or a blank line past the cap is TooLong, whole or in pieces).
+  const std::size_t end = std::min(head_.size(), max_);
+  for (; scanned_ < end; ++scanned_) {
     const char c = head_[scanned_];
     if (c == '\0') return state_ = State::Invalid;
     if (c != '\n') continue;
     const bool blank_crlf = scanned_ >= 3 && head_.compare(scanned_ - 3, 4, "\r\n\r\n") == 0;
     const bool blank_lf = scanned_ >= 1 && head_[scanned_ - 1] == '\n';
-    if (blank_crlf || blank_lf) {
-      if (scanned_ + 1 > max_) return state_ = State::TooLong;
-      return state_ = parse_request_line();
-    }
+    if (blank_crlf || blank_lf) return state_ = parse_request_line();
   }
   if (head_.size() > max_) return state_ = State::TooLong;
   return state_;

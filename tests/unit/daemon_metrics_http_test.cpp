@@ -32,6 +32,17 @@ TEST(HttpRequest, TooLongWithoutWaitingForTheEnd) {
   EXPECT_EQ(r.feed("\r\n\r\n"), State::TooLong);  // final
 }
 
+// Found by fuzz_metrics_http: a NUL just past the cap made the whole input Invalid and the same
+// bytes read in pieces TooLong. Only the first `cap` bytes decide.
+TEST(HttpRequest, BytesPastTheCapNeverChangeTheVerdict) {
+  const std::string bytes = std::string("GET /metrics") + '\0' + "\n\n";
+  HttpRequest whole(12);
+  EXPECT_EQ(whole.feed(bytes), State::TooLong);
+  HttpRequest pieces(12);
+  for (char c : bytes) pieces.feed(std::string_view(&c, 1));
+  EXPECT_EQ(pieces.state(), State::TooLong);
+}
+
 TEST(HttpRequest, MalformedRequestLines) {
   for (const std::string bad :
        {"GET\r\n\r\n", "GET /metrics\r\n\r\n", "GET metrics HTTP/1.1\r\n\r\n",

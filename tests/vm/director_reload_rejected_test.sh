@@ -57,20 +57,18 @@ lab_wait 60 "lab_has_addr dir eth0 $VRRP_VIP" || { cat "$LAB_TMP/lvsctl.log" >&2
 
 status_json() { "$LVSCTL" director status --run-dir "$LAB_TMP/run" --json --timeout 60 || [ $? -eq 1 ]; }
 requests() { status_json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["ipvs"]["requests_sent"])'; }
-shape() {  # status --json without traffic counters
+shape() {  # status --json: VRRP states and VIPs, health and the table, without counters and times
   status_json | "$PY" -c '
 import json, sys
 s = json.load(sys.stdin)
-def strip(o):
-    if isinstance(o, dict):
-        return {k: strip(v) for k, v in o.items()
-                if k not in ("adverts_sent", "adverts_received", "adverts_rejected", "last_rejection",
-                             "requests_sent", "connections", "in_packets", "out_packets", "in_bytes",
-                             "out_bytes", "active_connections", "inactive_connections")}
-    if isinstance(o, list):
-        return [strip(v) for v in o]
-    return o
-print(json.dumps(strip(s), sort_keys=True))'
+vrrp = [(i["name"], i["state"], i.get("vips")) for i in s["vrrp_instances"]]
+health = [(v.get("address"), v.get("port"),
+           [(r.get("address"), r.get("port"), r.get("healthy"), r.get("weight")) for r in v["real_servers"]])
+          for v in s["virtual_servers"]]
+table = [(v.get("protocol"), v.get("address"), v.get("port"), v.get("scheduler"),
+          [(d["address"], d["port"], d["forwarding"], d["weight"]) for d in v["destinations"]])
+         for v in s["ipvs"]["services"]]
+print(json.dumps({"vrrp": vrrp, "health": health, "ipvs": table}, sort_keys=True))'
 }
 snapshot() {
   echo "== ipvsadm"; lab_exec dir ipvsadm -S -n | sort
@@ -100,7 +98,8 @@ rejected() {  # rejected WHAT SED_EDIT LINE:COL
   [ "$(requests)" -eq "$req0" ] || lab_fail "$1: the rejected reload sent netlink requests"
   after=$(snapshot)
   [ "$after" = "$before" ] ||
-    { diff <(echo "$before") <(echo "$after") >&2 || true; lab_fail "$1: the running state changed"; }
+    { echo "$before" >"$LAB_TMP/before"; echo "$after" >"$LAB_TMP/after"
+      diff "$LAB_TMP/before" "$LAB_TMP/after" >&2 || true; lab_fail "$1: the running state changed"; }
   kill -0 "$director" || lab_fail "$1: the daemon exited"
   lab_log "$1: rejected at $3; IPVS table, VIPs and status unchanged, no netlink request"
 }

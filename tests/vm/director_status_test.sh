@@ -48,7 +48,7 @@ for i in "${!requests[@]}"; do
   flag=; [ "${requests[$i]}" = json ] && flag=--json
   (
     rc=0
-    lab_exec d1 "$LVSCTL" director status $flag --run-dir "$LAB_TMP/run-d1" >"$LAB_TMP/status.$i" \
+    lab_exec d1 "$LVSCTL" director status $flag --timeout 60 --run-dir "$LAB_TMP/run-d1" >"$LAB_TMP/status.$i" \
       2>"$LAB_TMP/status.$i.err" || rc=$?
     echo "$rc $(date +%s.%N)" >"$LAB_TMP/status.$i.done"
   ) &
