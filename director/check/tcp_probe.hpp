@@ -2,6 +2,7 @@
 // TCP_CHECK: a non-blocking connect to the target within connect_timeout; success once the
 // handshake completes (the socket is then closed).
 #include "director/check/probe.hpp"
+#include "director/check/socket_attempt.hpp"
 #include "director/check/tcp_connect.hpp"
 #include "shared/fd.hpp"
 
@@ -10,21 +11,15 @@ namespace lvsctl::director::check {
 class TcpProbe final : public Probe {
  public:
   TcpProbe(EventLoop& loop, Endpoint target, const Checker& checker);
-  ~TcpProbe() override { finish_io(); }
   void start(Done done) override;
 
  private:
   void on_connected(std::uint32_t events);
-  void fail_soon(std::string reason);
-  void finish(ProbeResult result);
-  void finish_io();
 
   EventLoop& loop_;
+  SocketAttempt attempt_;
   Result<ConnectSpec> spec_;  // parsed once; an error fails every check with its message
   Duration timeout_;
-  Fd fd_;
-  TimerId timer_ = 0;
-  Done done_;
 };
 
 }  // namespace lvsctl::director::check

@@ -12,6 +12,7 @@ namespace lvsctl::director::check {
 
 UdpProbe::UdpProbe(EventLoop& loop, const Checker& checker)
     : loop_(loop),
+      attempt_(loop),
       spec_(connect_spec(checker.connect, checker.bindto, checker.bind_port)),
       timeout_(checker.connect_timeout) {
   if (const auto* udp = std::get_if<config::UdpCheck>(&checker.spec)) udp_ = *udp;
@@ -20,74 +21,48 @@ UdpProbe::UdpProbe(EventLoop& loop, const Checker& checker)
 }
 
 void UdpProbe::start(Done done) {
-  finish_io();
-  done_ = std::move(done);
-  if (!spec_) return fail_soon(spec_.error().message);
+  attempt_.begin(std::move(done));
+  if (!spec_) return attempt_.fail_soon(spec_.error().message);
   auto fd = start_connect(*spec_, SOCK_DGRAM);
-  if (!fd) return fail_soon(fd.error().message);
-  fd_ = std::move(fd).value();
-  if (::send(fd_.get(), udp_.payload.data(), udp_.payload.size(), 0) < 0) {
-    return fail_soon("send to " + to_string(spec_->target) + ": " + std::strerror(errno));
+  if (!fd) return attempt_.fail_soon(fd.error().message);
+  attempt_.fd = std::move(fd).value();
+  if (::send(attempt_.fd.get(), udp_.payload.data(), udp_.payload.size(), 0) < 0) {
+    return attempt_.fail_soon("send to " + to_string(spec_->target) + ": " + std::strerror(errno));
   }
-  if (auto st = loop_.watch(fd_.get(), io::kReadable, [this](std::uint32_t) { on_readable(); }); !st) {
-    return fail_soon(st.error().message);
+  if (auto st = loop_.watch(attempt_.fd.get(), io::kReadable, [this](std::uint32_t) { on_readable(); }); !st) {
+    return attempt_.fail_soon(st.error().message);
   }
-  timer_ = loop_.after(timeout_, [this] {
-    timer_ = 0;
+  attempt_.timer = loop_.after(timeout_, [this] {
+    attempt_.timer = 0;
     on_timeout();
   });
 }
 
 bool UdpProbe::on_readable() {
-  const ssize_t n = ::recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+  const ssize_t n = ::recv(attempt_.fd.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return false;
     const int err = errno;
     const std::string what = err == ECONNREFUSED ? " (ICMP port unreachable)" : "";
-    finish(ProbeResult::down("UDP to " + to_string(spec_->target) + ": " + std::strerror(err) + what));
+    attempt_.finish(ProbeResult::down("UDP to " + to_string(spec_->target) + ": " + std::strerror(err) + what));
     return true;
   }
   if (!udp_.require_reply) {
-    finish(ProbeResult::up("reply"));
+    attempt_.finish(ProbeResult::up("reply"));
   } else {
-    finish(judge_udp_reply(udp_, std::span(buffer_.data(), static_cast<std::size_t>(n))));
+    attempt_.finish(judge_udp_reply(udp_, std::span(buffer_.data(), static_cast<std::size_t>(n))));
   }
   return true;
 }
 
 void UdpProbe::on_timeout() {
   // A busy loop may reach this timer before the socket's pending event: ask the socket itself.
-  pollfd p{fd_.get(), POLLIN, 0};
+  pollfd p{attempt_.fd.get(), POLLIN, 0};
   if (::poll(&p, 1, 0) == 1 && p.revents != 0 && on_readable()) return;
   if (udp_.require_reply) {
-    return finish(ProbeResult::down("no reply within " + format_seconds(timeout_)));
+    return attempt_.finish(ProbeResult::down("no reply within " + format_seconds(timeout_)));
   }
-  finish(ProbeResult::up("no ICMP error within " + format_seconds(timeout_)));
-}
-
-void UdpProbe::fail_soon(std::string reason) {
-  timer_ = loop_.after(Duration::zero(), [this, reason = std::move(reason)] {
-    timer_ = 0;
-    finish(ProbeResult::down(reason));
-  });
-}
-
-void UdpProbe::finish_io() {
-  if (fd_) {
-    loop_.unwatch(fd_.get());
-    fd_.reset();
-  }
-  if (timer_ != 0) {
-    loop_.cancel_timer(timer_);
-    timer_ = 0;
-  }
-}
-
-void UdpProbe::finish(ProbeResult result) {
-  finish_io();
-  Done done = std::move(done_);
-  done_ = nullptr;
-  if (done) done(std::move(result));
+  attempt_.finish(ProbeResult::up("no ICMP error within " + format_seconds(timeout_)));
 }
 
 }  // namespace lvsctl::director::check

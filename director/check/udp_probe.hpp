@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "director/check/probe.hpp"
+#include "director/check/socket_attempt.hpp"
 #include "director/check/tcp_connect.hpp"
 #include "shared/fd.hpp"
 
@@ -14,24 +15,18 @@ namespace lvsctl::director::check {
 class UdpProbe final : public Probe {
  public:
   UdpProbe(EventLoop& loop, const Checker& checker);
-  ~UdpProbe() override { finish_io(); }
   void start(Done done) override;
 
  private:
   bool on_readable();  // true: the probe finished
   void on_timeout();
-  void fail_soon(std::string reason);
-  void finish(ProbeResult result);
-  void finish_io();
 
   EventLoop& loop_;
+  SocketAttempt attempt_;
   Result<ConnectSpec> spec_;
   config::UdpCheck udp_;
   Duration timeout_;
-  Fd fd_;
-  TimerId timer_ = 0;
   std::vector<std::uint8_t> buffer_;
-  Done done_;
 };
 
 }  // namespace lvsctl::director::check

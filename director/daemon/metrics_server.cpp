@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "director/daemon/metrics_text.hpp"
+#include "shared/send_pending.hpp"
 
 namespace lvsctl::director {
 
@@ -227,19 +228,12 @@ void MetricsServer::write_reply(std::uint64_t id) {
   if (it == clients_.end()) return;
   Client& client = *it->second;
   bool progress = false;
-  while (client.written < client.out.size()) {
-    const ssize_t n = ::send(client.fd.get(), client.out.data() + client.written,
-                             client.out.size() - client.written, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-    if (n <= 0) {
-      close_client(id);
-      return;
-    }
-    client.written += static_cast<std::size_t>(n);
-    progress = true;
+  const SendOutcome sent = send_pending(client.fd.get(), client.out, client.written, progress);
+  if (sent == SendOutcome::Failed) {
+    close_client(id);
+    return;
   }
-  if (client.written >= client.out.size()) {
+  if (sent == SendOutcome::Done) {
     ::shutdown(client.fd.get(), SHUT_WR);
     close_client(id);
     return;

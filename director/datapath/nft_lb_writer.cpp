@@ -180,14 +180,17 @@ void add_persist_map(NftBatch& batch) {
   batch.commit();
 }
 
-void create_table(NftBatch& batch) {
-  // add + delete + add: replaces a leftover table of ours (a crash) without failing when
-  // there is none, in the same transaction.
+// add + delete + add: replaces a leftover table of ours (a crash) without failing when there is
+// none, in the same transaction.
+void replace_table(NftBatch& batch) {
   add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
   add_table_message(batch, NFT_MSG_DELTABLE, 0);
   add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+}
 
-  auto services = set_named(kServicesMap);
+// ip daddr . meta l4proto . th dport : verdict (a jump to the service's chain).
+void add_services_map(NftBatch& batch, std::string_view name) {
+  auto services = set_named(name);
   nftnl_set_set_u32(services.get(), NFTNL_SET_ID, kServicesSetId);
   nftnl_set_set_u32(services.get(), NFTNL_SET_FLAGS, NFT_SET_MAP);
   nftnl_set_set_u32(services.get(), NFTNL_SET_KEY_TYPE,
@@ -198,20 +201,30 @@ void create_table(NftBatch& batch) {
   nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, t_family, NLM_F_CREATE),
                                 services.get());
   batch.commit();
+}
 
-  auto backends = set_named(kBackendsMap);
+// ip daddr . meta l4proto . th dport . mark : the real server (`data_type`, `data_len` bytes: an
+// address and port for NAT, a MAC for DR), with a counter per element (status).
+void add_backends_map(NftBatch& batch, std::string_view name, std::uint32_t data_type,
+                      std::uint32_t data_len) {
+  auto backends = set_named(name);
   nftnl_set_set_u32(backends.get(), NFTNL_SET_ID, kBackendsSetId);
   nftnl_set_set_u32(backends.get(), NFTNL_SET_FLAGS, NFT_SET_MAP);
   nftnl_set_set_u32(backends.get(), NFTNL_SET_KEY_TYPE,
                     concat(concat(concat(kTypeIpv4, kTypeProto), kTypeService), kTypeMark));
   nftnl_set_set_u32(backends.get(), NFTNL_SET_KEY_LEN, 16);
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_TYPE, concat(kTypeIpv4, kTypeService));
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_LEN, 8);
-  nftnl_set_add_expr(backends.get(), nftnl_expr_alloc("counter"));  // per element: status
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_TYPE, data_type);
+  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_LEN, data_len);
+  nftnl_set_add_expr(backends.get(), nftnl_expr_alloc("counter"));
   nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, t_family, NLM_F_CREATE),
                                 backends.get());
   batch.commit();
+}
 
+void create_table(NftBatch& batch) {
+  replace_table(batch);
+  add_services_map(batch, kServicesMap);
+  add_backends_map(batch, kBackendsMap, concat(kTypeIpv4, kTypeService), 8);
   add_persist_map(batch);
   const std::string prerouting(kPreroutingChain);
   add_chain(batch, prerouting, true);
@@ -273,32 +286,9 @@ nftnl_expr* payload_write(std::uint32_t offset, std::uint32_t len, std::uint32_t
 }
 
 void create_dr_table(NftBatch& batch) {
-  add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-  add_table_message(batch, NFT_MSG_DELTABLE, 0);
-  add_table_message(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
-  auto services = set_named(kDrServicesMap);
-  nftnl_set_set_u32(services.get(), NFTNL_SET_ID, kServicesSetId);
-  nftnl_set_set_u32(services.get(), NFTNL_SET_FLAGS, NFT_SET_MAP);
-  nftnl_set_set_u32(services.get(), NFTNL_SET_KEY_TYPE,
-                    concat(concat(kTypeIpv4, kTypeProto), kTypeService));
-  nftnl_set_set_u32(services.get(), NFTNL_SET_KEY_LEN, 12);
-  nftnl_set_set_u32(services.get(), NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
-  nftnl_set_set_u32(services.get(), NFTNL_SET_DATA_LEN, 0);
-  nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, t_family, NLM_F_CREATE),
-                                services.get());
-  batch.commit();
-  auto backends = set_named(kDrBackendsMap);
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_ID, kBackendsSetId);
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_FLAGS, NFT_SET_MAP);
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_KEY_TYPE,
-                    concat(concat(concat(kTypeIpv4, kTypeProto), kTypeService), kTypeMark));
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_KEY_LEN, 16);
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_TYPE, kTypeEther);
-  nftnl_set_set_u32(backends.get(), NFTNL_SET_DATA_LEN, 6);
-  nftnl_set_add_expr(backends.get(), nftnl_expr_alloc("counter"));
-  nftnl_set_nlmsg_build_payload(batch.add(NFT_MSG_NEWSET, t_family, NLM_F_CREATE),
-                                backends.get());
-  batch.commit();
+  replace_table(batch);
+  add_services_map(batch, kDrServicesMap);
+  add_backends_map(batch, kDrBackendsMap, kTypeEther, 6);
   add_persist_map(batch);
 }
 

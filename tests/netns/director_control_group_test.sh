@@ -56,8 +56,10 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])' "$run/control.sock"
 [ "$RC" != 0 ] || lab_fail "the outsider could connect to the socket"
 
 # Default: root only, unless this machine has a group named lvsctl.
-kill -TERM "$LAB_LAST_PID"
-lab_wait 30 "[ ! -S '$run/control.sock' ]" || lab_fail "the daemon did not stop"
+old=$LAB_LAST_PID
+kill -TERM "$old"
+# The socket goes first; the pid file (which a second daemon would find locked) goes at exit.
+lab_wait 30 "! kill -0 $old 2>/dev/null" || lab_fail "the daemon did not stop"
 dir_lvsctl d1 "$LAB_TMP/d1.conf"
 lab_wait 30 "[ -S '$run/control.sock' ]" || lab_fail "no control socket after the restart"
 if getent group lvsctl >/dev/null; then
