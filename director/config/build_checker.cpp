@@ -296,6 +296,22 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       }
       break;
     }
+    case CheckerKind::Dns: {
+      c.checker.spec = DnsCheck{};  // not yet: refused in build_lvs.cpp
+      break;
+    }
+    case CheckerKind::Ping: {
+      c.checker.spec = PingCheck{};  // not yet: refused in build_lvs.cpp
+      break;
+    }
+    case CheckerKind::Smtp: {
+      c.checker.spec = SmtpCheck{};  // not yet: refused in build_lvs.cpp
+      break;
+    }
+    case CheckerKind::File: {
+      c.checker.spec = FileCheck{};  // not yet: refused in build_lvs.cpp
+      break;
+    }
   }
   rs.checkers.push_back(std::move(c));
 }

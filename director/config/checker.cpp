@@ -17,6 +17,14 @@ CheckerDefaults checker_defaults(CheckerKind kind) {
     case CheckerKind::Udp:
       d.retry_style = RetryStyle::WhileUp;
       break;
+    case CheckerKind::Dns:
+      break;
+    case CheckerKind::Ping:
+      break;
+    case CheckerKind::Smtp:
+      break;
+    case CheckerKind::File:
+      break;
     case CheckerKind::Tcp:
       break;
   }
@@ -30,6 +38,10 @@ const char* to_string(CheckerKind k) {
     case CheckerKind::SslGet: return "SSL_GET";
     case CheckerKind::Misc: return "MISC_CHECK";
     case CheckerKind::Udp: return "UDP_CHECK";
+    case CheckerKind::Dns: return "DNS_CHECK";
+    case CheckerKind::Ping: return "PING_CHECK";
+    case CheckerKind::Smtp: return "SMTP_CHECK";
+    case CheckerKind::File: return "FILE_CHECK";
     case CheckerKind::Tcp: break;
   }
   return "TCP_CHECK";
@@ -65,6 +77,10 @@ Checker default_checker(CheckerKind kind, Endpoint target) {
       break;
     }
     case CheckerKind::Udp: c.spec = UdpCheck{}; break;
+    case CheckerKind::Dns: c.spec = DnsCheck{}; break;
+    case CheckerKind::Ping: c.spec = PingCheck{}; break;
+    case CheckerKind::Smtp: c.spec = SmtpCheck{}; break;
+    case CheckerKind::File: c.spec = FileCheck{}; break;
     case CheckerKind::Tcp: c.spec = TcpCheck{}; break;
   }
   return c;

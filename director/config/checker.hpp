@@ -34,7 +34,7 @@ struct ScriptCommand {
   Location where;
 };
 
-enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc, Udp };
+enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc, Udp, Dns, Ping, Smtp, File };
 
 // How a kind's failures are retried (keepalived 2.2.7's epilogs, see checker_state.hpp):
 //   Always    TCP_CHECK: every failure is retried, also while down.
@@ -50,7 +50,7 @@ struct CheckerDefaults {
   RetryStyle retry_style = RetryStyle::Always;
 };
 CheckerDefaults checker_defaults(CheckerKind kind);
-const char* to_string(CheckerKind k);  // "TCP_CHECK", "HTTP_GET", ..., "UDP_CHECK"
+const char* to_string(CheckerKind k);  // "TCP_CHECK", "HTTP_GET", ..., "FILE_CHECK"
 
 // An address and a port: where a checker connects to.
 struct Endpoint {
@@ -117,7 +117,28 @@ struct UdpCheck {
   friend bool operator==(const UdpCheck&, const UdpCheck&) = default;
 };
 
-using CheckSpec = std::variant<TcpCheck, HttpCheck, MiscCheck, UdpCheck>;
+// DNS_CHECK: one query, the answer validated (id, rcode, question).
+struct DnsCheck {
+  friend bool operator==(const DnsCheck&, const DnsCheck&) = default;
+};
+
+// PING_CHECK: an ICMP / ICMPv6 echo request answered by an echo reply.
+struct PingCheck {
+  friend bool operator==(const PingCheck&, const PingCheck&) = default;
+};
+
+// SMTP_CHECK: the banner and a HELO exchange.
+struct SmtpCheck {
+  friend bool operator==(const SmtpCheck&, const SmtpCheck&) = default;
+};
+
+// FILE_CHECK: the real server's weight or down from a tracked file's content.
+struct FileCheck {
+  friend bool operator==(const FileCheck&, const FileCheck&) = default;
+};
+
+using CheckSpec =
+    std::variant<TcpCheck, HttpCheck, MiscCheck, UdpCheck, DnsCheck, PingCheck, SmtpCheck, FileCheck>;
 
 // A health checker of one real server, with every inherited value resolved.
 struct Checker {
