@@ -49,9 +49,9 @@ Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<IpA
   return spec;
 }
 
-Result<Fd> start_connect(const ConnectSpec& spec, int socket_type) {
+Result<Fd> start_connect(const ConnectSpec& spec, int socket_type, int protocol) {
   const SocketAddress& dst = spec.destination;
-  Fd fd{::socket(dst.family, socket_type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)};
+  Fd fd{::socket(dst.family, socket_type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol)};
   if (!fd) return Error::from_errno("socket");
   if (spec.source) {
     const int one = 1;

@@ -32,8 +32,9 @@ Result<ConnectSpec> connect_spec(const Endpoint& target, const std::optional<IpA
 
 // Opens a non-blocking socket, binds it to the source when given and starts connecting.
 // The connect is usually still in progress: wait for writable, then read connect_error().
-// socket_type SOCK_DGRAM: a connected UDP socket (connect() then only sets the peer).
-Result<Fd> start_connect(const ConnectSpec& spec, int socket_type = SOCK_STREAM);
+// socket_type SOCK_DGRAM: a connected UDP socket (connect() then only sets the peer); with
+// `protocol` IPPROTO_ICMP[V6], a ping socket (SOCK_DGRAM) or raw ICMP socket (SOCK_RAW).
+Result<Fd> start_connect(const ConnectSpec& spec, int socket_type = SOCK_STREAM, int protocol = 0);
 Result<Fd> start_connect(const Endpoint& target, const std::optional<IpAddress>& bindto,
                          std::optional<std::uint16_t> bind_port);
 

@@ -302,6 +302,12 @@ constexpr Keyword<C> kUdpKeywords[] = {
     {"min_reply_length", udp_min_reply_length},
     {"max_reply_length", udp_max_reply_length},
 };
+// PING_CHECK: no keywords of its own (keepalived 2.2.7); connect_port is read and ignored.
+constexpr Keyword<C> kPingKeywords[] = {
+    LVSCTL_COMMON_CHECK_KEYWORDS,
+    LVSCTL_CONNECT_KEYWORDS,
+    {"nb_get_retry", nb_get_retry_unknown},
+};
 #undef LVSCTL_COMMON_CHECK_KEYWORDS
 #undef LVSCTL_CONNECT_KEYWORDS
 
@@ -398,7 +404,9 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       break;
     }
     case CheckerKind::Ping: {
-      c.checker.spec = PingCheck{};  // not yet: refused in build_lvs.cpp
+      c.checker.spec = PingCheck{};
+      static constexpr BlockRules rules{"PING_CHECK", kConnectUnsupported, false};
+      apply_keywords<C>(ctx, s.block, kPingKeywords, rules, c);
       break;
     }
     case CheckerKind::Smtp: {

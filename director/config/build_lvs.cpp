@@ -98,6 +98,7 @@ void rs_ssl(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::S
 void rs_misc(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Misc, r); }
 void rs_udp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Udp, r); }
 void rs_smtp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Smtp, r); }
+void rs_ping(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Ping, r); }
 
 constexpr Keyword<R> kRealServerKeywords[] = {
     {"weight", set_weight<R>},
@@ -120,10 +121,11 @@ constexpr Keyword<R> kRealServerKeywords[] = {
     {"MISC_CHECK", rs_misc, BlockUse::Required},
     {"UDP_CHECK", rs_udp, BlockUse::Required},
     {"SMTP_CHECK", rs_smtp, BlockUse::Required},
+    {"PING_CHECK", rs_ping, BlockUse::Required},
 };
 constexpr std::string_view kRealServerUnsupported[] = {
     "uthreshold", "lthreshold", "smtp_alert", "snmp_name",
-    "DNS_CHECK",  "BFD_CHECK",  "PING_CHECK", "FILE_CHECK"};
+    "DNS_CHECK",  "BFD_CHECK",  "FILE_CHECK"};
 
 // ADDR [PORT]
 bool read_server_address(BuildContext& ctx, S s, IpAddress& addr, std::uint16_t& port,

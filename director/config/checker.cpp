@@ -19,7 +19,8 @@ CheckerDefaults checker_defaults(CheckerKind kind) {
       break;
     case CheckerKind::Dns:
       break;
-    case CheckerKind::Ping:
+    case CheckerKind::Ping:  // check_ping.c's icmp_epilog: retried while up only
+      d.retry_style = RetryStyle::WhileUp;
       break;
     case CheckerKind::Smtp:
       break;

@@ -2,9 +2,11 @@
 // decode_icmp_error (a raw ICMP packet), judge_dns_answer (a DNS_CHECK answer to a fixed
 // query, and the input's own first bytes as the query), judge_udp_reply (a UDP_CHECK reply) and
 // parse_hex_bytes (UDP_CHECK payload / require_reply text), parse_smtp_reply and the SMTP_CHECK
-// conversation (an SMTP server's octets, whole and split). None may crash or read past its
-// input; a decoded ICMP error always names an errno, a reply's verdict always has a reason, an SMTP
-// reply stays within its bounds and the conversation decides the same whole or split.
+// conversation (an SMTP server's octets, whole and split), and PING_CHECK's decode_echo_reply
+// (ICMP / ICMPv6, with and without a raw socket's IPv4 header) and decode_quoted_echo_request.
+// None may crash or read past its input; a decoded ICMP error always names an errno, a reply's
+// verdict always has a reason, an SMTP reply stays within its bounds and the conversation decides
+// the same whole or split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +14,7 @@
 #include <string_view>
 
 #include "director/check/dns_message.hpp"
+#include "director/check/icmp_echo.hpp"
 #include "director/check/icmp_error.hpp"
 #include "director/check/smtp_dialogue.hpp"
 #include "director/check/smtp_reply.hpp"
@@ -23,6 +26,19 @@ using namespace lvsctl::director;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::span<const std::uint8_t> bytes(data, size);
   if (auto e = check::decode_icmp_error(bytes); e && e->error == 0) std::abort();
+
+  for (auto family : {check::IcmpFamily::V4, check::IcmpFamily::V6}) {
+    for (bool ip_header : {false, true}) {
+      if (auto r = check::decode_echo_reply(family, bytes, ip_header)) {
+        if (r->data.size() + 8 > size) std::abort();  // never more data than the input held
+        // A decoded reply re-encoded as a request decodes back as a request with its id/seq.
+        const auto request = check::encode_echo_request(family, *r);
+        const auto q = check::decode_quoted_echo_request(family, request);
+        if (!q || q->id != r->id || q->sequence != r->sequence) std::abort();
+      }
+    }
+    (void)check::decode_quoted_echo_request(family, bytes);
+  }
 
   static const auto query = *check::encode_dns_query(0x4242, "example.test", 6);
   if (auto j = check::judge_dns_answer(query, bytes);
