@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "director/config/dns_names.hpp"
 #include "director/config/values.hpp"
 #include "shared/json_writer.hpp"
 
@@ -177,6 +178,16 @@ void checker(JsonWriter& w, const Checker& c) {
     w.key("reply_bytes").value(static_cast<std::uint64_t>(u->reply.size()));
     w.key("min_reply_length").value(u->min_reply_length);
     w.key("max_reply_length").value(u->max_reply_length);
+  }
+  if (const auto* d = std::get_if<DnsCheck>(&c.spec)) {
+    w.key("bind_port");
+    if (c.bind_port) {
+      w.value(*c.bind_port);
+    } else {
+      w.null();
+    }
+    w.key("dns_type").value(dns_type_name(d->type));
+    w.key("dns_name").value(d->name);
   }
   source(w, c.where);
   w.end_object();
