@@ -97,7 +97,11 @@ log="$LAB_TMP/d1.log"
 healthy() {  # healthy INDEX: true/false from status --json
   dir_status d1 | python3 -c "import json,sys; print(str(json.load(sys.stdin)['virtual_servers'][0]['real_servers'][$1]['healthy']).lower())"
 }
-in_map() { lab_exec d1 nft list map ip lvsctl backends 2>/dev/null | grep -q "$1"; }
+in_map() {  # the whole listing first: `nft | grep -q` under pipefail fails when grep exits early
+  local map
+  map=$(lab_exec d1 nft list map ip lvsctl backends 2>/dev/null) || return 1
+  grep -q "$1" <<<"$map"
+}
 transitions() { grep -c "$1:53 $2" "$log" || true; }
 alive() { kill -0 "$director" 2>/dev/null || lab_fail "the director died: $(tail -20 "$log")"; }
 
