@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cctype>
 
 namespace lvsctl::director::check {
@@ -10,13 +9,6 @@ namespace {
 
 constexpr std::size_t kHeader = 12;
 constexpr std::uint16_t kClassIn = 1;
-
-struct TypeName {
-  std::uint16_t type;
-  const char* name;
-};
-constexpr std::array<TypeName, 7> kTypes{{{1, "A"}, {2, "NS"}, {5, "CNAME"}, {6, "SOA"},
-                                          {15, "MX"}, {16, "TXT"}, {28, "AAAA"}}};
 
 constexpr const char* kRcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
 
@@ -62,26 +54,6 @@ std::optional<std::string> read_name(std::span<const std::uint8_t> msg, std::siz
 
 }  // namespace
 
-std::optional<std::uint16_t> dns_type_from_name(std::string_view name) {
-  for (const auto& t : kTypes) {
-    const std::string_view n(t.name);
-    if (n.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      same = same && std::toupper(static_cast<unsigned char>(name[i])) == n[i];
-    }
-    if (same) return t.type;
-  }
-  return std::nullopt;
-}
-
-std::string dns_type_name(std::uint16_t type) {
-  for (const auto& t : kTypes) {
-    if (t.type == type) return t.name;
-  }
-  return fmt::format("TYPE{}", type);
-}
-
 Result<std::vector<std::uint8_t>> encode_dns_query(std::uint16_t id, std::string_view name,
                                                   std::uint16_t type) {
   std::vector<std::uint8_t> out;
@@ -91,19 +63,14 @@ Result<std::vector<std::uint8_t>> encode_dns_query(std::uint16_t id, std::string
   put16(out, 0);
   put16(out, 0);
   put16(out, 0);
+  if (auto problem = config::dns_name_problem(name)) return Error{*problem};
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  std::size_t total = 1;
   while (!name.empty()) {
     const auto dot = name.find('.');
     const std::string_view label = name.substr(0, dot);
-    if (label.empty()) return Error{fmt::format("DNS name '{}' has an empty label", name)};
-    if (label.size() > 63) return Error{fmt::format("DNS label '{}' is longer than 63 octets", label)};
-    total += label.size() + 1;
-    if (total > 255) return Error{"DNS name longer than 255 octets"};
     out.push_back(static_cast<std::uint8_t>(label.size()));
     out.insert(out.end(), label.begin(), label.end());
     name = dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
-    if (dot != std::string_view::npos && name.empty()) return Error{"DNS name has an empty label"};
   }
   out.push_back(0);
   put16(out, type);

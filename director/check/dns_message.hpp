@@ -1,7 +1,7 @@
 #pragma once
 // DNS_CHECK's messages (RFC 1035), pure: the query keepalived 2.2.7 sends (one question, class
-// IN, recursion desired) and the judgement of a datagram that comes back. Not wired to a probe
-// yet (issue 18).
+// IN, recursion desired) and the judgement of a datagram that comes back (dns_probe sends and
+// reads them).
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -9,16 +9,17 @@
 #include <string_view>
 #include <vector>
 
+#include "director/config/dns_names.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::director::check {
 
-// keepalived's DNS_CHECK `type` names: A NS CNAME SOA MX TXT AAAA (case-insensitive).
-std::optional<std::uint16_t> dns_type_from_name(std::string_view name);
-std::string dns_type_name(std::uint16_t type);  // "SOA", or "TYPE99" for others
+// keepalived's DNS_CHECK `type` names (the config's table).
+using config::dns_type_from_name;
+using config::dns_type_name;
 
-// The query for `name` ("." or "example.com", a trailing dot optional). Errors: an empty label,
-// a label over 63 octets, a name over 255 octets.
+// The query for `name` ("." or "example.com", a trailing dot optional). Errors: the names
+// config::dns_name_problem() refuses (an empty label, a label over 63 octets, a name over 255).
 Result<std::vector<std::uint8_t>> encode_dns_query(std::uint16_t id, std::string_view name,
                                                   std::uint16_t type);
 

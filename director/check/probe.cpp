@@ -1,5 +1,6 @@
 #include "director/check/probe.hpp"
 
+#include "director/check/dns_probe.hpp"
 #include "director/check/http_probe.hpp"
 #include "director/check/misc_probe.hpp"
 #include "director/check/smtp_probe.hpp"
@@ -29,7 +30,7 @@ std::unique_ptr<Probe> make_probe(const ProbeContext& context, const Checker& ch
     case CheckerKind::Udp:
       return std::make_unique<UdpProbe>(context.loop, checker);
     case CheckerKind::Dns:
-      return nullptr;  // not yet: refused by the config builder
+      return std::make_unique<DnsProbe>(context.loop, checker);
     case CheckerKind::Ping:
       return std::make_unique<PingProbe>(context.loop, checker);
     case CheckerKind::Smtp:

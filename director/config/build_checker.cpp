@@ -1,8 +1,9 @@
 // Checker blocks of a real_server: TCP_CHECK, HTTP_GET, SSL_GET (with url blocks), MISC_CHECK,
-// UDP_CHECK, SMTP_CHECK (with its deprecated host blocks).
+// UDP_CHECK, SMTP_CHECK (with its deprecated host blocks), DNS_CHECK.
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
+#include "director/config/dns_names.hpp"
 #include "director/config/hex_bytes.hpp"
 #include "director/config/keyword_table.hpp"
 #include "director/config/values.hpp"
@@ -270,6 +271,38 @@ constexpr Keyword<SmtpDraft> kSmtpKeywords[] = {
     {"helo_name", smtp_helo_name},
     {"host", smtp_host, BlockUse::Required},
 };
+// DNS_CHECK.
+DnsCheck& dns(C& c) { return std::get<DnsCheck>(c.checker.spec); }
+void dns_type(BuildContext& ctx, S s, C& c) {
+  auto v = ctx.string_arg(s);
+  if (!v) return;
+  if (auto t = dns_type_from_name(*v)) {
+    dns(c).type = *t;
+  } else {
+    ctx.error(s.args[0].where,
+              fmt::format("DNS_CHECK 'type' value '{}' is not one of {}", *v, dns_type_names()));
+  }
+}
+void dns_name(BuildContext& ctx, S s, C& c) {
+  auto v = ctx.string_arg(s);
+  if (!v) return;
+  if (c.dns_name_where) {
+    ctx.error(s.keyword.where, fmt::format("DNS_CHECK 'name' given twice (first at line {})",
+                                           c.dns_name_where->line));
+    return;
+  }
+  if (auto problem = dns_name_problem(*v)) {
+    ctx.error(s.args[0].where, fmt::format("DNS_CHECK 'name': {}", *problem));
+    return;
+  }
+  c.dns_name_where = s.keyword.where;
+  dns(c).name = v->empty() ? "." : *v;
+}
+// DNS_CHECK: bind_port (the query's source port).
+void dns_bind_port(BuildContext& ctx, S s, C& c) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto p = ctx.port_arg(s, 0)) c.checker.bind_port = *p;
+}
 
 #define LVSCTL_COMMON_CHECK_KEYWORDS                                                              \
   {"retry", retry}, {"delay_before_retry", delay_before_retry}, {"warmup", warmup}, {"delay_loop", delay_loop}, \
@@ -308,6 +341,13 @@ constexpr Keyword<C> kPingKeywords[] = {
     LVSCTL_CONNECT_KEYWORDS,
     {"nb_get_retry", nb_get_retry_unknown},
 };
+constexpr Keyword<C> kDnsKeywords[] = {
+    LVSCTL_COMMON_CHECK_KEYWORDS,
+    LVSCTL_CONNECT_KEYWORDS,
+    {"bind_port", dns_bind_port},
+    {"type", dns_type},
+    {"name", dns_name},
+};
 #undef LVSCTL_COMMON_CHECK_KEYWORDS
 #undef LVSCTL_CONNECT_KEYWORDS
 
@@ -316,6 +356,7 @@ constexpr std::string_view kConnectUnsupported[] = {"bind_port", "bind_if", "fwm
 constexpr std::string_view kHttpUnsupported[] = {"bind_port", "bind_if", "fwmark",
                                                  "log_all_failures", "fast_recovery"};
 constexpr std::string_view kMiscUnsupported[] = {"log_all_failures"};
+constexpr std::string_view kDnsUnsupported[] = {"bind_if", "fwmark", "log_all_failures"};
 
 // SMTP_CHECK and its deprecated host blocks, as keepalived 2.2.7 turns them into checkers: without
 // host blocks, or when the SMTP_CHECK sets a connection option itself (connect_ip, connect_port,
@@ -400,7 +441,9 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       break;
     }
     case CheckerKind::Dns: {
-      c.checker.spec = DnsCheck{};  // not yet: refused in build_lvs.cpp
+      c.checker.spec = DnsCheck{};
+      static constexpr BlockRules rules{"DNS_CHECK", kDnsUnsupported, false};
+      apply_keywords<C>(ctx, s.block, kDnsKeywords, rules, c);
       break;
     }
     case CheckerKind::Ping: {

@@ -99,6 +99,7 @@ void rs_misc(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::
 void rs_udp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Udp, r); }
 void rs_smtp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Smtp, r); }
 void rs_ping(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Ping, r); }
+void rs_dns(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Dns, r); }
 
 constexpr Keyword<R> kRealServerKeywords[] = {
     {"weight", set_weight<R>},
@@ -122,10 +123,10 @@ constexpr Keyword<R> kRealServerKeywords[] = {
     {"UDP_CHECK", rs_udp, BlockUse::Required},
     {"SMTP_CHECK", rs_smtp, BlockUse::Required},
     {"PING_CHECK", rs_ping, BlockUse::Required},
+    {"DNS_CHECK", rs_dns, BlockUse::Required},
 };
-constexpr std::string_view kRealServerUnsupported[] = {
-    "uthreshold", "lthreshold", "smtp_alert", "snmp_name",
-    "DNS_CHECK",  "BFD_CHECK",  "FILE_CHECK"};
+constexpr std::string_view kRealServerUnsupported[] = {"uthreshold", "lthreshold", "smtp_alert",
+                                                       "snmp_name",  "BFD_CHECK",  "FILE_CHECK"};
 
 // ADDR [PORT]
 bool read_server_address(BuildContext& ctx, S s, IpAddress& addr, std::uint16_t& port,

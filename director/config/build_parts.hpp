@@ -40,6 +40,7 @@ struct CheckerDraft {
   std::optional<IpAddress> connect_ip;
   std::optional<std::uint16_t> connect_port;
   std::optional<Duration> misc_timeout;
+  std::optional<Location> dns_name_where;  // DNS_CHECK `name` given (keepalived: once only)
 };
 
 struct RealServerDraft {

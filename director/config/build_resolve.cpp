@@ -30,9 +30,10 @@ Checker resolve_checker(CheckerDraft&& d, const RealServer& rs, const RealServer
   c.connect_timeout =
       first_of(own.connect_timeout, r.connect_timeout, v.connect_timeout, vs.connect_timeout);
   c.retry = first_of(own.retry, r.retry, v.retry, keepalived.retry);
-  c.delay_before_retry = first_of(own.delay_before_retry, r.delay_before_retry,
-                                  v.delay_before_retry, keepalived.delay_before_retry);
   c.delay_loop = first_of(own.delay_loop, r.delay_loop, v.delay_loop, vs.delay_loop);
+  c.delay_before_retry = first_of(
+      own.delay_before_retry, r.delay_before_retry, v.delay_before_retry,
+      keepalived.retry_delay_is_delay_loop ? c.delay_loop : keepalived.delay_before_retry);
   c.warmup = first_of(own.warmup, r.warmup, v.warmup, c.delay_loop);
   c.alpha = first_of(own.alpha, r.alpha, v.alpha, false);
 

@@ -17,7 +17,10 @@ CheckerDefaults checker_defaults(CheckerKind kind) {
     case CheckerKind::Udp:
       d.retry_style = RetryStyle::WhileUp;
       break;
-    case CheckerKind::Dns:
+    case CheckerKind::Dns:  // check_dns.c: retry 3, delay_before_retry = delay_loop
+      d.retry = 3;
+      d.retry_style = RetryStyle::WhileUp;
+      d.retry_delay_is_delay_loop = true;
       break;
     case CheckerKind::Ping:  // check_ping.c's icmp_epilog: retried while up only
       d.retry_style = RetryStyle::WhileUp;
@@ -59,7 +62,7 @@ Checker default_checker(CheckerKind kind, Endpoint target) {
   c.kind = kind;
   c.connect = target;
   c.retry = d.retry;
-  c.delay_before_retry = d.delay_before_retry;
+  c.delay_before_retry = d.retry_delay_is_delay_loop ? c.delay_loop : d.delay_before_retry;
   switch (kind) {
     case CheckerKind::HttpGet:
     case CheckerKind::SslGet: {

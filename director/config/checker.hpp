@@ -39,7 +39,7 @@ enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc, Udp, Dns, Pi
 // How a kind's failures are retried (keepalived 2.2.7's epilogs, see checker_state.hpp):
 //   Always    TCP_CHECK, SMTP_CHECK: every failure is retried, also while down.
 //   Http      HTTP_GET/SSL_GET: retried while up; once down, two successes to come back.
-//   WhileUp   MISC_CHECK, UDP_CHECK: retried while up; while down, once per delay_loop.
+//   WhileUp   MISC_CHECK, UDP_CHECK, DNS_CHECK: retried while up; while down, once per delay_loop.
 enum class RetryStyle : std::uint8_t { Always, Http, WhileUp };
 
 // keepalived 2.2.7's defaults of a checker kind (man 5 keepalived.conf and its parser).
@@ -48,6 +48,7 @@ struct CheckerDefaults {
   Duration delay_before_retry = std::chrono::seconds(1);  // HTTP_GET/SSL_GET 3 s
   bool connects = true;  // has connect_ip/connect_port/bindto/connect_timeout
   RetryStyle retry_style = RetryStyle::Always;
+  bool retry_delay_is_delay_loop = false;  // DNS_CHECK: delay_before_retry defaults to delay_loop
 };
 CheckerDefaults checker_defaults(CheckerKind kind);
 const char* to_string(CheckerKind k);  // "TCP_CHECK", "HTTP_GET", ..., "FILE_CHECK"
@@ -117,8 +118,10 @@ struct UdpCheck {
   friend bool operator==(const UdpCheck&, const UdpCheck&) = default;
 };
 
-// DNS_CHECK: one query, the answer validated (id, rcode, question).
+// DNS_CHECK: one query (UDP), the answer validated (id, QR, rcode, our question echoed).
 struct DnsCheck {
+  std::uint16_t type = 6;  // `type` (config/dns_names.hpp); keepalived's default SOA
+  std::string name = ".";  // `name`: the query name; "." the root (keepalived's default)
   friend bool operator==(const DnsCheck&, const DnsCheck&) = default;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "director/config/dns_names.hpp"
 #include "director/config/values.hpp"
 #include "shared/json_writer.hpp"
 
@@ -179,6 +180,16 @@ void checker(JsonWriter& w, const Checker& c) {
     w.key("max_reply_length").value(u->max_reply_length);
   }
   if (const auto* s = std::get_if<SmtpCheck>(&c.spec)) w.key("helo_name").value(s->helo_name);
+  if (const auto* d = std::get_if<DnsCheck>(&c.spec)) {
+    w.key("bind_port");
+    if (c.bind_port) {
+      w.value(*c.bind_port);
+    } else {
+      w.null();
+    }
+    w.key("dns_type").value(dns_type_name(d->type));
+    w.key("dns_name").value(d->name);
+  }
   source(w, c.where);
   w.end_object();
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "director/config/dns_names.hpp"
 #include "director/config/values.hpp"
 
 namespace lvsctl::director::config {
@@ -28,6 +29,9 @@ std::string describe_checker(const Checker& c) {
       out += fmt::format(" url {}", u.path);
       if (u.digest) out += " (digest)";
     }
+  }
+  if (const auto* d = std::get_if<DnsCheck>(&c.spec)) {
+    out += fmt::format(" type {} name {}", dns_type_name(d->type), d->name);
   }
   return out;
 }

@@ -1,12 +1,13 @@
 // libFuzzer target: the health checkers' decoders of what the network (or a config) hands them:
 // decode_icmp_error (a raw ICMP packet), judge_dns_answer (a DNS_CHECK answer to a fixed
 // query, and the input's own first bytes as the query), judge_udp_reply (a UDP_CHECK reply) and
-// parse_hex_bytes (UDP_CHECK payload / require_reply text), parse_smtp_reply and the SMTP_CHECK
-// conversation (an SMTP server's octets, whole and split), and PING_CHECK's decode_echo_reply
-// (ICMP / ICMPv6, with and without a raw socket's IPv4 header) and decode_quoted_echo_request.
-// None may crash or read past its input; a decoded ICMP error always names an errno, a reply's
-// verdict always has a reason, an SMTP reply stays within its bounds and the conversation decides
-// the same whole or split.
+// parse_hex_bytes (UDP_CHECK payload / require_reply text), dns_name_problem + encode_dns_query
+// (a DNS_CHECK `name`: every name it accepts encodes, and the query is then judged its own
+// question), parse_smtp_reply and the SMTP_CHECK conversation (an SMTP server's octets, whole and
+// split), and PING_CHECK's decode_echo_reply (ICMP / ICMPv6, with and without a raw socket's IPv4
+// header) and decode_quoted_echo_request. None may crash or read past its input; a decoded ICMP
+// error always names an errno, a reply's verdict always has a reason, an SMTP reply stays within
+// its bounds and the conversation decides the same whole or split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "director/check/smtp_dialogue.hpp"
 #include "director/check/smtp_reply.hpp"
 #include "director/check/udp_reply.hpp"
+#include "director/config/dns_names.hpp"
 #include "director/config/hex_bytes.hpp"
 
 using namespace lvsctl::director;
@@ -48,6 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)check::judge_dns_answer(bytes.first(size / 2), bytes.subspan(size / 2));
 
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (!config::dns_name_problem(text)) {
+    auto q = check::encode_dns_query(0x4242, text, 1);
+    if (!q) std::abort();
+    auto answer = *q;
+    answer[2] = static_cast<std::uint8_t>(answer[2] | 0x80);  // QR: the query as its own answer
+    if (check::judge_dns_answer(*q, answer).verdict != check::DnsVerdict::Good) std::abort();
+  }
   for (bool wildcards : {false, true}) {
     auto hex = config::parse_hex_bytes(text, wildcards);
     if (!hex) continue;
