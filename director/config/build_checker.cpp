@@ -309,7 +309,7 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       break;
     }
     case CheckerKind::File: {
-      c.checker.spec = FileCheck{};  // not yet: refused in build_lvs.cpp
+      build_file_check(ctx, s, c);
       break;
     }
   }

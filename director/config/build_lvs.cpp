@@ -97,6 +97,14 @@ void rs_http(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::
 void rs_ssl(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::SslGet, r); }
 void rs_misc(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Misc, r); }
 void rs_udp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Udp, r); }
+void rs_file(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::File, r); }
+void rs_bfd(BuildContext& ctx, S s, R& /*r*/) {
+  ctx.error(s.keyword.where,
+            "BFD is not available in lvsctl (no BFD sessions); instead of BFD_CHECK check the "
+            "real server with TCP_CHECK, UDP_CHECK or MISC_CHECK (a short delay_loop with retry "
+            "0 notices a failure within about a second), or let another program write its state "
+            "to a file and use FILE_CHECK");
+}
 
 constexpr Keyword<R> kRealServerKeywords[] = {
     {"weight", set_weight<R>},
@@ -118,10 +126,12 @@ constexpr Keyword<R> kRealServerKeywords[] = {
     {"SSL_GET", rs_ssl, BlockUse::Required},
     {"MISC_CHECK", rs_misc, BlockUse::Required},
     {"UDP_CHECK", rs_udp, BlockUse::Required},
+    {"FILE_CHECK", rs_file, BlockUse::Required},
+    {"BFD_CHECK", rs_bfd, BlockUse::Optional},
 };
 constexpr std::string_view kRealServerUnsupported[] = {
     "uthreshold", "lthreshold", "smtp_alert", "snmp_name",  "SMTP_CHECK",
-    "DNS_CHECK",  "BFD_CHECK",  "PING_CHECK", "FILE_CHECK"};
+    "DNS_CHECK",  "PING_CHECK"};
 
 // ADDR [PORT]
 bool read_server_address(BuildContext& ctx, S s, IpAddress& addr, std::uint16_t& port,
