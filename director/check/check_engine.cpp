@@ -117,20 +117,30 @@ void CheckEngine::launch(Slot& slot) {
   slot.probe->start([this, &slot](ProbeResult result) { on_result(slot, std::move(result)); });
 }
 
+RealServerHealth::Outcome CheckEngine::record(std::size_t server, std::size_t checker,
+                                              const ProbeResult& result, double seconds) {
+  const auto outcome = health_[server].record(checker, result, loop_.now());
+  const auto wall = std::chrono::system_clock::now();
+  CheckStats& stats = stats_[server];
+  stats.record(result.success, result.reason, seconds, wall);
+  if (outcome.transition) stats.transition(wall);
+  return outcome;
+}
+
 void CheckEngine::on_result(Slot& slot, ProbeResult result) {
   ++completed_;
   const TimePoint now = loop_.now();
-  RealServerHealth& health = health_[slot.server];
-  const auto outcome = health.record(slot.checker, result, now);
-  const auto wall = std::chrono::system_clock::now();
-  CheckStats& stats = stats_[slot.server];
-  stats.record(result.success, result.reason,
-               std::chrono::duration<double>(now - slot.started).count(), wall);
-  if (outcome.transition) stats.transition(wall);
-  const bool regular = !health.checker(slot.checker).retrying();
+  const auto outcome = record(slot.server, slot.checker, result,
+                              std::chrono::duration<double>(now - slot.started).count());
+  const bool regular = !health_[slot.server].checker(slot.checker).retrying();
   slot.due = next_due(slot.due, now, outcome.next_delay, regular);
   arm(slot);
   if (outcome.transition && on_transition_) on_transition_(slot.server, *outcome.transition);
+}
+
+void CheckEngine::observe(std::size_t server, std::size_t checker, const ProbeResult& result) {
+  const auto outcome = record(server, checker, result, 0.0);
+  if (outcome.transition && on_transition_) on_transition_(server, *outcome.transition);
 }
 
 }  // namespace lvsctl::director::check

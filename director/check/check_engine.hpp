@@ -10,7 +10,8 @@
 // or delay_before_retry after a failure that is retried (keepalived's retry semantics); probes
 // start on a 20 ms grid so checks due together share one wake-up (check_schedule.hpp).
 // Every change of a real server's health or weight is passed to the TransitionHandler.
-// A disabled checker (Checker::disabled) has no probe and never runs.
+// A disabled checker (Checker::disabled) has no probe and never runs. A FILE_CHECK has no probe
+// either: its results come from outside, through observe() (the daemon's track file watcher).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -55,6 +56,9 @@ class CheckEngine {
   void start(std::uint64_t seed = random_seed());
   // Cancels all timers and running probes (scripts are killed); health stays as it was.
   void stop();
+  // Records a result observed outside a probe (FILE_CHECK: its track file's value) for checker
+  // `checker` of server `server`, as a probe's result is recorded; nothing is scheduled.
+  void observe(std::size_t server, std::size_t checker, const ProbeResult& result);
 
   std::size_t server_count() const { return servers_.size(); }
   const RealServerConfig& server(std::size_t i) const { return servers_.at(i); }
@@ -79,6 +83,9 @@ class CheckEngine {
   void arm(Slot& slot);
   void launch(Slot& slot);
   void on_result(Slot& slot, ProbeResult result);
+  // Health, stats and the transition of one result; the outcome's next_delay for a probe.
+  RealServerHealth::Outcome record(std::size_t server, std::size_t checker,
+                                   const ProbeResult& result, double seconds);
 
   EventLoop& loop_;
   std::vector<RealServerConfig> servers_;

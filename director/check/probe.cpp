@@ -36,7 +36,7 @@ std::unique_ptr<Probe> make_probe(const ProbeContext& context, const Checker& ch
     case CheckerKind::Smtp:
       return std::make_unique<SmtpProbe>(context.loop, checker);
     case CheckerKind::File:
-      return nullptr;  // not yet: refused by the config builder
+      return nullptr;  // no probe: the track file watcher reports through CheckEngine::observe
   }
   return nullptr;
 }

@@ -12,6 +12,7 @@ RealServerHealth::RealServerHealth(const RealServerConfig& config, CheckerStart 
     kinds_.push_back(c.kind);
     checkers_.emplace_back(c, start);
     dynamic_weight_.emplace_back();
+    weight_change_.push_back(0);
   }
   healthy_ = all_up();
   weight_ = effective_weight();
@@ -22,11 +23,12 @@ bool RealServerHealth::all_up() const {
 }
 
 int RealServerHealth::effective_weight() const {
-  long w = configured_weight_;
+  std::int64_t w = configured_weight_;
   for (const auto& d : dynamic_weight_) {
     if (d) w += *d - configured_weight_;
   }
-  return static_cast<int>(std::clamp(w, 0L, 65535L));
+  for (const auto c : weight_change_) w += c;  // each within the int range: no overflow
+  return static_cast<int>(std::clamp<std::int64_t>(w, 0, 65535));
 }
 
 RealServerHealth::Outcome RealServerHealth::record(std::size_t index, const ProbeResult& result,
@@ -37,6 +39,7 @@ RealServerHealth::Outcome RealServerHealth::record(std::size_t index, const Prob
   out.next_delay = step.next_delay;
   last_check_ = LastCheck{kinds_[index], result.success, result.reason, now};
   if (result.success && result.weight) dynamic_weight_[index] = result.weight;
+  if (result.weight_change) weight_change_[index] = *result.weight_change;
 
   const bool was_healthy = healthy_;
   const int old_weight = weight_;

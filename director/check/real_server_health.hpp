@@ -3,10 +3,13 @@
 // A real server is healthy when every checker is up (several checkers: all must pass). Its
 // weight is the configured one, changed by MISC_CHECK misc_dynamic results: each dynamic checker
 // contributes (reported - configured), so with one such checker the weight is what the script
-// asked for (exit code - 2).
+// asked for (exit code - 2); and by FILE_CHECK results: each adds its track file's status
+// (ProbeResult::weight_change), as keepalived adds a checker's cur_weight. The sum is kept in
+// 0..65535.
 // Every change of health or weight comes back as a HealthTransition with one log-ready line,
 // e.g. "203.0.113.102:10010 DOWN: connect timeout after 10 s, retry 3/3". Pure: time is passed in.
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +64,7 @@ class RealServerHealth {
   std::vector<CheckerKind> kinds_;
   std::vector<CheckerState> checkers_;
   std::vector<std::optional<int>> dynamic_weight_;  // per checker, MISC misc_dynamic only
+  std::vector<std::int64_t> weight_change_;          // per checker, FILE_CHECK only
   bool healthy_;
   int weight_;
   std::optional<LastCheck> last_check_;

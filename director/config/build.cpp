@@ -78,6 +78,7 @@ Config build(Statements& statements, conf::Diagnostics& diags, bool release) {
   }
 
   Config config = std::move(draft.config);
+  resolve_file_checks(ctx, config);
   config.vrrp_instances.reserve(draft.instances.size());
   for (auto& d : draft.instances) {
     config.vrrp_instances.push_back(finish_vrrp_instance(ctx, std::move(d), config.global));

@@ -458,7 +458,7 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       return;
     }
     case CheckerKind::File: {
-      c.checker.spec = FileCheck{};  // not yet: refused in build_lvs.cpp
+      build_file_check(ctx, s, c);
       break;
     }
   }

@@ -100,6 +100,14 @@ void rs_udp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::U
 void rs_smtp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Smtp, r); }
 void rs_ping(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Ping, r); }
 void rs_dns(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Dns, r); }
+void rs_file(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::File, r); }
+void rs_bfd(BuildContext& ctx, S s, R& /*r*/) {
+  ctx.error(s.keyword.where,
+            "BFD is not available in lvsctl (no BFD sessions); instead of BFD_CHECK check the "
+            "real server with TCP_CHECK, UDP_CHECK or MISC_CHECK (a short delay_loop with retry "
+            "0 notices a failure within about a second), or let another program write its state "
+            "to a file and use FILE_CHECK");
+}
 
 constexpr Keyword<R> kRealServerKeywords[] = {
     {"weight", set_weight<R>},
@@ -124,9 +132,11 @@ constexpr Keyword<R> kRealServerKeywords[] = {
     {"SMTP_CHECK", rs_smtp, BlockUse::Required},
     {"PING_CHECK", rs_ping, BlockUse::Required},
     {"DNS_CHECK", rs_dns, BlockUse::Required},
+    {"FILE_CHECK", rs_file, BlockUse::Required},
+    {"BFD_CHECK", rs_bfd, BlockUse::Optional},
 };
 constexpr std::string_view kRealServerUnsupported[] = {"uthreshold", "lthreshold", "smtp_alert",
-                                                       "snmp_name",  "BFD_CHECK",  "FILE_CHECK"};
+                                                       "snmp_name"};
 
 // ADDR [PORT]
 bool read_server_address(BuildContext& ctx, S s, IpAddress& addr, std::uint16_t& port,

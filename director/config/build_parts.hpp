@@ -81,6 +81,11 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
                    RealServerDraft& rs);
 
 void build_vrrp_track_file(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+// A FILE_CHECK block's keywords (build_file_check.cpp), and once everything is read its
+// track_file names resolved (an unknown name is an error; the track_file's weight and reverse
+// are taken unless the FILE_CHECK has its own).
+void build_file_check(BuildContext& ctx, const conf::Statement& s, CheckerDraft& c);
+void resolve_file_checks(BuildContext& ctx, Config& config);
 // static_ipaddress, static_routes, static_rules (build_vrrp_static.cpp).
 void build_static_ipaddress(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 void build_static_routes(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);

@@ -48,6 +48,10 @@ Checker resolve_checker(CheckerDraft&& d, const RealServer& rs, const RealServer
   if (auto* m = std::get_if<MiscCheck>(&c.spec)) {
     m->timeout = d.misc_timeout.value_or(vs.delay_loop);
   }
+  if (c.kind == CheckerKind::File) {  // keepalived: known at once, never retried, never alpha
+    c.retry = 0;
+    c.alpha = false;
+  }
   return c;
 }
 

@@ -27,7 +27,9 @@ CheckerDefaults checker_defaults(CheckerKind kind) {
       break;
     case CheckerKind::Smtp:
       break;
-    case CheckerKind::File:
+    case CheckerKind::File:  // no connection and no retries: the file's value is known at once
+      d.retry = 0;
+      d.connects = false;
       break;
     case CheckerKind::Tcp:
       break;

@@ -137,9 +137,21 @@ struct SmtpCheck {
   friend bool operator==(const SmtpCheck&, const SmtpCheck&) = default;
 };
 
-// FILE_CHECK: the real server's weight or down from a tracked file's content.
+// FILE_CHECK: the real server's weight or down from a track_file block's value (keepalived
+// 2.2.7 check_file.c / track_file.c). Weight 0: a non-zero value (a zero one with reverse) is
+// down; otherwise value x weight (negated with reverse) is added to the real server's weight,
+// and -2147483648 or less is down. Never probed: the daemon's track file watcher reports each
+// value (director/check/file_check.hpp judges it). None of the common checker options apply
+// (no retry, never alpha).
 struct FileCheck {
-  friend bool operator==(const FileCheck&, const FileCheck&) = default;
+  std::string track_file;  // the track_file block's name
+  int weight = 1;          // resolved: the FILE_CHECK's `weight`, else the track_file's
+  bool reverse = false;    // likewise
+  bool own_weight = false;  // `weight` was given in the FILE_CHECK block
+  Location where;           // the `track_file` line
+  friend bool operator==(const FileCheck& a, const FileCheck& b) {
+    return a.track_file == b.track_file && a.weight == b.weight && a.reverse == b.reverse;
+  }
 };
 
 using CheckSpec =

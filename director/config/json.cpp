@@ -172,6 +172,11 @@ void checker(JsonWriter& w, const Checker& c) {
     seconds(w, "misc_timeout", m->timeout);
     w.key("misc_dynamic").value(m->dynamic);
   }
+  if (const auto* f = std::get_if<FileCheck>(&c.spec)) {
+    w.key("track_file").value(f->track_file);
+    w.key("weight").value(f->weight);
+    w.key("reverse").value(f->reverse);
+  }
   if (const auto* u = std::get_if<UdpCheck>(&c.spec)) {
     w.key("payload_bytes").value(static_cast<std::uint64_t>(u->payload.size()));
     w.key("require_reply").value(u->require_reply);

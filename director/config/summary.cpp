@@ -18,6 +18,9 @@ std::string describe_checker(const Checker& c) {
   if (const auto* m = std::get_if<MiscCheck>(&c.spec)) {
     out += fmt::format(" '{}' misc_timeout {}", m->path.command, format_duration(m->timeout));
     if (m->dynamic) out += " misc_dynamic";
+  } else if (const auto* f = std::get_if<FileCheck>(&c.spec)) {
+    return out + fmt::format(" track_file {} weight {}{}", f->track_file, f->weight,
+                             f->reverse ? " reverse" : "");
   } else {
     out += fmt::format(" {} connect_timeout {}", to_string(c.connect),
                        format_duration(c.connect_timeout));

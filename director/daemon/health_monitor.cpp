@@ -60,12 +60,22 @@ Result<std::unique_ptr<HealthMonitor>> HealthMonitor::start(EventLoop& loop,
     spdlog::info("Health checks: {} real servers keep their state, {} start fresh", kept,
                  continued.size() - kept);
   }
+  // FILE_CHECK: the files' first values settle the real servers' state before the quorum's.
+  monitor->files_ = std::make_unique<FileCheckFeed>(
+      loop, config, monitor->plan_,
+      [m = monitor.get()](std::size_t server, std::size_t checker, const check::ProbeResult& r) {
+        m->engine_->observe(server, checker, r);
+      });
+  monitor->starting_ = true;
+  monitor->files_->start(previous != nullptr);
+  monitor->starting_ = false;
   monitor->start_quorum(previous);
   monitor->engine_->start();
   return monitor;
 }
 
 HealthMonitor::~HealthMonitor() {
+  if (files_) files_->stop();
   if (engine_) engine_->stop();
   loop_.cancel_timer(pending_);
 }
@@ -199,9 +209,11 @@ void HealthMonitor::on_transition(std::size_t server, const check::HealthTransit
   } else {
     spdlog::warn("{} {}", vs.display_name(), change.message);
   }
+  // The first state, before any quorum: no script; the daemon builds its table after start().
+  if (starting_) return;
+  changed_.push_back(origin.virtual_server);
   run(change.healthy ? rs.notify_up : rs.notify_down);
   update_quorum(origin.virtual_server);
-  changed_.push_back(origin.virtual_server);
   // Coalesce: one table update for all transitions of this loop round.
   if (pending_ == 0) {
     pending_ = loop_.after(std::chrono::milliseconds(0), [this] {
@@ -212,6 +224,7 @@ void HealthMonitor::on_transition(std::size_t server, const check::HealthTransit
 }
 
 void HealthMonitor::shutdown() {
+  if (files_) files_->stop();
   if (engine_) engine_->stop();
   loop_.cancel_timer(pending_);
   pending_ = 0;

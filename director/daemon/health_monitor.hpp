@@ -5,6 +5,9 @@
 // the sorry server through HealthLookup::quorum_up), and tells the daemon that the IPVS table
 // should follow (coalesced: many transitions in one loop round give one callback). MISC_CHECK
 // scripts run as script_user & co. (ScriptSecurity), vetted once per configuration load.
+// FILE_CHECKs follow their track files (FileCheckFeed); the files are read before the quorum
+// is first computed, so a real server starts in the state its file gives it (a change found
+// then is logged, and no notify script runs for it, as keepalived runs none at start).
 #include <functional>
 #include <map>
 #include <memory>
@@ -15,6 +18,7 @@
 #include "director/check/quorum_state.hpp"
 #include "director/config/model.hpp"
 #include "director/daemon/daemon_snapshot.hpp"
+#include "director/daemon/file_check_feed.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/vrrp_runner.hpp"
 #include "shared/event_loop.hpp"
@@ -77,6 +81,8 @@ class HealthMonitor {
   std::vector<std::vector<std::size_t>> index_;
   std::vector<check::QuorumState> quorum_;  // per virtual server
   std::unique_ptr<check::CheckEngine> engine_;
+  std::unique_ptr<FileCheckFeed> files_;  // FILE_CHECK: after engine_, stopped before it
+  bool starting_ = false;                 // the track files' first reading (start())
   TimerId pending_ = 0;
   std::vector<std::size_t> changed_;  // virtual servers with transitions since take_changed()
   // notify/quorum/MISC_CHECK scripts vetted once (command, user, group -> who runs it; nullopt:

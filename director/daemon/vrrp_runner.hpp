@@ -14,7 +14,7 @@
 #include "director/daemon/route_install.hpp"
 #include "director/daemon/vmac_link.hpp"
 #include "director/daemon/vrrp_script.hpp"
-#include "director/daemon/vrrp_track_file.hpp"
+#include "director/daemon/track_file_watcher.hpp"
 #include "director/daemon/vrrp_wire.hpp"
 #include "director/vrrp/advert_packets.hpp"
 #include "director/vrrp/master_conflict.hpp"

@@ -8,10 +8,15 @@
 // header) and decode_quoted_echo_request. None may crash or read past its input; a decoded ICMP
 // error always names an errno, a reply's verdict always has a reason, an SMTP reply stays within
 // its bounds and the conversation decides the same whole or split.
+// parse_track_file_value (a track file's content, for VRRP track_file and FILE_CHECK) must read
+// what the C library's strtol(buf, NULL, 0) reads, as keepalived 2.2.7 does.
+#include <cerrno>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "director/check/dns_message.hpp"
@@ -22,6 +27,7 @@
 #include "director/check/udp_reply.hpp"
 #include "director/config/dns_names.hpp"
 #include "director/config/hex_bytes.hpp"
+#include "director/daemon/track_file_watcher.hpp"
 
 using namespace lvsctl::director;
 
@@ -87,5 +93,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     s = split.receive(text.substr(i, 1));
   }
   if (w.kind != s.kind || w.text != s.text || whole.phase() != split.phase()) std::abort();
+
+  const std::string buf(text.substr(0, kTrackFileReadBytes));
+  const TrackFileValue ours = parse_track_file_value(buf);
+  errno = 0;
+  const long theirs = std::strtol(buf.c_str(), nullptr, 0);
+  const bool valid = errno == 0 && theirs >= static_cast<long>(INT_MIN) &&
+                     theirs <= static_cast<long>(INT_MAX) + 1;
+  if (ours.valid != valid || (valid && ours.value != theirs)) std::abort();
   return 0;
 }

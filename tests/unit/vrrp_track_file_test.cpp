@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "director/config/load.hpp"
-#include "director/daemon/vrrp_track_file.hpp"
+#include "director/daemon/track_file_watcher.hpp"
 #include "director/vrrp/state_machine.hpp"
 #include "shared/conf/source_files.hpp"
 
@@ -57,14 +57,18 @@ TEST(TrackFileMachine, ValueMovesPriorityAndWeightZeroMeansFault) {
   EXPECT_EQ(m.state(), vrrp::State::backup);
 }
 
-TEST(TrackFileContent, LeadingIntegerLikeScanfD) {
-  EXPECT_EQ(parse_track_file_value("42\n"), 42);
-  EXPECT_EQ(parse_track_file_value("  -7 trailing"), -7);
-  EXPECT_EQ(parse_track_file_value("+3"), 3);
-  EXPECT_EQ(parse_track_file_value("99999999999999"), 2147483647);
-  EXPECT_FALSE(parse_track_file_value("").has_value());
-  EXPECT_FALSE(parse_track_file_value("abc").has_value());
-  EXPECT_FALSE(parse_track_file_value("-").has_value());
+// keepalived 2.2.7 reads a track file with strtol(buf, NULL, 0) (check_file_test.cpp compares
+// with the C library's strtol).
+TEST(TrackFileContent, LeadingIntegerLikeStrtol) {
+  EXPECT_EQ(parse_track_file_value("42\n").value, 42);
+  EXPECT_EQ(parse_track_file_value("  -7 trailing").value, -7);
+  EXPECT_EQ(parse_track_file_value("+3").value, 3);
+  EXPECT_FALSE(parse_track_file_value("99999999999999").valid);  // ignored by keepalived
+  for (const char* none : {"", "abc", "-"}) {
+    EXPECT_FALSE(parse_track_file_value(none).number) << none;
+    EXPECT_EQ(parse_track_file_value(none).value, 0) << none;
+    EXPECT_TRUE(parse_track_file_value(none).valid) << none;  // counts as 0
+  }
 }
 
 config::ParsedConfig parse(const std::string& text) {

@@ -1,4 +1,4 @@
-#include "director/daemon/vrrp_track_file.hpp"
+#include "director/daemon/track_file_watcher.hpp"
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -12,12 +12,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "shared/regular_file.hpp"
 
 namespace lvsctl::director {
 namespace {
-
-constexpr std::size_t kMaxTrackFileBytes = 4096;
 
 std::string directory_of(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -25,13 +25,14 @@ std::string directory_of(const std::string& path) {
 }
 std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-// init_file: writes VALUE when the file is missing (or always with overwrite). Never follows a
-// FIFO (O_NONBLOCK) and never truncates anything but a regular file.
-void initialise(const config::VrrpTrackFile& f) {
+// init_file: writes VALUE when the file is missing (or always with overwrite, but not on a
+// reload: keepalived does not overwrite then). Never follows a FIFO (O_NONBLOCK) and never
+// truncates anything but a regular file.
+void initialise(const config::VrrpTrackFile& f, bool reloading) {
   if (!f.init_value) return;
   struct stat st {};
   const bool exists = ::stat(f.path.c_str(), &st) == 0;
-  if (exists && !f.init_overwrite) return;
+  if (exists && (!f.init_overwrite || reloading)) return;
   if (exists && !S_ISREG(st.st_mode)) {
     spdlog::warn("track_file {}: {} is not a regular file; init_file not written", f.name, f.path);
     return;
@@ -50,25 +51,67 @@ void initialise(const config::VrrpTrackFile& f) {
 
 }  // namespace
 
-std::optional<std::int64_t> parse_track_file_value(std::string_view content) {
+TrackFileValue parse_track_file_value(std::string_view content) {
+  TrackFileValue out;
   std::size_t i = 0;
-  while (i < content.size() && (content[i] == ' ' || content[i] == '\t' || content[i] == '\n' ||
-                                content[i] == '\r')) {
-    ++i;
-  }
+  auto blank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };  // isspace() in "C"
+  while (i < content.size() && blank(content[i])) ++i;
   bool negative = false;
   if (i < content.size() && (content[i] == '-' || content[i] == '+')) {
     negative = content[i] == '-';
     ++i;
   }
-  const std::size_t first_digit = i;
-  std::int64_t value = 0;
-  while (i < content.size() && content[i] >= '0' && content[i] <= '9') {
-    value = std::min<std::int64_t>(value * 10 + (content[i] - '0'), 2147483647);  // "%d" range
-    ++i;
+  auto digit = [](char c, int base) -> int {
+    int d = 99;
+    if (c >= '0' && c <= '9') d = c - '0';
+    if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    return d < base ? d : -1;
+  };
+  int base = 10;
+  if (i < content.size() && content[i] == '0') {
+    // "0x" counts as hexadecimal only when a hex digit follows ("0xg" reads as 0, as strtol).
+    if (i + 2 < content.size() && (content[i + 1] == 'x' || content[i + 1] == 'X') &&
+        digit(content[i + 2], 16) >= 0) {
+      base = 16;
+      i += 2;
+    } else {
+      base = 8;
+    }
   }
-  if (i == first_digit) return std::nullopt;
-  return negative ? -value : value;
+  // Anything beyond 2^31 is out of keepalived's range: stop growing there (no overflow).
+  constexpr std::int64_t kLimit = std::int64_t{1} << 32;
+  std::int64_t value = 0;
+  for (; i < content.size() && digit(content[i], base) >= 0; ++i) {
+    out.number = true;
+    value = std::min(value * base + digit(content[i], base), kLimit);
+  }
+  if (!out.number) return out;  // no digits: 0, as strtol
+  value = negative ? -value : value;
+  out.value = value;
+  out.valid = value >= -(std::int64_t{1} << 31) && value <= (std::int64_t{1} << 31);
+  return out;
+}
+
+Result<std::string> read_track_file(const std::string& path) {
+  // stat() first: a FIFO, device or socket is never opened (opening some devices has effects);
+  // fstat() after open() settles a race with a rename. O_NONBLOCK: a FIFO swapped in between
+  // does not make open() wait for a writer.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Error::from_errno(fmt::format("open {}", path));
+  auto not_regular = [&](unsigned mode) {
+    return Error{fmt::format("{}: not a regular file ({})", path, file_kind(mode)), EINVAL};
+  };
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (!fd) return Error::from_errno(fmt::format("open {}", path));
+  if (::fstat(fd.get(), &st) != 0) return Error::from_errno(fmt::format("stat {}", path));
+  if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
+  std::string text(kTrackFileReadBytes, '\0');
+  const ssize_t n = ::read(fd.get(), text.data(), text.size());
+  if (n < 0) return Error::from_errno(fmt::format("read {}", path));
+  text.resize(static_cast<std::size_t>(n));
+  return text;
 }
 
 std::vector<config::VrrpTrackFile> tracked_files(const config::Config& config,
@@ -88,9 +131,9 @@ TrackFileWatcher::TrackFileWatcher(EventLoop& loop, std::vector<config::VrrpTrac
 
 TrackFileWatcher::~TrackFileWatcher() { stop(); }
 
-void TrackFileWatcher::start() {
+void TrackFileWatcher::start(bool reloading) {
   if (files_.empty() || inotify_) return;
-  for (const auto& f : files_) initialise(f);
+  for (const auto& f : files_) initialise(f, reloading);
   inotify_ = Fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
   if (!inotify_) {
     spdlog::error("track_file: inotify: {}; files are read at start only", std::strerror(errno));
@@ -98,8 +141,8 @@ void TrackFileWatcher::start() {
     for (const auto& f : files_) {
       const std::string dir = directory_of(f.path);
       const int wd = ::inotify_add_watch(inotify_.get(), dir.c_str(),
-                                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE |
-                                             IN_MOVED_FROM | IN_MODIFY);
+                                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE |
+                                             IN_MOVED_FROM);
       if (wd < 0) {
         spdlog::error("track_file {}: cannot watch {}: {}", f.name, dir, std::strerror(errno));
         continue;
@@ -135,7 +178,8 @@ void TrackFileWatcher::on_events() {
         continue;
       }
       const auto dir = directories_.find(ev->wd);
-      if (dir == directories_.end() || ev->len == 0) continue;
+      // A directory at the file's name is not the file (keepalived skips these events too).
+      if (dir == directories_.end() || ev->len == 0 || (ev->mask & IN_ISDIR)) continue;
       const std::string name(ev->name);
       for (const auto& f : files_) {
         if (directory_of(f.path) == dir->second && base_of(f.path) == name &&
@@ -149,23 +193,34 @@ void TrackFileWatcher::on_events() {
 }
 
 void TrackFileWatcher::read_and_report(const config::VrrpTrackFile& file) {
-  std::int64_t value = 0;
+  TrackFileValue read;
   std::string problem;
-  auto content = read_regular_file(file.path, kMaxTrackFileBytes);
+  auto content = read_track_file(file.path);
   if (!content) {
-    problem = content.error().message;
-  } else if (auto v = parse_track_file_value(*content)) {
-    value = *v;
+    problem = content.error().message + " (counts as 0, as keepalived's does)";
   } else {
-    problem = "no number in the file";
+    read = parse_track_file_value(*content);
+    if (!read.number) {
+      problem = fmt::format("{}: no number in the file (counts as 0, as keepalived's does)",
+                            file.path);
+    } else if (!read.valid) {
+      // The number as written (its first line, at most 40 bytes, printable only).
+      std::string shown;
+      for (char c : std::string_view(*content).substr(0, 40)) {
+        if (c == '\n') break;
+        shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+      }
+      problem = fmt::format("{}: '{}' is outside -2147483648..2147483648: ignored as keepalived "
+                            "ignores it (the previous value stands)",
+                            file.path, shown);
+    }
   }
   auto& last = last_error_[file.name];
-  if (!problem.empty() && problem != last) {
-    spdlog::warn("track_file {}: {} (counts as 0, as keepalived's does)", file.name, problem);
-  }
+  if (!problem.empty() && problem != last) spdlog::warn("track_file {}: {}", file.name, problem);
   last = problem;
-  spdlog::debug("track_file {}: {} holds {}", file.name, file.path, value);
-  report_(file.name, value);
+  if (!read.valid) return;
+  spdlog::debug("track_file {}: {} holds {}", file.name, file.path, read.value);
+  report_(file.name, read.value);
 }
 
 }  // namespace lvsctl::director
