@@ -51,8 +51,15 @@ vrrp_instance VI_1 {
 CONF
 dir_conf "$LAB_TMP/peer.conf" 120 BACKUP
 sed -i '/authentication {/,/}/d' "$LAB_TMP/peer.conf"
-"$LVSCTL" director check-config -f "$conf" >"$LAB_TMP/check.out" 2>&1 ||
+lab_exec d1 "$LVSCTL" director check-config -f "$conf" >"$LAB_TMP/check.out" 2>&1 ||
   lab_fail "check-config refused the file: $(cat "$LAB_TMP/check.out")"
+sed 's/^        must$/        nosuch/' "$conf" >"$LAB_TMP/bad.conf"
+if lab_exec d1 "$LVSCTL" director check-config -f "$LAB_TMP/bad.conf" >"$LAB_TMP/bad.out" 2>&1; then
+  lab_fail "check-config accepted a track_process nobody defines"
+fi
+line=$(grep -n '^        nosuch$' "$LAB_TMP/bad.conf" | cut -d: -f1)
+grep -q "bad.conf:$line:9: error: vrrp_instance VI_1 tracks process 'nosuch'" "$LAB_TMP/bad.out" ||
+  lab_fail "no file:line:col error for the unknown track_process: $(cat "$LAB_TMP/bad.out")"
 
 start_proc() {  # start_proc NAME: sets PROC_PID
   "$LAB_TMP/$1" 100000 &
