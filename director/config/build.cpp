@@ -36,13 +36,13 @@ constexpr Keyword<ConfigDraft> kTopKeywords[] = {
     {"static_rules", build_static_rules, BlockUse::Required},
     {"track_file", build_vrrp_track_file, BlockUse::Required},
     {"vrrp_track_file", build_vrrp_track_file, BlockUse::Required},
+    {"vrrp_track_process", build_vrrp_track_process, BlockUse::Required},
 };
 
 constexpr std::string_view kTopUnsupported[] = {
     "track_group",
     "garp_group",
     "linkbeat_interfaces",
-    "vrrp_track_process",
     "interface_up_down_delays",
     "SSL",
     "bfd_instance",

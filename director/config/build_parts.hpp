@@ -86,6 +86,7 @@ void build_vrrp_track_file(BuildContext& ctx, const conf::Statement& s, ConfigDr
 // are taken unless the FILE_CHECK has its own).
 void build_file_check(BuildContext& ctx, const conf::Statement& s, CheckerDraft& c);
 void resolve_file_checks(BuildContext& ctx, Config& config);
+void build_vrrp_track_process(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 // static_ipaddress, static_routes, static_rules (build_vrrp_static.cpp).
 void build_static_ipaddress(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 void build_static_routes(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
@@ -103,6 +104,9 @@ void read_track_interfaces(BuildContext& ctx, const conf::Statement& s,
                            std::vector<TrackedInterface>& out);
 void read_track_scripts(BuildContext& ctx, const conf::Statement& s,
                         std::vector<TrackedScript>& out);
+// `track_process { NAME [weight W [reverse|noreverse]] }`.
+void read_track_processes(BuildContext& ctx, const conf::Statement& s,
+                          std::vector<TrackedScript>& out);
 // notify_* lines: a second one for the same slot is an error.
 void set_notify(BuildContext& ctx, const conf::Statement& s, std::optional<ScriptCommand>& slot);
 // `vrrp_instance NAME {`: exactly one name.

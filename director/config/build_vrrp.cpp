@@ -1,4 +1,6 @@
 // vrrp_instance blocks, and the track/notify lines sync groups share with them.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
@@ -294,6 +296,9 @@ void track_file(BuildContext& ctx, S s, D& d) {
     }
   }
 }
+void track_process(BuildContext& ctx, S s, D& d) {
+  read_track_processes(ctx, s, d.instance.track_processes);
+}
 void notify_master(BuildContext& ctx, S s, D& d) { set_notify(ctx, s, d.instance.notify.master); }
 void notify_backup(BuildContext& ctx, S s, D& d) { set_notify(ctx, s, d.instance.notify.backup); }
 void notify_fault(BuildContext& ctx, S s, D& d) { set_notify(ctx, s, d.instance.notify.fault); }
@@ -346,6 +351,7 @@ constexpr Keyword<D> kInstanceKeywords[] = {
     {"track_interface", track_interface, BlockUse::Required},
     {"track_script", track_script, BlockUse::Required},
     {"track_file", track_file, BlockUse::Required},
+    {"track_process", track_process, BlockUse::Required},
     {"notify_master", notify_master},
     {"notify_backup", notify_backup},
     {"notify_fault", notify_fault},
@@ -368,7 +374,6 @@ constexpr std::string_view kInstanceUnsupported[] = {
     "old_unicast_checksum",
     "native_ipv6",
     "vrf",
-    "track_process",
     "track_bfd",
     "mcast_dst_ip",
     "track_src_ip",
@@ -418,6 +423,23 @@ void read_track_scripts(BuildContext& ctx, const conf::Statement& s,
   if (!ctx.arg_count(s, 0, 0)) return;
   for (const auto& line : s.block) {
     if (auto t = read_tracked<TrackedScript>(ctx, line, -253, 253)) out.push_back(*t);
+  }
+}
+
+void read_track_processes(BuildContext& ctx, const conf::Statement& s,
+                          std::vector<TrackedScript>& out) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  for (const auto& line : s.block) {
+    auto t = read_tracked<TrackedScript>(ctx, line, -254, 254);
+    if (!t) continue;
+    if (std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.name == t->name; })) {
+      ctx.warning(line.keyword.where,
+                  fmt::format("track_process {} is listed twice; the second is ignored (as "
+                              "keepalived ignores it)",
+                              t->name));
+      continue;
+    }
+    out.push_back(*t);
   }
 }
 

@@ -30,6 +30,9 @@ void sg_track_interface(BuildContext& ctx, S s, VrrpSyncGroup& g) {
 void sg_track_script(BuildContext& ctx, S s, VrrpSyncGroup& g) {
   read_track_scripts(ctx, s, g.track_scripts);
 }
+void sg_track_process(BuildContext& ctx, S s, VrrpSyncGroup& g) {
+  read_track_processes(ctx, s, g.track_processes);
+}
 void sg_notify_master(BuildContext& ctx, S s, VrrpSyncGroup& g) {
   set_notify(ctx, s, g.notify.master);
 }
@@ -46,6 +49,7 @@ constexpr Keyword<VrrpSyncGroup> kSyncGroupKeywords[] = {
     {"group", sg_group, BlockUse::Required},
     {"track_interface", sg_track_interface, BlockUse::Required},
     {"track_script", sg_track_script, BlockUse::Required},
+    {"track_process", sg_track_process, BlockUse::Required},
     {"notify_master", sg_notify_master},
     {"notify_backup", sg_notify_backup},
     {"notify_fault", sg_notify_fault},
@@ -53,7 +57,6 @@ constexpr Keyword<VrrpSyncGroup> kSyncGroupKeywords[] = {
     {"notify", sg_notify},
 };
 constexpr std::string_view kSyncGroupUnsupported[] = {"track_file",
-                                                      "track_process",
                                                       "track_bfd",
                                                       "smtp_alert",
                                                       "global_tracking",

@@ -139,6 +139,7 @@ struct VrrpInstance {
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
   std::vector<TrackedScript> track_files;  // track_file lines: a vrrp_track_file name, weight
+  std::vector<TrackedScript> track_processes;  // track_process lines: a vrrp_track_process name
   NotifyScripts notify;
   Duration garp_master_delay = std::chrono::seconds(5);
   unsigned garp_master_repeat = 5;
@@ -159,6 +160,7 @@ struct VrrpSyncGroup {
   std::vector<Location> instance_where;
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
+  std::vector<TrackedScript> track_processes;  // given to every member (keepalived's)
   NotifyScripts notify;
   Location where;
 };
@@ -275,6 +277,7 @@ struct Config {
   std::vector<IpRule> static_rules;
   std::vector<VrrpScript> vrrp_scripts;
   std::vector<VrrpTrackFile> vrrp_track_files;  // vrrp_track_file / track_file blocks
+  std::vector<VrrpTrackProcess> vrrp_track_processes;  // vrrp_track_process blocks
   std::vector<VrrpSyncGroup> vrrp_sync_groups;
   std::vector<VrrpInstance> vrrp_instances;
   std::vector<VirtualServerGroup> virtual_server_groups;

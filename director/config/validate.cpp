@@ -205,6 +205,26 @@ void check_vrrp(Report& r, const Config& c) {
     }
   }
 
+  // Track processes: every reference (instance or sync group) resolves (keepalived: "track
+  // process NAME not found", a configuration error).
+  auto check_processes = [&](const std::vector<TrackedScript>& list, const std::string& who) {
+    for (const auto& t : list) {
+      const auto f = std::find_if(c.vrrp_track_processes.begin(), c.vrrp_track_processes.end(),
+                                  [&](const auto& x) { return x.name == t.name; });
+      if (f == c.vrrp_track_processes.end()) {
+        r.error(t.where, fmt::format("{} tracks process '{}', but no vrrp_track_process has "
+                                     "that name",
+                                     who, t.name));
+      }
+    }
+  };
+  for (const auto& vi : c.vrrp_instances) {
+    check_processes(vi.track_processes, "vrrp_instance " + vi.name);
+  }
+  for (const auto& g : c.vrrp_sync_groups) {
+    check_processes(g.track_processes, "vrrp_sync_group " + g.name);
+  }
+
   // Sync groups: members exist and belong to one group.
   std::unordered_map<std::string, const VrrpSyncGroup*> member_of;
   std::unordered_set<std::string> group_names;

@@ -54,6 +54,25 @@ vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
     if (file == config.vrrp_track_files.end()) continue;  // validation reports it
     out.track_files.push_back({t.name, t.weight.value_or(file->weight), t.reverse || file->reverse});
   }
+  // track_process: the instance's own lines, then its sync group's (keepalived: a process both
+  // list takes the group's weight, unless the instance's is 0).
+  const auto add_process = [&](const config::TrackedScript& t, bool from_group) {
+    auto p = std::find_if(config.vrrp_track_processes.begin(), config.vrrp_track_processes.end(),
+                          [&](const auto& x) { return x.name == t.name; });
+    if (p == config.vrrp_track_processes.end()) return;  // validation reports it
+    vrrp::TrackedProcess tp{t.name, t.weight.value_or(p->weight), t.reverse || p->reverse};
+    for (auto& have : out.track_processes) {
+      if (have.name != tp.name) continue;
+      if (from_group && have.weight != 0) have.weight = tp.weight;
+      return;
+    }
+    out.track_processes.push_back(tp);
+  };
+  for (const auto& t : in.track_processes) add_process(t, false);
+  for (const auto& g : config.vrrp_sync_groups) {
+    if (g.name != in.sync_group || in.sync_group.empty()) continue;
+    for (const auto& t : g.track_processes) add_process(t, true);
+  }
   out.garp_master_delay = ms(in.garp_master_delay);
   out.garp_master_repeat = in.garp_master_repeat;
   return out;

@@ -104,7 +104,8 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   auto runner = std::unique_ptr<VrrpRunner>(new VrrpRunner(
       loop, rtnl, instance, std::move(machine_config), std::move(*wire),
       vmac ? vmac->ifindex() : *ifindex, std::move(run_script), std::move(scripts.tracked),
-      std::move(scripts.notify), tracked_files(config, instance)));
+      std::move(scripts.notify), tracked_files(config, instance),
+      tracked_processes(config, instance)));
   if (vmac) runner->vmac_.emplace(std::move(*vmac));
   return runner;
 }
@@ -114,7 +115,8 @@ VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::Vrrp
                        int ifindex,
                        ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
                        std::map<std::string, Credentials> notify_as,
-                       std::vector<config::VrrpTrackFile> files)
+                       std::vector<config::VrrpTrackFile> files,
+                       std::vector<config::VrrpTrackProcess> processes)
     : loop_(loop),
       rtnl_(rtnl),
       instance_(std::move(instance)),
@@ -130,6 +132,10 @@ VrrpRunner::VrrpRunner(EventLoop& loop, netlink::RouteSocket& rtnl, config::Vrrp
                [this](const std::string& name, bool success) { on_script(name, success); }),
       files_(loop, std::move(files),
              [this](const std::string& name, std::int64_t value) { on_file(name, value); }),
+      processes_(loop, std::move(processes),
+                 [this](const std::string& name, bool have_quorum) {
+                   on_process(name, have_quorum);
+                 }),
       with_vips_(rtnl, "VRRP_Instance(" + instance_.name + ")") {
   with_vips_.configure(instance_.virtual_ipaddress_excluded, instance_.interface,
                        instance_.virtual_routes, instance_.virtual_rules);
@@ -152,6 +158,12 @@ void VrrpRunner::start() {
   dispatch(machine_.start(loop_.now()));
   scripts_.start();
   files_.start();
+  processes_.start();
+}
+
+void VrrpRunner::on_process(const std::string& name, bool have_quorum) {
+  if (stopped_) return;
+  dispatch(machine_.on_process(name, have_quorum, loop_.now()));
 }
 
 void VrrpRunner::on_file(const std::string& name, std::int64_t value) {
@@ -169,6 +181,7 @@ void VrrpRunner::shutdown() {
   if (stopped_) return;
   scripts_.stop();
   files_.stop();
+  processes_.stop();
   perform(machine_.shutdown(loop_.now()));
   stopped_ = true;
   if (group_) group_->member_stopped();

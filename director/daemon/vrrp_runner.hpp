@@ -15,6 +15,7 @@
 #include "director/daemon/vmac_link.hpp"
 #include "director/daemon/vrrp_script.hpp"
 #include "director/daemon/track_file_watcher.hpp"
+#include "director/daemon/vrrp_track_process.hpp"
 #include "director/daemon/vrrp_wire.hpp"
 #include "director/vrrp/advert_packets.hpp"
 #include "director/vrrp/master_conflict.hpp"
@@ -111,10 +112,12 @@ class VrrpRunner {
              vrrp::InstanceConfig machine_config, std::shared_ptr<VrrpWire> wire, int ifindex,
              ScriptRunner run_script, std::vector<TrackedScriptRun> scripts,
              std::map<std::string, Credentials> notify_as,
-             std::vector<config::VrrpTrackFile> files);
+             std::vector<config::VrrpTrackFile> files,
+             std::vector<config::VrrpTrackProcess> processes);
   void on_packet(std::span<const std::uint8_t> packet, const vrrp::PacketContext& context);
   void on_script(const std::string& name, bool success);
   void on_file(const std::string& name, std::int64_t value);
+  void on_process(const std::string& name, bool have_quorum);
   void on_timer();
   // Per-packet log lines go through packet_log_: the first of a reason in full, then a count.
   void log_packet(const std::string& reason, const std::string& source, const std::string& text);
@@ -159,6 +162,7 @@ class VrrpRunner {
   std::size_t group_index_ = 0;
   VrrpScriptTracker scripts_;  // track_script: started by start(), stopped by shutdown()
   TrackFileWatcher files_;  // track_file: read by start(), watched until shutdown()
+  TrackProcessWatcher processes_;  // track_process: counted from start() until shutdown()
   // virtual_ipaddress_excluded, virtual_routes, virtual_rules: in the kernel with the VIPs.
   NetworkSet with_vips_;
 };

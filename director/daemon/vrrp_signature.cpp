@@ -1,6 +1,7 @@
 #include "director/daemon/vrrp_signature.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -23,6 +24,7 @@ std::string tunables(const config::Config& config, const config::VrrpInstance& i
   for (const auto& t : m.track_interfaces) sig += fmt::format("|ti:{}", t.weight);
   for (const auto& t : m.track_scripts) sig += fmt::format("|ts:{}", t.weight);
   for (const auto& t : m.track_files) sig += fmt::format("|tf:{}:{}", t.weight, t.reverse);
+  for (const auto& t : m.track_processes) sig += fmt::format("|tp:{}:{}", t.weight, t.reverse);
   sig += "|n:" + script(in.notify.master) + script(in.notify.backup) + script(in.notify.fault) +
          script(in.notify.stop) + script(in.notify.any);
   return sig;
@@ -95,6 +97,16 @@ std::string vrrp_restart_signature(const config::Config& config, const config::V
     sig += "|tf:" + t.name;
     for (const auto& f : config.vrrp_track_files) {
       if (f.name == t.name) sig += ":" + f.path;
+    }
+  }
+  // Tracked processes: the runner's watcher keeps the blocks it started with.
+  for (const auto& t : m.track_processes) {
+    sig += "|tp:" + t.name;
+    for (const auto& p : config.vrrp_track_processes) {
+      if (p.name != t.name) continue;
+      sig += fmt::format(":{}:{}:{}:{}:{}:{}:{}:{}", p.process, fmt::join(p.params, "\x1f"),
+                         static_cast<int>(p.param_match), p.full_command, p.quorum, p.quorum_max,
+                         p.fork_delay.count(), p.terminate_delay.count());
     }
   }
   for (const auto& t : m.track_scripts) {

@@ -29,6 +29,15 @@ struct TrackedFile {
   bool reverse = false;
 };
 
+// `track_process { NAME [weight W [reverse]] }`: whether the vrrp_track_process has quorum.
+// Weight 0: FAULT without quorum (with reverse: with it). W > 0: +W (reverse: -W) with quorum.
+// W < 0: +W (reverse: -W) without quorum (keepalived's).
+struct TrackedProcess {
+  std::string name;
+  int weight = 0;
+  bool reverse = false;
+};
+
 struct TrackedScript {
   std::string name;
   int weight = 0;
@@ -53,6 +62,7 @@ struct InstanceConfig {
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
   std::vector<TrackedFile> track_files;
+  std::vector<TrackedProcess> track_processes;
   std::chrono::milliseconds garp_master_delay{5000};  // second GARP burst after takeover; 0 = none
   unsigned garp_master_repeat = 5;                    // GARPs per burst
   std::chrono::milliseconds garp_master_refresh{0};   // periodic GARP while master; 0 = off

@@ -96,6 +96,8 @@ std::string to_text(const Reason& r) {
       return r.name.empty() ? "sync group" : fmt::format("sync group, with {}", r.name);
     case K::reload: return "reload";
     case K::track_file: return fmt::format("track file {} now {}", r.name, r.value);
+    case K::track_process:
+      return fmt::format("tracked process {} quorum {}", r.name, r.value ? "gained" : "lost");
   }
   return "";
 }
@@ -217,11 +219,13 @@ void StateMachine::enter_fault(Step& step, Reason why) {
     // The cause tracking knows when the event that got us here was not the failure itself
     // (start-up, a reload, a sync group member's fault is the group's).
     if (why.kind != Reason::Kind::interface_down && why.kind != Reason::Kind::script_failed &&
-        why.kind != Reason::Kind::sync_group) {
+        why.kind != Reason::Kind::sync_group && why.kind != Reason::Kind::track_process) {
       if (const auto* name = tracking_.failed_interface()) {
         why = because(Reason::Kind::interface_down, *name);
       } else if (const auto* script = tracking_.failed_script()) {
         why = because(Reason::Kind::script_failed, *script);
+      } else if (const auto* process = tracking_.failed_process()) {
+        why = because(Reason::Kind::track_process, *process);  // value 0: "quorum lost"
       }
     }
     step.why = std::move(why);
@@ -282,6 +286,14 @@ Step StateMachine::on_file(std::string_view file, std::int64_t value, TimePoint 
   Reason why = because(Reason::Kind::track_file, std::string(file));
   why.value = value;
   if (tracking_.set_file_value(file, value)) reconsider(step, now, why);
+  return finish(std::move(step));
+}
+
+Step StateMachine::on_process(std::string_view process, bool have_quorum, TimePoint now) {
+  Step step;
+  Reason why = because(Reason::Kind::track_process, std::string(process));
+  why.value = have_quorum ? 1 : 0;
+  if (tracking_.set_process_quorum(process, have_quorum)) reconsider(step, now, why);
   return finish(std::move(step));
 }
 

@@ -76,6 +76,7 @@ struct Reason {
     sync_group,        // moved with the sync group (`name`: the member that moved first, if known)
     reload,            // a reload changed the weights
     track_file,        // `name`: a tracked file's value changed (`value`)
+    track_process,     // `name`: a tracked process gained (`value` 1) or lost (0) its quorum
   };
   Kind kind = Kind::none;
   std::optional<IpAddress> peer;
@@ -110,6 +111,8 @@ class StateMachine {
   Step on_script(std::string_view script, bool success, TimePoint now);
   // A tracked file (track_file) now holds `value`.
   Step on_file(std::string_view file, std::int64_t value, TimePoint now);
+  // A tracked process (track_process) gained or lost its quorum.
+  Step on_process(std::string_view process, bool have_quorum, TimePoint now);
 
   Step start(TimePoint now);
   // A peer's advert for our VRID that decode() accepted with expectation_of(config()).

@@ -16,6 +16,7 @@ Tracking::Tracking(const InstanceConfig& config) : base_priority_(config.priorit
   for (const auto& f : config.track_files) {
     files_.push_back({f, 0, track_file_status(0, f.weight, f.reverse)});
   }
+  for (const auto& p : config.track_processes) processes_.push_back({p});
   interfaces_.push_back({config.interface, 0});
   for (const auto& t : config.track_interfaces) interfaces_.push_back({t.name, t.weight});
   for (const auto& s : config.track_scripts) {
@@ -39,6 +40,13 @@ void Tracking::retune(const InstanceConfig& config) {
       if (old.config.name != f.config.name) continue;
       f.value = old.value;
       f.status = track_file_status(f.value, f.config.weight, f.config.reverse);
+    }
+  }
+  for (auto& p : fresh.processes_) {
+    for (const auto& old : processes_) {
+      if (old.config.name != p.config.name) continue;
+      p.known = old.known;
+      p.have_quorum = old.have_quorum;
     }
   }
   for (auto& s : fresh.scripts_) {
@@ -75,6 +83,24 @@ bool Tracking::set_file_value(std::string_view name, std::int64_t value) {
   return changed;
 }
 
+int Tracking::Process::status() const {
+  if (!known || config.weight == 0) return 0;
+  const int signed_weight = config.weight * (config.reverse ? -1 : 1);
+  if (have_quorum) return config.weight > 0 ? signed_weight : 0;
+  return config.weight < 0 ? signed_weight : 0;
+}
+
+bool Tracking::set_process_quorum(std::string_view name, bool have_quorum) {
+  bool changed = false;
+  for (auto& p : processes_) {
+    if (p.config.name != name) continue;
+    changed = changed || !p.known || p.have_quorum != have_quorum;
+    p.known = true;
+    p.have_quorum = have_quorum;
+  }
+  return changed;
+}
+
 bool Tracking::add_script_result(std::string_view name, bool success) {
   bool changed = false;
   for (auto& s : scripts_) {
@@ -97,7 +123,9 @@ bool Tracking::add_script_result(std::string_view name, bool success) {
 }
 
 bool Tracking::initialising() const {
-  return std::any_of(scripts_.begin(), scripts_.end(), [](const Script& s) { return !s.known; });
+  return std::any_of(scripts_.begin(), scripts_.end(), [](const Script& s) { return !s.known; }) ||
+         std::any_of(processes_.begin(), processes_.end(),
+                     [](const Process& p) { return !p.known; });
 }
 
 bool Tracking::fault() const {
@@ -110,7 +138,7 @@ bool Tracking::fault() const {
   for (const auto& f : files_) {
     if (f.status <= kTrackFileFault) return true;
   }
-  return false;
+  return failed_process() != nullptr;
 }
 
 const std::string* Tracking::failed_interface() const {
@@ -123,6 +151,13 @@ const std::string* Tracking::failed_interface() const {
 const std::string* Tracking::failed_script() const {
   for (const auto& s : scripts_) {
     if (s.config.weight == 0 && s.known && !s.good) return &s.config.name;
+  }
+  return nullptr;
+}
+
+const std::string* Tracking::failed_process() const {
+  for (const auto& p : processes_) {
+    if (p.faults()) return &p.config.name;
   }
   return nullptr;
 }
@@ -142,6 +177,7 @@ uint8_t Tracking::effective_priority() const {
   for (const auto& f : files_) {
     if (f.status > kTrackFileFault) p += f.status;
   }
+  for (const auto& t : processes_) p += t.status();
   return static_cast<uint8_t>(std::clamp(p, 1, 254));
 }
 

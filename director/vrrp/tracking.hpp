@@ -31,18 +31,22 @@ class Tracking {
   // Record a tracked file's value (read at start and on each change). Returns true when the
   // file's status changed.
   bool set_file_value(std::string_view name, std::int64_t value);
+  // Record whether a tracked process has quorum (the first report makes it known). Returns true
+  // when that changed.
+  bool set_process_quorum(std::string_view name, bool have_quorum);
   // Record one script run. Returns true when the script's debounced state changed.
   bool add_script_result(std::string_view name, bool success);
   // A reload changed base priority or weights: takes them from `config`, keeping every link
   // state and script result recorded so far (matched by name; new names start unknown / up).
   void retune(const InstanceConfig& config);
 
-  bool initialising() const;  // some script has not reported yet
+  bool initialising() const;  // some script or tracked process has not reported yet
   bool fault() const;         // own interface down, or a weight-0 interface/script failed
   // What fault() found first: a down interface of weight 0, or a failed weight-0 script; null
   // when there is none. Valid until the next change.
   const std::string* failed_interface() const;
   const std::string* failed_script() const;
+  const std::string* failed_process() const;  // a process whose quorum verdict means FAULT
   // Base priority plus weights, clamped to 1..254; 255 (owner) is never changed by weights.
   uint8_t effective_priority() const;
 
@@ -63,7 +67,15 @@ class Tracking {
     std::int64_t value = 0;
     int status = 0;
   };
+  struct Process {
+    TrackedProcess config;
+    bool known = false;
+    bool have_quorum = false;
+    bool faults() const { return known && config.weight == 0 && have_quorum == config.reverse; }
+    int status() const;  // what it adds to the priority
+  };
   uint8_t base_priority_;
+  std::vector<Process> processes_;
   std::vector<File> files_;
   std::vector<Interface> interfaces_;  // [0] is the instance's own interface (weight 0)
   std::vector<Script> scripts_;

@@ -113,8 +113,13 @@ TEST(CompatDoc, SupportedKeywordsParseInTheirBlock) {
       forms = {"global_defs {\n    " + kw + "\n}\n", "global_defs {\n    " + kw + " /tmp/x\n}\n"};
     } else if (block == "the top level") {
       // Named blocks get a name and what they cannot do without.
-      forms = {kw.find("track_file") != std::string::npos ? kw + " T1 {\n    file /tmp/t1\n}\n"
-                                                           : kw + " {\n}\n"};
+      if (kw.find("track_file") != std::string::npos) {
+        forms = {kw + " T1 {\n    file /tmp/t1\n}\n"};
+      } else if (kw == "vrrp_track_process") {
+        forms = {kw + " T1 {\n    process t1\n}\n"};
+      } else {
+        forms = {kw + " {\n}\n"};
+      }
     } else {
       continue;
     }

@@ -51,11 +51,11 @@ TEST(ConfigVerdicts, HarmlessUnsupportedKeywordIsAWarningSayingWhatIsIgnored) {
 }
 
 TEST(ConfigVerdicts, UnsupportedKeywordThatChangesTheVipHolderIsAnError) {
-  auto p = parse(instance("    use_ipvlan\n    track_process {\n        f\n    }\n"));
+  auto p = parse(instance("    use_ipvlan\n    track_bfd {\n        f\n    }\n"));
   EXPECT_THAT(all(p.diags), HasSubstr("test.conf:7:5: error: not supported yet: use_ipvlan (in "
                                       "vrrp_instance); ignoring it would change what is "
                                       "forwarded or who holds a VIP"));
-  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:8:5: error: not supported yet: track_process"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:8:5: error: not supported yet: track_bfd"));
 }
 
 TEST(ConfigVerdicts, EveryIgnoredKeywordHasAReason) {
