@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bench/metrics_scrape_jitter.sh [SECONDS]: do Prometheus scrapes delay VRRP adverts?
-# A master (v3, advert_int 0.1 s, 1,000 real servers in 100 virtual servers so a scrape renders
-# ~5,000 samples) with --metrics-listen, its adverts captured with kernel timestamps in another
-# namespace; SECONDS (default 20) without a scraper, then SECONDS with one scraping /metrics 10
-# times a second. Prints, per phase: adverts, the interval between adverts (mean, stddev, p99,
-# max) and the scrape size and mean scrape time. Figures only, no assertions (bench/ rule).
+# A master (v3, advert_int 0.1 s, 1,000 real servers in 100 virtual servers: a scrape is ~2,000
+# samples, ~200 KB) with --metrics-listen, its adverts captured with kernel timestamps in another
+# namespace; three phases of SECONDS (default 20): no load, one client scraping /metrics 10 times
+# a second, one running `director status --json` 10 times a second. Prints, per phase: adverts,
+# the interval between adverts (mean, stddev, p99, max), the difference with the no-load phase,
+# and the requests' size and mean time. Figures only, no assertions (bench/ rule). On a shared
+# machine compare the phases of one run: the load of other processes moves all three.
 # Needs root. LVSCTL=path/to/lvsctl (default build/lvsctl).
 here=$(cd "$(dirname "$0")" && pwd)
 LVSCTL=${LVSCTL:-$here/../build/lvsctl}
@@ -30,40 +32,67 @@ dir_capture cl "$LAB_TMP/cap"; capture=$LAB_LAST_PID
 sleep 2  # settle: the first adverts after start are not the steady state
 
 mark() { date +%s.%N; }
+# run_load NAME SCRIPT [ARG...]: runs the python SCRIPT (argv: SECS, its summary file
+# $LAB_TMP/NAME, ARG...) in d1 and waits for its summary ("count mean_ms bytes").
+run_load() {
+  local name=$1 script=$2
+  shift 2
+  lab_spawn d1 python3 -c "$script" "$SECS" "$LAB_TMP/$name" "$@"
+  lab_wait $((SECS + 30)) "[ -s '$LAB_TMP/$name' ]" || lab_fail "the $name load did not finish"
+}
 t0=$(mark); sleep "$SECS"; t1=$(mark)
-lab_spawn d1 python3 -c 'import sys, time, urllib.request
+t2=$(mark)
+run_load scrapes 'import sys, time, urllib.request
 n = 0; total = 0.0; size = 0; end = time.monotonic() + float(sys.argv[1])
 while time.monotonic() < end:
     start = time.monotonic()
     body = urllib.request.urlopen("http://127.0.0.1:9650/metrics", timeout=2).read()
     took = time.monotonic() - start; n += 1; total += took; size = len(body)
     time.sleep(max(0.0, 0.1 - took))
-open(sys.argv[2], "w").write(f"{n} {total / max(n, 1) * 1000:.2f} {size}\n")' "$SECS" "$LAB_TMP/scrapes"
-scraper=$LAB_LAST_PID
-t2=$(mark)
-lab_wait $((SECS + 30)) "[ -s '$LAB_TMP/scrapes' ]" || lab_fail "the scraper did not finish"
+open(sys.argv[2], "w").write(f"{n} {total / max(n, 1) * 1000:.2f} {size}\n")'
 t3=$(mark)
+t4=$(mark)
+run_load status 'import subprocess, sys, time
+n = 0; total = 0.0; size = 0; end = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    start = time.monotonic()
+    out = subprocess.run(sys.argv[3:], capture_output=True).stdout
+    took = time.monotonic() - start; n += 1; total += took; size = len(out)
+    time.sleep(max(0.0, 0.1 - took))
+open(sys.argv[2], "w").write(f"{n} {total / max(n, 1) * 1000:.2f} {size}\n")' \
+  "$LVSCTL" director status --json --run-dir "$LAB_TMP/run-d1"
+t5=$(mark)
 sleep 0.5
 kill "$capture" 2>/dev/null; sleep 0.5
 dir_adverts "$LAB_TMP/cap" | awk '$2 == "203.0.113.104" && $4 > 0 { print $1 }' >"$LAB_TMP/times"
-read -r scrapes scrape_ms scrape_bytes <"$LAB_TMP/scrapes"
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); advert_int 0.1 s; $SECS s per phase"
-python3 - "$LAB_TMP/times" "$t0" "$t1" "$t2" "$t3" "$scrapes" "$scrape_ms" "$scrape_bytes" <<'PY'
+python3 - "$LAB_TMP/times" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$LAB_TMP/scrapes" "$LAB_TMP/status" <<'PY'
 import statistics, sys
 times = [float(l) for l in open(sys.argv[1])]
-t0, t1, t2, t3 = map(float, sys.argv[2:6])
-def phase(name, a, b, extra):
-    ts = [t for t in times if a <= t <= b]
-    gaps = [y - x for x, y in zip(ts, ts[1:])]
+t = list(map(float, sys.argv[2:8]))
+def figures(a, b):
+    ts = [x for x in times if a <= x <= b]
+    gaps = sorted(y - x for x, y in zip(ts, ts[1:]))
     if len(gaps) < 2:
-        print(f"{name:<26} too few adverts ({len(ts)})"); return
-    gaps.sort()
-    p99 = gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))]
-    print(f"{name:<26} adverts {len(ts):5d}  interval mean {statistics.mean(gaps)*1000:7.2f} ms"
-          f"  stddev {statistics.stdev(gaps)*1000:6.2f} ms  p99 {p99*1000:7.2f} ms"
-          f"  max {gaps[-1]*1000:7.2f} ms{extra}")
-phase("no scraper", t0, t1, "")
-phase("10 scrapes/s", t2, t3,
-      f"  ({sys.argv[6]} scrapes, {int(sys.argv[8])} bytes, {sys.argv[7]} ms each)")
+        return None
+    return {"adverts": len(ts), "mean": statistics.mean(gaps) * 1000,
+            "stddev": statistics.stdev(gaps) * 1000,
+            "p99": gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))] * 1000, "max": gaps[-1] * 1000}
+def load(path, what):
+    n, ms, size = open(path).read().split()
+    return f"  ({n} {what}, {int(size)} bytes, {ms} ms each)"
+base = figures(t[0], t[1])
+for name, a, b, extra in [("no load", t[0], t[1], ""),
+                          ("10 scrapes/s", t[2], t[3], load(sys.argv[8], "scrapes")),
+                          ("10 status --json/s", t[4], t[5], load(sys.argv[9], "status"))]:
+    f = figures(a, b)
+    if f is None:
+        print(f"{name:<20} too few adverts"); continue
+    print(f"{name:<20} adverts {f['adverts']:4d}  interval mean {f['mean']:7.2f} ms  stddev "
+          f"{f['stddev']:6.2f} ms  p99 {f['p99']:7.2f} ms  max {f['max']:7.2f} ms{extra}")
+    if base is not None and a != t[0]:
+        print(f"{'':<20} vs no load: mean {f['mean'] - base['mean']:+.2f} ms, stddev "
+              f"{f['stddev'] - base['stddev']:+.2f} ms, p99 {f['p99'] - base['p99']:+.2f} ms, "
+              f"max {f['max'] - base['max']:+.2f} ms")
 PY

@@ -361,7 +361,9 @@ void ControlSocket::write_reply(std::uint64_t id) {
     close_client(id);
     return;
   }
-  // The client has not taken it all: wait until it reads, for at most write_stall each time.
+  // The client has not taken it all (or one slice of kSendPerTurn went out: the rest at the next
+  // turns, so a big status answer never holds the loop): wait until it reads, for at most
+  // write_stall each time.
   if (progress || client.deadline == 0) arm_deadline(client, limits_.write_stall);
   if (auto st = loop_.watch(client.fd.get(), io::kWritable,
                             [this, id](uint32_t events) { on_client(id, events); });

@@ -2,7 +2,9 @@
 // DaemonSnapshot: one value of the running director's state, taken on the event loop
 // (take_snapshot in snapshot_builder) and read by everything that reports it: `director status`
 // (text and JSON), the SIGUSR1/SIGUSR2/SIGRTMIN+2 dumps and the Prometheus metrics. Pure data:
-// the renderers are pure functions of it (and of the kernel's table, for status).
+// the renderers are pure functions of it (and of the kernel's table, for status). Taking one is
+// cheap whatever the size of the configuration (the real servers' part is shared while
+// unchanged), so a scrape or a status request costs the loop next to nothing.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "director/check/check_stats.hpp"
+#include "director/daemon/shared_list.hpp"
 
 namespace lvsctl::director {
 
@@ -109,7 +112,9 @@ struct DaemonSnapshot {
   std::string config_path;
   std::string config_hash;  // hex, of the loaded files' paths and contents
   std::vector<VrrpInstanceSnapshot> vrrp;
-  std::vector<VirtualServerSnapshot> virtual_servers;
+  // Shared with the health monitor's cache and earlier snapshots while no check result came in:
+  // taking a snapshot of thousands of real servers copies a pointer (HealthMonitor::snapshot).
+  SharedList<VirtualServerSnapshot> virtual_servers;
   DatapathSnapshot datapath;
   ReloadSnapshot reload;
 };

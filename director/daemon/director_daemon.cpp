@@ -99,9 +99,11 @@ Status Daemon::update_metrics() {
   metrics_.reset();
   metrics_at_ = wanted;
   if (!wanted) return {};
-  // The snapshot is taken on the loop; the text rendered on the server's thread.
-  auto server = MetricsServer::listen(*loop_, *wanted, [this]() -> MetricsServer::Render {
-    return [state = snapshot()] { return render_metrics(state); };
+  // The snapshot is taken on the loop; the text rendered on the server's (one) thread, by one
+  // renderer that reuses the real servers' text while their part of the snapshot is unchanged.
+  auto renderer = std::make_shared<MetricsRenderer>();
+  auto server = MetricsServer::listen(*loop_, *wanted, [this, renderer]() -> MetricsServer::Render {
+    return [renderer, state = snapshot()] { return renderer->render(state); };
   });
   if (!server) return server.error();
   metrics_ = std::move(*server);

@@ -238,7 +238,19 @@ void HealthMonitor::shutdown() {
   }
 }
 
-std::vector<VirtualServerSnapshot> HealthMonitor::snapshot() const {
+// Health, weights, quorum and check counters change only with a probe's result (CheckEngine's
+// on_result, which runs on_transition and so update_quorum): completed_probes() versions them.
+SharedList<VirtualServerSnapshot> HealthMonitor::snapshot() const {
+  const std::uint64_t at = engine_ ? engine_->completed_probes() : 0;
+  if (snapshot_at_ != at) {
+    snapshot_ = SharedList<VirtualServerSnapshot>(build_snapshot());
+    snapshot_at_ = at;
+    ++snapshots_built_;
+  }
+  return snapshot_;
+}
+
+std::vector<VirtualServerSnapshot> HealthMonitor::build_snapshot() const {
   std::vector<VirtualServerSnapshot> out;
   out.reserve(config_.virtual_servers.size());
   for (std::size_t v = 0; v < config_.virtual_servers.size(); ++v) {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "director/check/check_engine.hpp"
@@ -54,8 +55,12 @@ class HealthMonitor {
   void shutdown();
 
   // Each virtual server with its quorum and each real server's health, weight, last check and
-  // check counters (DaemonSnapshot).
-  std::vector<VirtualServerSnapshot> snapshot() const;
+  // check counters (DaemonSnapshot). Built again only when a check completed since the last call
+  // (every change of health, weight, quorum or counters follows a check result): otherwise the
+  // same list, at the cost of a pointer copy.
+  SharedList<VirtualServerSnapshot> snapshot() const;
+  // How many times snapshot() built its list (tests).
+  std::uint64_t snapshots_built() const { return snapshots_built_; }
 
  private:
   HealthMonitor(EventLoop& loop, const config::Config& config, std::function<void()> on_change,
@@ -70,6 +75,7 @@ class HealthMonitor {
   std::optional<Credentials> vetted(const config::ScriptCommand& script, const char* what);
   void vet_misc_scripts();  // sets misc_run_as / disabled in plan_ before the engine is built
   void run(const std::optional<config::ScriptCommand>& script);
+  std::vector<VirtualServerSnapshot> build_snapshot() const;
 
   EventLoop& loop_;
   const config::Config& config_;
@@ -88,6 +94,10 @@ class HealthMonitor {
   // notify/quorum/MISC_CHECK scripts vetted once (command, user, group -> who runs it; nullopt:
   // refused).
   std::map<std::string, std::optional<Credentials>> vetted_;
+  // snapshot()'s list and the engine's completed_probes() it was built at.
+  mutable SharedList<VirtualServerSnapshot> snapshot_;
+  mutable std::optional<std::uint64_t> snapshot_at_;
+  mutable std::uint64_t snapshots_built_ = 0;
 };
 
 }  // namespace lvsctl::director

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +16,11 @@
 #include "shared/send_pending.hpp"
 
 namespace lvsctl::director {
+namespace {
+
+constexpr int kWorkerNice = 10;
+
+}  // namespace
 
 struct MetricsServer::Client {
   Client(std::uint64_t client_id, Fd client_fd, std::size_t max_request)
@@ -104,6 +110,10 @@ MetricsServer::~MetricsServer() {
 
 // The worker thread: renders one job at a time and posts the response to the loop.
 void MetricsServer::run_worker() {
+  // This thread only: Linux applies a thread id's nice value to that thread.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kWorkerNice) != 0) {
+    spdlog::debug("metrics: cannot lower the rendering thread's priority: {}", std::strerror(errno));
+  }
   for (;;) {
     Job job;
     {
@@ -238,6 +248,7 @@ void MetricsServer::write_reply(std::uint64_t id) {
     close_client(id);
     return;
   }
+  // Blocked, or one slice of kSendPerTurn went out (Yielded): the rest when writable again.
   if (progress || client.deadline == 0) arm_deadline(client, limits_.write_stall);
   if (auto st = loop_.watch(client.fd.get(), io::kWritable,
                             [this, id](uint32_t events) { on_client(id, events); });

@@ -1,9 +1,11 @@
 #pragma once
 // The Prometheus endpoint (`--metrics-listen ADDR:PORT`, global_defs `metrics_listen`): a TCP
 // listener served on the daemon's event loop. For GET /metrics the loop only takes the daemon's
-// snapshot (a copy of values); the text is rendered on the server's worker thread (megabytes at
-// thousands of real servers: tens of milliseconds the adverts must not wait for) and handed back
-// to the loop through an eventfd, which writes it.
+// snapshot (a copy of values, its real servers shared while unchanged); the text is rendered on
+// the server's worker thread (megabytes at thousands of real servers: tens of milliseconds the
+// adverts must not wait for; MetricsRenderer reuses the unchanged part), at a lower CPU priority
+// than the loop (nice +10: on a busy machine the loop's adverts get the CPU first), and handed
+// back to the loop through an eventfd, which writes it kSendPerTurn bytes per loop turn.
 //
 // Never blocks the loop, whatever a client does: the listener and clients are non-blocking,
 // at most `max_clients` connections are served at once (more are closed at once), accepts are

@@ -85,7 +85,10 @@ std::string escape_label_value(const std::string& value) {
   return out;
 }
 
-std::string render_metrics(const DaemonSnapshot& s) {
+namespace {
+
+// The daemon's, configuration's and VRRP instances' families: a few lines per instance.
+std::string render_daemon_and_vrrp(const DaemonSnapshot& s) {
   Exposition e;
   e.family("lvsctl_build_info", "gauge", "lvsctl version running (always 1).");
   e.sample(label("version", s.version), 1);
@@ -158,19 +161,25 @@ std::string render_metrics(const DaemonSnapshot& s) {
     }
   }
 
+  return e.take();
+}
+
+// The families of the virtual and real servers: nearly all of a big scrape's text.
+std::string render_virtual_servers(const SharedList<VirtualServerSnapshot>& servers) {
+  Exposition e;
   e.family("lvsctl_virtual_server_quorum_up", "gauge",
            "1 while the virtual server's live real servers reach its quorum.");
-  for (const auto& vs : s.virtual_servers) e.sample(label("virtual_server", vs.label()), vs.quorum_up ? 1 : 0);
+  for (const auto& vs : servers) e.sample(label("virtual_server", vs.label()), vs.quorum_up ? 1 : 0);
   e.family("lvsctl_real_server_up", "gauge", "1 while the real server passes its health checks.");
-  for (const auto& vs : s.virtual_servers) {
+  for (const auto& vs : servers) {
     for (const auto& rs : vs.real_servers) e.sample(real_server_labels(vs, rs), rs.up ? 1 : 0);
   }
   e.family("lvsctl_real_server_weight", "gauge", "The real server's weight in the datapath.");
-  for (const auto& vs : s.virtual_servers) {
+  for (const auto& vs : servers) {
     for (const auto& rs : vs.real_servers) e.sample(real_server_labels(vs, rs), rs.weight);
   }
   e.family("lvsctl_real_server_checks_total", "counter", "Health checks completed, by result.");
-  for (const auto& vs : s.virtual_servers) {
+  for (const auto& vs : servers) {
     for (const auto& rs : vs.real_servers) {
       if (!rs.checked) continue;
       const auto labels = real_server_labels(vs, rs);
@@ -180,14 +189,14 @@ std::string render_metrics(const DaemonSnapshot& s) {
   }
   e.family("lvsctl_real_server_transitions_total", "counter",
            "Changes of the real server's health or weight.");
-  for (const auto& vs : s.virtual_servers) {
+  for (const auto& vs : servers) {
     for (const auto& rs : vs.real_servers) {
       if (rs.checked) e.sample(real_server_labels(vs, rs), d(rs.checks.transitions));
     }
   }
   e.family("lvsctl_real_server_check_duration_seconds", "histogram",
            "Time a health check took, from its start to its result.");
-  for (const auto& vs : s.virtual_servers) {
+  for (const auto& vs : servers) {
     for (const auto& rs : vs.real_servers) {
       if (!rs.checked) continue;
       const auto labels = real_server_labels(vs, rs);
@@ -206,6 +215,11 @@ std::string render_metrics(const DaemonSnapshot& s) {
     }
   }
 
+  return e.take();
+}
+
+std::string render_datapath(const DaemonSnapshot& s) {
+  Exposition e;
   const auto backend = label("backend", s.datapath.backend);
   e.family("lvsctl_datapath_up", "gauge", "1 while the datapath (IPVS or nftables) can be programmed.");
   e.sample(backend, s.datapath.available ? 1 : 0);
@@ -218,6 +232,28 @@ std::string render_metrics(const DaemonSnapshot& s) {
            "Netlink requests (IPVS) or messages (nftables) sent to program the datapath.");
   e.sample(backend, d(s.datapath.requests_sent));
   return e.take();
+}
+
+}  // namespace
+
+std::string render_metrics(const DaemonSnapshot& s) {
+  return render_daemon_and_vrrp(s) + render_virtual_servers(s.virtual_servers) + render_datapath(s);
+}
+
+std::string MetricsRenderer::render(const DaemonSnapshot& s) {
+  if (!rendered_for_ || !rendered_for_->same(s.virtual_servers)) {
+    servers_text_ = render_virtual_servers(s.virtual_servers);
+    rendered_for_ = s.virtual_servers;
+    ++servers_rendered_;
+  }
+  const std::string head = render_daemon_and_vrrp(s);
+  const std::string tail = render_datapath(s);
+  std::string out;
+  out.reserve(head.size() + servers_text_.size() + tail.size());
+  out += head;
+  out += servers_text_;
+  out += tail;
+  return out;
 }
 
 }  // namespace lvsctl::director

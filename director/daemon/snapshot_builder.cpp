@@ -91,7 +91,7 @@ DaemonSnapshot take_snapshot(DaemonSnapshot base, const SnapshotSources& sources
     }
   }
   s.virtual_servers = sources.health ? sources.health->snapshot()
-                                     : std::vector<VirtualServerSnapshot>{};
+                                     : SharedList<VirtualServerSnapshot>{};
   const auto& d = sources.datapath;
   s.datapath.backend = d.backend == datapath::Backend::Ipvs ? "ipvs" : "nftables";
   s.datapath.available = d.available;

@@ -221,11 +221,39 @@ void write_status_json(JsonWriter& j, const DaemonSnapshot& s, bool with_datapat
   }
 }
 
-StatusAnswer StatusAnswer::json(const DaemonSnapshot& s) {
+StatusAnswer StatusAnswer::json(const DaemonSnapshot& s) { return StatusAnswer(true, s); }
+
+StatusAnswer StatusAnswer::text(const DaemonSnapshot& s) { return StatusAnswer(false, s); }
+
+// What the answer needs is known from the snapshot's datapath at once (cheap, on the loop);
+// the text itself is written by finish().
+StatusAnswer::StatusAnswer(bool json, const DaemonSnapshot& s) : json_(json), snapshot_(s) {
   const IpvsSummary ipvs = ipvs_summary(s.datapath);
-  StatusAnswer answer(true, ipvs.available);
-  answer.datapath_ = s.datapath;
-  JsonWriter& j = answer.writer_;
+  needs_table_ = ipvs.available;
+  if (ipvs.nftables) {
+    needs_table_ = ipvs.nftables->available;
+    nftables_ = true;
+  }
+}
+
+// The answer up to the table: JSON left open inside ipvs.services[] (or the nftables datapath's
+// services[]), or the text's lines before the table.
+void StatusAnswer::write_head() {
+  const DaemonSnapshot& s = snapshot_;
+  const IpvsSummary ipvs = ipvs_summary(s.datapath);
+  if (!json_) {
+    text_ = status_text(s);
+    if (!ipvs.available) text_ += "IPVS: off (" + ipvs.unavailable_reason + ")\n";
+    if (ipvs.nftables) {
+      const auto& n = *ipvs.nftables;
+      text_ += n.available ? fmt::format("nftables datapath: table {}, {} transactions\n",
+                                         n.table, n.transactions)
+                           : "nftables datapath: off (" + n.unavailable_reason + ")\n";
+    }
+    for (const auto& note : s.datapath.notes) text_ += "  NOTE: " + note + "\n";
+    return;
+  }
+  JsonWriter& j = writer_;
   j.begin_object();
   write_status_json(j, s, false);
   j.key("ipvs").begin_object();
@@ -237,10 +265,7 @@ StatusAnswer StatusAnswer::json(const DaemonSnapshot& s) {
     j.end_array().end_object();
     open_datapath_json(j, *ipvs.nftables);
     j.key("services").begin_array();
-    answer.needs_table_ = ipvs.nftables->available;
-    answer.nftables_ = true;
   }
-  return answer;
 }
 
 // The nftables datapath's listing: counters it keeps per real server (NAT: connections; DR:
@@ -351,23 +376,6 @@ std::string status_text(const DaemonSnapshot& s) {
   return out;
 }
 
-StatusAnswer StatusAnswer::text(const DaemonSnapshot& s) {
-  const IpvsSummary ipvs = ipvs_summary(s.datapath);
-  StatusAnswer answer(false, ipvs.available);
-  answer.text_ = status_text(s);
-  if (!ipvs.available) answer.text_ += "IPVS: off (" + ipvs.unavailable_reason + ")\n";
-  if (ipvs.nftables) {
-    const auto& n = *ipvs.nftables;
-    answer.needs_table_ = n.available;
-    answer.nftables_ = true;
-    answer.text_ += n.available ? fmt::format("nftables datapath: table {}, {} transactions\n",
-                                              n.table, n.transactions)
-                                : "nftables datapath: off (" + n.unavailable_reason + ")\n";
-  }
-  for (const auto& note : s.datapath.notes) answer.text_ += "  NOTE: " + note + "\n";
-  return answer;
-}
-
 std::optional<StatusFormat> status_request_format(const std::string& request) {
   if (request == "status" || request == "status json") return StatusFormat::json;
   if (request == "status text") return StatusFormat::text;
@@ -380,6 +388,7 @@ bool status_says_degraded(const std::string& answer, bool json) {
 }
 
 std::string StatusAnswer::finish(const Result<ipvs::Table>& table) && {
+  write_head();
   if (!json_) {
     if (!needs_table_) return std::move(text_);
     const char* what = nftables_ ? "nftables datapath: " : "IPVS: ";
@@ -393,7 +402,7 @@ std::string StatusAnswer::finish(const Result<ipvs::Table>& table) && {
   if (!table) writer_.key("error").value(table.error().message);
   writer_.end_object();  // ipvs, or datapath with its listing
   if (!nftables_) {
-    open_datapath_json(writer_, datapath_);
+    open_datapath_json(writer_, snapshot_.datapath);
     writer_.end_object();
   }
   writer_.end_object();

@@ -58,6 +58,9 @@ std::optional<StatusFormat> status_request_format(const std::string& request);
 // top-level "degraded": true; the text's first line is not "Health: OK").
 bool status_says_degraded(const std::string& answer, bool json);
 
+// A status answer: taken on the loop (a snapshot copy: its real servers are shared), written by
+// finish() where the table is read (StatusWorker's thread), so thousands of real servers' lines
+// never take a loop turn when IPVS is on.
 class StatusAnswer {
  public:
   static StatusAnswer json(const DaemonSnapshot& snapshot);
@@ -69,12 +72,13 @@ class StatusAnswer {
   std::string finish(const Result<ipvs::Table>& table) &&;
 
  private:
-  StatusAnswer(bool json, bool needs_table) : json_(json), needs_table_(needs_table) {}
+  StatusAnswer(bool json, const DaemonSnapshot& snapshot);
+  void write_head();
   bool json_;
-  bool needs_table_;
-  bool nftables_ = false;      // the table is the nftables datapath's listing
-  DatapathSnapshot datapath_;  // json: written after "ipvs" by finish() unless nftables_
-  JsonWriter writer_;  // json: open inside ipvs.services[]
+  bool needs_table_ = false;
+  bool nftables_ = false;   // the table is the nftables datapath's listing
+  DaemonSnapshot snapshot_;
+  JsonWriter writer_;  // json: open inside ipvs.services[] once write_head() ran
   std::string text_;   // text: the lines before the table
 };
 

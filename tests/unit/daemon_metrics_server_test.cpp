@@ -2,6 +2,7 @@
 // text rendered on the worker thread while the loop keeps turning; a silent client is closed at
 // its deadline; a client beyond max_clients is closed at once; an oversized head gets 431.
 #include "director/daemon/metrics_server.hpp"
+#include "shared/send_pending.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -98,6 +100,38 @@ TEST_F(MetricsServerTest, AScrapeIsRenderedOffTheLoop) {
   EXPECT_NE(answer.find("\r\n\r\nlvsctl_build_info{version=\"t\"} 1\n"), std::string::npos);
   EXPECT_FALSE(rendered_on_loop);
   EXPECT_EQ(server_->scrapes(), 1u);
+}
+
+// A response of megabytes (a scrape of thousands of real servers) goes out one slice of at most
+// kSendPerTurn bytes per loop turn, so a due advert never waits for the whole of it.
+TEST_F(MetricsServerTest, ALargeResponseGoesOutOneSlicePerLoopTurn) {
+  const std::string body(2 * 1024 * 1024, 'x');
+  listen([&]() -> MetricsServer::Render { return [&] { return body; }; });
+  Fd client = connect();
+  send(client.get(), "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string answer;
+  std::size_t largest = 0;
+  bool closed = false;
+  const auto end = std::chrono::steady_clock::now() + 10s;
+  while (!closed && std::chrono::steady_clock::now() < end) {
+    ASSERT_TRUE(loop_->run_once(10ms));
+    std::size_t this_turn = 0;  // what one loop turn sent: the client drains it after each
+    pollfd p{client.get(), POLLIN, 0};
+    while (::poll(&p, 1, 0) == 1) {
+      char buf[65536];
+      const ssize_t n = ::read(client.get(), buf, sizeof buf);
+      if (n <= 0) {
+        closed = true;
+        break;
+      }
+      answer.append(buf, static_cast<size_t>(n));
+      this_turn += static_cast<std::size_t>(n);
+    }
+    largest = std::max(largest, this_turn);
+  }
+  ASSERT_TRUE(closed);
+  EXPECT_NE(answer.find("\r\n\r\n" + body), std::string::npos) << "the body arrived incomplete";
+  EXPECT_LE(largest, kSendPerTurn + 512) << "one loop turn sent more than a slice (+ the head)";
 }
 
 TEST_F(MetricsServerTest, SilentClientsAreClosedAtTheDeadlineAndExtraOnesAtOnce) {

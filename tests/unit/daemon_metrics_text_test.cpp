@@ -83,5 +83,44 @@ TEST(MetricsText, AnEmptyDaemonStillRendersItsFamilies) {
   EXPECT_NE(text.find("lvsctl_datapath_up{backend=\"nftables\"} 0\n"), std::string::npos);
 }
 
+// The endpoint's renderer: the real servers' text is reused while the snapshots carry the same
+// list (only the VRRP counters moved), rendered again for another list, and the output is
+// render_metrics()' in both cases.
+TEST(MetricsRenderer, ReusesTheRealServersTextWhileTheirListIsTheSame) {
+  MetricsRenderer renderer;
+  auto s = testing::sample_snapshot();
+  EXPECT_EQ(renderer.render(s), render_metrics(s));
+  EXPECT_EQ(renderer.servers_rendered(), 1u);
+
+  auto later = s;  // shares the list, as HealthMonitor::snapshot() gives it while no check ran
+  later.vrrp[0].adverts_sent = 4242;
+  const std::string text = renderer.render(later);
+  EXPECT_EQ(text, render_metrics(later));
+  EXPECT_NE(text.find("lvsctl_vrrp_advert_sent_total{iname=\"VI_1\",intf=\"eth0\",vrid=\"51\"} "
+                      "4242\n"),
+            std::string::npos);
+  EXPECT_EQ(renderer.servers_rendered(), 1u) << "the real servers' text was rendered again";
+}
+
+TEST(MetricsRenderer, RendersAnotherListAgainNeverServingTheOldText) {
+  MetricsRenderer renderer;
+  auto s = testing::sample_snapshot();
+  const std::string before = renderer.render(s);
+  const std::string up = "lvsctl_real_server_up{virtual_server=\"TCP 203.0.113.10:80\","
+                         "real_server=\"198.51.100.3:80\"} ";
+  ASSERT_NE(before.find(up + "0\n"), std::string::npos) << before;
+  auto changed = s;
+  changed.virtual_servers.change([](auto& list) { list[0].real_servers[1].up = true; });
+  const std::string after = renderer.render(changed);
+  EXPECT_EQ(renderer.servers_rendered(), 2u);
+  EXPECT_NE(after.find(up + "1\n"), std::string::npos) << after;
+  EXPECT_EQ(after, render_metrics(changed));
+  // Equal values in another list object: rendered again (identity, not a deep compare).
+  auto copy = s;
+  copy.virtual_servers = SharedList<VirtualServerSnapshot>(s.virtual_servers.items());
+  EXPECT_EQ(renderer.render(copy), before);
+  EXPECT_EQ(renderer.servers_rendered(), 3u);
+}
+
 }  // namespace
 }  // namespace lvsctl::director

@@ -90,12 +90,11 @@ inline DaemonSnapshot sample_snapshot() {
   unchecked.weight = 2;
   unchecked.configured_weight = 2;
   vs.real_servers = {up, down, unchecked};
-  s.virtual_servers.push_back(vs);
   VirtualServerSnapshot fwm;
   fwm.kind = "fwmark";
   fwm.fwmark = 7;
   fwm.protocol = "TCP";
-  s.virtual_servers.push_back(fwm);
+  s.virtual_servers = SharedList<VirtualServerSnapshot>({vs, fwm});
 
   s.datapath.backend = "ipvs";
   s.datapath.available = true;

@@ -11,8 +11,10 @@ namespace {
 DaemonSnapshot healthy() {
   auto s = testing::sample_snapshot();
   s.vrrp[1].state = "BACKUP";
-  s.virtual_servers[0].quorum_up = true;
-  s.virtual_servers[0].real_servers[1].up = true;
+  s.virtual_servers.change([](auto& list) {
+    list[0].quorum_up = true;
+    list[0].real_servers[1].up = true;
+  });
   return s;
 }
 
@@ -23,11 +25,11 @@ TEST(Degradation, EachCauseIsNamed) {
   fault.vrrp[0].state = "FAULT";
   ASSERT_EQ(degradation(fault).reasons, std::vector<std::string>{"VRRP instance VI_1 is in FAULT"});
   auto quorum = healthy();
-  quorum.virtual_servers[0].quorum_up = false;
+  quorum.virtual_servers.change([](auto& list) { list[0].quorum_up = false; });
   ASSERT_EQ(degradation(quorum).reasons,
             std::vector<std::string>{"virtual server TCP 203.0.113.10:80: quorum lost"});
   auto down = healthy();
-  down.virtual_servers[0].real_servers[1].up = false;
+  down.virtual_servers.change([](auto& list) { list[0].real_servers[1].up = false; });
   ASSERT_EQ(degradation(down).reasons,
             std::vector<std::string>{"virtual server TCP 203.0.113.10:80: real server "
                                      "198.51.100.3:80 down: connection refused"});
