@@ -2,6 +2,7 @@
 
 #include "director/check/http_probe.hpp"
 #include "director/check/misc_probe.hpp"
+#include "director/check/smtp_probe.hpp"
 #include "director/check/syn_probe.hpp"
 #include "director/check/tcp_connect.hpp"
 #include "director/check/tcp_probe.hpp"
@@ -31,7 +32,7 @@ std::unique_ptr<Probe> make_probe(const ProbeContext& context, const Checker& ch
     case CheckerKind::Ping:
       return nullptr;  // not yet: refused by the config builder
     case CheckerKind::Smtp:
-      return nullptr;  // not yet: refused by the config builder
+      return std::make_unique<SmtpProbe>(context.loop, checker);
     case CheckerKind::File:
       return nullptr;  // not yet: refused by the config builder
   }

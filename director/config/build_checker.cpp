@@ -1,5 +1,5 @@
 // Checker blocks of a real_server: TCP_CHECK, HTTP_GET, SSL_GET (with url blocks), MISC_CHECK,
-// UDP_CHECK.
+// UDP_CHECK, SMTP_CHECK (with its deprecated host blocks).
 #include <fmt/format.h>
 
 #include "director/config/build_parts.hpp"
@@ -207,6 +207,70 @@ void udp_max_reply_length(BuildContext& ctx, S s, C& c) {
   if (auto v = ctx.unsigned_arg(s, 0, 0, 65535)) udp(c).max_reply_length = static_cast<unsigned>(*v);
 }
 
+// SMTP_CHECK: its own lines and its deprecated `host { }` blocks. A host block's connection
+// lines are its own (keepalived starts it from the real server's address and port); its other
+// lines (retry, delay_before_retry, warmup, delay_loop, alpha) set the enclosing SMTP_CHECK's, as
+// keepalived 2.2.7 does.
+struct SmtpDraft {
+  C check;
+  std::vector<C> hosts;
+};
+struct SmtpHostDraft {
+  C& check;
+  C host;
+};
+template <void (*F)(BuildContext&, S, C&)>
+void smtp_line(BuildContext& ctx, S s, SmtpDraft& d) {
+  F(ctx, s, d.check);
+}
+template <void (*F)(BuildContext&, S, C&)>
+void host_own(BuildContext& ctx, S s, SmtpHostDraft& h) {
+  F(ctx, s, h.host);
+}
+template <void (*F)(BuildContext&, S, C&)>
+void host_check(BuildContext& ctx, S s, SmtpHostDraft& h) {
+  F(ctx, s, h.check);
+}
+void smtp_helo_name(BuildContext& ctx, S s, SmtpDraft& d) {
+  if (auto v = ctx.string_arg(s)) std::get<SmtpCheck>(d.check.checker.spec).helo_name = *v;
+}
+constexpr Keyword<SmtpHostDraft> kSmtpHostKeywords[] = {
+    {"connect_ip", host_own<connect_ip>},
+    {"connect_port", host_own<connect_port>},
+    {"bindto", host_own<bindto>},
+    {"connect_timeout", host_own<connect_timeout>},
+    {"retry", host_check<retry>},
+    {"delay_before_retry", host_check<delay_before_retry>},
+    {"warmup", host_check<warmup>},
+    {"delay_loop", host_check<delay_loop>},
+    {"alpha", host_check<alpha>},
+    {"nb_get_retry", host_check<nb_get_retry_unknown>},
+};
+constexpr std::string_view kSmtpUnsupported[] = {"bind_port", "bind_if", "fwmark",
+                                                 "log_all_failures"};
+void smtp_host(BuildContext& ctx, S s, SmtpDraft& d) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  SmtpHostDraft h{d.check, C{}};
+  h.host.checker.where = s.keyword.where;
+  static constexpr BlockRules rules{"host", kSmtpUnsupported, false};
+  apply_keywords<SmtpHostDraft>(ctx, s.block, kSmtpHostKeywords, rules, h);
+  d.hosts.push_back(std::move(h.host));
+}
+constexpr Keyword<SmtpDraft> kSmtpKeywords[] = {
+    {"retry", smtp_line<retry>},
+    {"delay_before_retry", smtp_line<delay_before_retry>},
+    {"warmup", smtp_line<warmup>},
+    {"delay_loop", smtp_line<delay_loop>},
+    {"alpha", smtp_line<alpha>},
+    {"connect_ip", smtp_line<connect_ip>},
+    {"connect_port", smtp_line<connect_port>},
+    {"bindto", smtp_line<bindto>},
+    {"connect_timeout", smtp_line<connect_timeout>},
+    {"nb_get_retry", smtp_line<nb_get_retry_unknown>},
+    {"helo_name", smtp_helo_name},
+    {"host", smtp_host, BlockUse::Required},
+};
+
 #define LVSCTL_COMMON_CHECK_KEYWORDS                                                              \
   {"retry", retry}, {"delay_before_retry", delay_before_retry}, {"warmup", warmup}, {"delay_loop", delay_loop}, \
   {                                                                                               \
@@ -246,6 +310,39 @@ constexpr std::string_view kConnectUnsupported[] = {"bind_port", "bind_if", "fwm
 constexpr std::string_view kHttpUnsupported[] = {"bind_port", "bind_if", "fwmark",
                                                  "log_all_failures", "fast_recovery"};
 constexpr std::string_view kMiscUnsupported[] = {"log_all_failures"};
+
+// SMTP_CHECK and its deprecated host blocks, as keepalived 2.2.7 turns them into checkers: without
+// host blocks, or when the SMTP_CHECK sets a connection option itself (connect_ip, connect_port,
+// bindto, connect_timeout), it checks the real server (or what it names), and each host block is
+// one more checker; otherwise the first host block takes its place. Each host's checker has the
+// SMTP_CHECK's settings and its own connection; its connect_timeout, when not its own, is the
+// SMTP_CHECK's (keepalived leaves it 0: see docs/keepalived-compat.md).
+void build_smtp_check(BuildContext& ctx, S s, C&& check, RealServerDraft& rs) {
+  SmtpDraft d{std::move(check), {}};
+  static constexpr BlockRules rules{"SMTP_CHECK", kSmtpUnsupported, false};
+  apply_keywords<SmtpDraft>(ctx, s.block, kSmtpKeywords, rules, d);
+  C& c = d.check;
+  std::vector<C>& hosts = d.hosts;
+  if (hosts.empty()) {
+    rs.checkers.push_back(std::move(c));
+    return;
+  }
+  ctx.warning(hosts.front().checker.where,
+              "The SMTP_CHECK host block is deprecated. Please define additional checkers. "
+              "(keepalived 2.2.7's words; each host block is one more SMTP_CHECK)");
+  const bool own_connection =
+      c.connect_ip || c.connect_port || c.checker.bindto || c.own.connect_timeout;
+  if (own_connection) rs.checkers.push_back(c);
+  for (C& h : hosts) {
+    C each = c;
+    each.checker.where = h.checker.where;
+    each.connect_ip = h.connect_ip;
+    each.connect_port = h.connect_port;
+    each.checker.bindto = h.checker.bindto;
+    if (h.own.connect_timeout) each.own.connect_timeout = h.own.connect_timeout;
+    rs.checkers.push_back(std::move(each));
+  }
+}
 
 }  // namespace
 
@@ -305,8 +402,9 @@ void build_checker(BuildContext& ctx, const conf::Statement& s, CheckerKind kind
       break;
     }
     case CheckerKind::Smtp: {
-      c.checker.spec = SmtpCheck{};  // not yet: refused in build_lvs.cpp
-      break;
+      c.checker.spec = SmtpCheck{};
+      build_smtp_check(ctx, s, std::move(c), rs);
+      return;
     }
     case CheckerKind::File: {
       c.checker.spec = FileCheck{};  // not yet: refused in build_lvs.cpp

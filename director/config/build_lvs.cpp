@@ -97,6 +97,7 @@ void rs_http(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::
 void rs_ssl(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::SslGet, r); }
 void rs_misc(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Misc, r); }
 void rs_udp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Udp, r); }
+void rs_smtp(BuildContext& ctx, S s, R& r) { build_checker(ctx, s, CheckerKind::Smtp, r); }
 
 constexpr Keyword<R> kRealServerKeywords[] = {
     {"weight", set_weight<R>},
@@ -118,9 +119,10 @@ constexpr Keyword<R> kRealServerKeywords[] = {
     {"SSL_GET", rs_ssl, BlockUse::Required},
     {"MISC_CHECK", rs_misc, BlockUse::Required},
     {"UDP_CHECK", rs_udp, BlockUse::Required},
+    {"SMTP_CHECK", rs_smtp, BlockUse::Required},
 };
 constexpr std::string_view kRealServerUnsupported[] = {
-    "uthreshold", "lthreshold", "smtp_alert", "snmp_name",  "SMTP_CHECK",
+    "uthreshold", "lthreshold", "smtp_alert", "snmp_name",
     "DNS_CHECK",  "BFD_CHECK",  "PING_CHECK", "FILE_CHECK"};
 
 // ADDR [PORT]

@@ -33,11 +33,11 @@ void apply_vrrp_strict(BuildContext& ctx, const GlobalDefs& global, bool accept_
   if (vi.version == 2 || !accept_set) vi.accept = false;
   if (!vi.accept) {
     ctx.warning(vi.where,
-                fmt::format("vrrp_instance {}: with vrrp_strict (line {}) keepalived drops all "
-                            "traffic to and from this instance's VIPs while it is MASTER "
-                            "(no_accept), so the virtual servers on them stop answering; lvsctl "
-                            "does not drop it: the VIPs keep answering (remove vrrp_strict, or "
-                            "use version 3 with 'accept', to have both agree)",
+                fmt::format("vrrp_instance {}: with vrrp_strict (line {}) all traffic to and "
+                            "from this instance's VIPs is dropped while it is MASTER (no_accept, "
+                            "as keepalived does: nftables table lvsctl_vrrp), so virtual servers "
+                            "on these VIPs stop answering; use version 3 with 'accept', or remove "
+                            "vrrp_strict, to keep them answering",
                             vi.name, global.vrrp_strict->line));
   }
 }

@@ -37,7 +37,7 @@ struct ScriptCommand {
 enum class CheckerKind : std::uint8_t { Tcp, HttpGet, SslGet, Misc, Udp, Dns, Ping, Smtp, File };
 
 // How a kind's failures are retried (keepalived 2.2.7's epilogs, see checker_state.hpp):
-//   Always    TCP_CHECK: every failure is retried, also while down.
+//   Always    TCP_CHECK, SMTP_CHECK: every failure is retried, also while down.
 //   Http      HTTP_GET/SSL_GET: retried while up; once down, two successes to come back.
 //   WhileUp   MISC_CHECK, UDP_CHECK: retried while up; while down, once per delay_loop.
 enum class RetryStyle : std::uint8_t { Always, Http, WhileUp };
@@ -127,8 +127,10 @@ struct PingCheck {
   friend bool operator==(const PingCheck&, const PingCheck&) = default;
 };
 
-// SMTP_CHECK: the banner and a HELO exchange.
+// SMTP_CHECK: the 220 greeting, `HELO helo_name` answered by 250, then QUIT answered by a line.
+// keepalived 2.2.7's deprecated `host { }` blocks each become one more SMTP_CHECK checker.
 struct SmtpCheck {
+  std::string helo_name = "smtpchecker.keepalived.org";  // keepalived's SMTP_DEFAULT_HELO
   friend bool operator==(const SmtpCheck&, const SmtpCheck&) = default;
 };
 

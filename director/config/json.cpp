@@ -178,6 +178,7 @@ void checker(JsonWriter& w, const Checker& c) {
     w.key("min_reply_length").value(u->min_reply_length);
     w.key("max_reply_length").value(u->max_reply_length);
   }
+  if (const auto* s = std::get_if<SmtpCheck>(&c.spec)) w.key("helo_name").value(s->helo_name);
   source(w, c.where);
   w.end_object();
 }

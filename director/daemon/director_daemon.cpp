@@ -20,6 +20,7 @@
 #include "director/daemon/reload_plan.hpp"
 #include "director/daemon/reload_summary.hpp"
 #include "director/daemon/route_install.hpp"
+#include "director/daemon/accept_filter.hpp"
 #include "director/datapath/held_vips.hpp"
 #include "director/datapath/make_datapath.hpp"
 
@@ -154,6 +155,9 @@ Status Daemon::start() {
     for (const auto& v : held_.vips) vips += (vips.empty() ? "" : " ") + v.to_string();
     spdlog::info("Datapath: VIPs held as MASTER now: {}", vips.empty() ? "none" : vips);
     datapath_->apply(desired_.table(), held_);
+  });
+  loop_->before_wait([this] {
+    if (!stopping_) update_accept_filter();
   });
   return start_vrrp(config_, {});
 }
@@ -345,6 +349,7 @@ void Daemon::stop(const std::string& why) {
   spdlog::info("Stopping {}", why);
   service_.stopping();
   for (auto& [name, runner] : vrrp_) runner->shutdown();
+  if (auto st = accept_filter_.clear(); !st) spdlog::warn("no_accept filter: {}", st.error().message);
   static_network_.remove();  // static_* leave with the daemon, as keepalived's do
   if (health_) health_->shutdown();
   stop_when_scripts_done(loop_->now() + std::chrono::seconds(1));
@@ -458,12 +463,34 @@ void Daemon::answer(const std::string& request, ControlReply reply) {
                         datapath_->listing());
 }
 
+bool Daemon::is_master(const std::string& instance) const {
+  auto it = vrrp_.find(instance);
+  return it != vrrp_.end() && it->second->machine().state() == vrrp::State::master;
+}
+
 // The VIPs of the instances that are MASTER now (see datapath/held_vips).
 datapath::HeldVips Daemon::held_vips() const {
-  return datapath::held_vips(config_, [this](const std::string& name) {
-    auto it = vrrp_.find(name);
-    return it != vrrp_.end() && it->second->machine().state() == vrrp::State::master;
-  });
+  return datapath::held_vips(config_, [this](const std::string& name) { return is_master(name); });
 }
+
+// no_accept (vrrp_strict): after each loop round the lvsctl_vrrp tables drop traffic to and from
+// the VIPs of MASTER instances without accept mode, as keepalived's `keepalived` table does.
+// Configurations without such an instance never touch nftables (unless a reload removed it).
+void Daemon::update_accept_filter() {
+  if (!accept_filter_wanted(config_) && !accept_filter_.dropping()) return;
+  const auto vips =
+      accept_filter_vips(config_, [this](const std::string& name) { return is_master(name); });
+  if (!accept_filter_.changes(vips)) return;
+  const bool was_dropping = accept_filter_.dropping();
+  if (auto st = accept_filter_.apply(vips); !st) {
+    spdlog::warn("no_accept filter: {}", st.error().message);
+    return;
+  }
+  if (vips.empty() && !was_dropping) return;  // start-up: an earlier run's tables cleared
+  std::string list;
+  for (const auto& v : vips) list += (list.empty() ? "" : " ") + v.to_string();
+  spdlog::info("no_accept: dropping traffic to and from {}", list.empty() ? "no VIP" : list);
+}
+
 
 }  // namespace lvsctl::director

@@ -10,6 +10,7 @@
 
 #include "director/config/model.hpp"
 #include "director/config/warning_history.hpp"
+#include "director/daemon/accept_filter_tables.hpp"
 #include "director/daemon/config_reload.hpp"
 #include "director/daemon/control_socket.hpp"
 #include "director/daemon/daemon.hpp"
@@ -63,7 +64,9 @@ class Daemon {
   void reload();
   void apply_reload(ReloadOutcome loaded);
   void answer(const std::string& request, ControlReply reply);
+  bool is_master(const std::string& instance) const;
   datapath::HeldVips held_vips() const;
+  void update_accept_filter();
   Status start_control();
   Status update_metrics();
   DaemonSnapshot snapshot() const;
@@ -82,6 +85,7 @@ class Daemon {
   conf::SourceManifest sources_;     // the files of the running configuration
   std::unique_ptr<datapath::Datapath> datapath_;  // set by start()
   datapath::HeldVips held_;  // as last given to datapath_
+  AcceptFilterTables accept_filter_;  // no_accept: traffic to a MASTER's VIPs dropped
   DesiredTable desired_;  // config + health, kept so a health change recomputes only its part
   ScriptRunnerPool scripts_;
   std::unique_ptr<ConfigReload> reload_;

@@ -119,13 +119,13 @@ TEST(ConfigVrrpStrict, TheTrapIsSaidPerInstance) {
   auto p = parse(std::string(kStrict) + instance(""));
   ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
   EXPECT_THAT(all(p.diags), HasSubstr("test.conf:4:1: warning: vrrp_instance VI_1: with "
-                                      "vrrp_strict (line 2) keepalived drops all traffic to and "
-                                      "from this instance's VIPs"));
+                                      "vrrp_strict (line 2) all traffic to and from this "
+                                      "instance's VIPs is dropped while it is MASTER"));
   EXPECT_FALSE(p.config.vrrp_instances.at(0).accept);
   // VRRPv3 with an explicit accept: keepalived does not drop; no trap to report.
   p = parse(std::string(kStrict) + instance("    version 3\n    accept\n"));
   ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
-  EXPECT_THAT(all(p.diags), Not(HasSubstr("drops all traffic")));
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("is dropped while it is MASTER")));
   EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
 }
 
