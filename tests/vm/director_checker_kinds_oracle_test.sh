@@ -30,7 +30,7 @@ ROWS=(
   "UDP_CHECK    1  UDP  203.0.113.105 8005"
   "DNS_CHECK    0  UDP  203.0.113.106 53"    # branch dns: enable once merged (needs dnsmasq)
   "PING_CHECK   0  TCP  203.0.113.107 8007"  # branch ping: enable once merged
-  "SMTP_CHECK   0  TCP  203.0.113.108 25"    # branch smtp: enable once merged (needs an SMTP server)
+  "SMTP_CHECK   1  TCP  203.0.113.108 25"
   "FILE_CHECK   0  TCP  203.0.113.109 8009"  # branch filecheck: enable once merged
 )
 KINDS=()
@@ -41,6 +41,7 @@ for row in "${ROWS[@]}"; do
   KINDS+=("$kind"); PROTO[$kind]=$proto; ADDR[$kind]=$addr; PORT[$kind]=$port
 done
 lab_log "checker kinds: ${KINDS[*]}"
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3)  # Debian's (a pyenv shim is slow under TCG)
 
 chmod 0755 "$LAB_TMP"
 srv="$LAB_TMP/srv"; mkdir -p "$srv"
@@ -67,7 +68,8 @@ block_HTTP_GET() {
 }
 up_HTTP_GET() {
   mkdir -p "$srv/www"; echo ok >"$srv/www/index.html"
-  lab_spawn r python3 -m http.server --bind "${ADDR[HTTP_GET]}" --directory "$srv/www" "${PORT[HTTP_GET]}"
+  lab_spawn r "$PY" -m http.server --bind "${ADDR[HTTP_GET]}" --directory "$srv/www" "${PORT[HTTP_GET]}" \
+    >>"$srv/http.log" 2>&1
   PID[HTTP_GET]=$LAB_LAST_PID
   wait_tcp HTTP_GET
 }
@@ -103,7 +105,7 @@ block_UDP_CHECK() {
 up_UDP_CHECK() {
   lab_spawn r socat "UDP4-RECVFROM:${PORT[UDP_CHECK]},bind=${ADDR[UDP_CHECK]},reuseaddr,fork" PIPE
   PID[UDP_CHECK]=$LAB_LAST_PID
-  lab_wait 20 "lab_exec r ss -Huln 'sport = :${PORT[UDP_CHECK]}' | grep -q ${PORT[UDP_CHECK]}" || lab_fail "no UDP echo"
+  lab_wait 30 "[ -n \"\$(lab_exec r ss -Huln 'sport = :${PORT[UDP_CHECK]}')\" ]" || lab_fail "no UDP echo"
 }
 down_UDP_CHECK() { stop_server UDP_CHECK; }
 
@@ -116,7 +118,7 @@ up_DNS_CHECK() {
     --listen-address="${ADDR[DNS_CHECK]}" --port="${PORT[DNS_CHECK]}" --address=/check.test/192.0.2.53 \
     --pid-file= --user=root --group=root
   PID[DNS_CHECK]=$LAB_LAST_PID
-  lab_wait 20 "lab_exec r ss -Huln 'sport = :${PORT[DNS_CHECK]}' | grep -q ${ADDR[DNS_CHECK]}" || lab_fail "no dnsmasq"
+  lab_wait 30 "[ -n \"\$(lab_exec r ss -Huln 'sport = :${PORT[DNS_CHECK]}')\" ]" || lab_fail "no dnsmasq"
 }
 down_DNS_CHECK() { stop_server DNS_CHECK; }
 
@@ -125,12 +127,15 @@ block_PING_CHECK() { printf 'PING_CHECK {\n            %s\n        }' "$COMMON";
 up_PING_CHECK() { lab_exec r ip addr replace "${ADDR[PING_CHECK]}/24" dev eth0; }
 down_PING_CHECK() { lab_exec r ip addr del "${ADDR[PING_CHECK]}/24" dev eth0; }
 
-# --- SMTP_CHECK: Debian's python3-aiosmtpd, an SMTP server in the foreground ------------------
+# --- SMTP_CHECK: Debian's OpenSMTPD (smtpd -d, in the foreground) ---------------------------
 block_SMTP_CHECK() {
   printf 'SMTP_CHECK {\n            helo_name director.test\n            %s\n        }' "$COMMON"
 }
 up_SMTP_CHECK() {
-  lab_spawn r python3 -m aiosmtpd -n -l "${ADDR[SMTP_CHECK]}:${PORT[SMTP_CHECK]}"
+  printf 'listen on %s port %s\naction "local" mbox\nmatch from any for local action "local"\n' \
+    "${ADDR[SMTP_CHECK]}" "${PORT[SMTP_CHECK]}" >"$srv/smtpd.conf"
+  chmod 0644 "$srv/smtpd.conf"
+  lab_spawn r smtpd -d -f "$srv/smtpd.conf" >>"$srv/smtpd.log" 2>&1
   PID[SMTP_CHECK]=$LAB_LAST_PID
   wait_tcp SMTP_CHECK
 }
@@ -143,7 +148,7 @@ up_FILE_CHECK() { echo 0 >"$srv/file_check.new"; mv "$srv/file_check.new" "$srv/
 down_FILE_CHECK() { echo 1 >"$srv/file_check.new"; mv "$srv/file_check.new" "$srv/file_check"; }
 
 wait_tcp() {  # wait_tcp KIND: its TCP server listens
-  lab_wait 30 "lab_exec r ss -Htln 'sport = :${PORT[$1]}' | grep -q LISTEN" || lab_fail "no $1 server listening"
+  lab_wait 60 "[ -n \"\$(lab_exec r ss -Htln 'sport = :${PORT[$1]}')\" ]" || lab_fail "no $1 server listening"
 }
 stop_server() {  # stop_server KIND
   local p=${PID[$1]:-}
@@ -156,7 +161,7 @@ stop_server() {  # stop_server KIND
 for kind in "${KINDS[@]}"; do
   case $kind in
     DNS_CHECK) lab_require dnsmasq ;;
-    SMTP_CHECK) python3 -c 'import aiosmtpd' 2>/dev/null || lab_skip "python3-aiosmtpd is not installed" ;;
+    SMTP_CHECK) lab_require smtpd ;;
   esac
 done
 
@@ -233,13 +238,13 @@ run_impl() {  # run_impl IMPL DIRECTOR_ADDRESS
     lab_spawn "$ns" "$LVSCTL" director run -f "$conf" --run-dir "$LAB_TMP/run-$impl" >"$log" 2>&1
   else
     local ka="$LAB_TMP/ka"; mkdir -p "$ka"
-    lab_spawn "$ns" keepalived -C -n -l -D -f "$conf" -p "$ka/k.pid" -c "$ka/c.pid" -r "$ka/v.pid" \
+    lab_spawn "$ns" keepalived -C -n -D -f "$conf" -p "$ka/k.pid" -c "$ka/c.pid" -r "$ka/v.pid" \
       -b "$ka/b.pid" >"$log" 2>&1
   fi
   daemon=$LAB_LAST_PID
   settled=yes
   lab_wait 60 "expected_table_ok $ns" || settled=no
-  sleep 4  # first checks of every real server (warmup 0, delay_loop 1): all up, nothing notified
+  sleep 3  # first checks of every real server (warmup 0, delay_loop 1): all up, nothing notified
   snapshot "$ns" "$impl" "start" "$settled"
   for step in "${STEPS[@]}"; do
     IFS='|' read -r -a parts <<<"$step"
@@ -250,7 +255,7 @@ run_impl() {  # run_impl IMPL DIRECTOR_ADDRESS
     settled=yes
     lab_wait 60 "expected_table_ok $ns" || settled=no
     lab_log "$impl: '$step' settled: $settled"
-    sleep 4  # an observation window of four delay_loops: no further transition
+    sleep 3  # an observation window of three delay_loops: no further transition
     snapshot "$ns" "$impl" "$step" "$settled"
   done
   kill -TERM "$daemon"
