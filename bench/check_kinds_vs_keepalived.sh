@@ -127,7 +127,7 @@ for row in "${KINDS[@]}"; do
   read -r kind enabled <<<"$row"
   rule=$((rule + 1))
   [ "$enabled" = 1 ] || continue
-  [ -z "$BENCH_KINDS" ] || grep -qw "$kind" <<<"$BENCH_KINDS" || continue
+  [ -z "${BENCH_KINDS:-}" ] || grep -qw "$kind" <<<"$BENCH_KINDS" || continue
   if [ "$kind" = DNS_CHECK ] && ! command -v dnsmasq >/dev/null; then echo "$kind: SKIP (dnsmasq is not installed)"; continue; fi
   conf "$kind" "$work/$kind.conf"
   start_server "$kind"
