@@ -30,8 +30,8 @@ n=${2:-500}
 # kind        enabled   (one line each; enabled=0: not in lvsctl yet)
 KINDS=(
   "UDP_CHECK   1"
-  "PING_CHECK  0"   # branch ping: enable once merged
-  "DNS_CHECK   0"   # branch dns: enable once merged (needs dnsmasq)
+  "PING_CHECK  0"   # merged on main after this branch (ping): set 1 after merging main
+  "DNS_CHECK   0"   # merged on main after this branch (dns): set 1 after merging main (dnsmasq-base)
 )
 
 if [ "${LVSCTL_IN_VM:-0}" != 1 ]; then
