@@ -28,10 +28,10 @@ ROWS=(
   "SSL_GET      1  TCP  203.0.113.103 8003"
   "MISC_CHECK   1  TCP  203.0.113.104 8004"
   "UDP_CHECK    1  UDP  203.0.113.105 8005"
-  "DNS_CHECK    0  UDP  203.0.113.106 53"    # merged on main after this branch (dns): set 1 after merging main (dnsmasq-base)
-  "PING_CHECK   0  TCP  203.0.113.107 8007"  # merged on main after this branch (ping): set 1 after merging main
+  "DNS_CHECK    1  UDP  203.0.113.106 53"
+  "PING_CHECK   1  TCP  203.0.113.107 8007"
   "SMTP_CHECK   1  TCP  203.0.113.108 25"
-  "FILE_CHECK   0  TCP  203.0.113.109 8009"  # merged on main after this branch (filecheck): set 1 after merging main
+  "FILE_CHECK   1  TCP  203.0.113.109 8009"
 )
 KINDS=()
 declare -A PROTO ADDR PORT
