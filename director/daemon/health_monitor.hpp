@@ -66,6 +66,7 @@ class HealthMonitor {
   std::optional<Credentials> vetted(const config::ScriptCommand& script, const char* what);
   void vet_misc_scripts();  // sets misc_run_as / disabled in plan_ before the engine is built
   void run(const std::optional<config::ScriptCommand>& script);
+  void fifo(const std::string& line) const;
 
   EventLoop& loop_;
   const config::Config& config_;

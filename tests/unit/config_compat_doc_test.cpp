@@ -114,7 +114,8 @@ TEST(CompatDoc, SupportedKeywordsParseInTheirBlock) {
     } else if (block == "the top level") {
       // Named blocks get a name and what they cannot do without.
       forms = {kw.find("track_file") != std::string::npos ? kw + " T1 {\n    file /tmp/t1\n}\n"
-                                                           : kw + " {\n}\n"};
+                                                           : kw + " {\n}\n",
+               kw + " lt-doc\n"};
     } else {
       continue;
     }
