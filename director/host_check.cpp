@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "shared/net_namespace.hpp"
 #include "shared/script_command.hpp"
 
 namespace lvsctl::director {
@@ -16,8 +17,13 @@ class Checker {
  public:
   Checker(const config::Config& config, const HostFacts& host) : config_(config), host_(host) {}
 
+  void error(const config::Location& where, std::string message) {
+    diags_.push_back({conf::Severity::Error, where, std::move(message)});
+  }
+  void skip_interfaces() { skip_interfaces_ = true; }
+
   void interface(const std::string& name, const config::Location& where, const std::string& use) {
-    if (name.empty() || host_.interface_exists(name)) return;
+    if (skip_interfaces_ || name.empty() || host_.interface_exists(name)) return;
     const bool dynamic = config_.global.dynamic_interfaces;
     diags_.push_back({dynamic ? conf::Severity::Warning : conf::Severity::Error, where,
                       fmt::format("interface '{}' ({}) does not exist on this host{}", name, use,
@@ -55,6 +61,7 @@ class Checker {
   const HostFacts& host_;
   std::set<std::string> checked_, failed_;
   conf::Diagnostics diags_;
+  bool skip_interfaces_ = false;
 };
 
 }  // namespace
@@ -75,11 +82,23 @@ HostFacts this_host() {
       return Error::from_errno(program + " is not executable");
     return {};
   };
+  h.use_net_namespace = [](const std::string& name) { return enter_net_namespace(name); };
   return h;
 }
 
 conf::Diagnostics host_diagnostics(const config::Config& config, const HostFacts& host) {
   Checker c(config, host);
+  if (const auto& ns = config.global.net_namespace; ns && host.use_net_namespace) {
+    if (auto st = host.use_net_namespace(*ns); !st) {
+      // keepalived 2.2.7 exits at start-up; the interfaces cannot be looked for.
+      c.error(config.global.net_namespace_where,
+              fmt::format("network namespace '{}' cannot be used on this host: {} (keepalived "
+                          "2.2.7 exits: \"Unable to set network namespace {} - exiting\"); its "
+                          "interfaces are not checked",
+                          *ns, st.error().message, *ns));
+      c.skip_interfaces();
+    }
+  }
   for (const auto& i : config.vrrp_instances) {
     const auto use = "vrrp_instance " + i.name;
     c.interface(i.interface, i.interface_where.line ? i.interface_where : i.where, use);
@@ -91,7 +110,6 @@ conf::Diagnostics host_diagnostics(const config::Config& config, const HostFacts
   }
   for (const auto& g : config.vrrp_sync_groups) {
     const auto use = "vrrp_sync_group " + g.name;
-    for (const auto& t : g.track_interfaces) c.interface(t.name, t.where, use + " track_interface");
     c.notify(g.notify, use);
   }
   for (const auto& s : config.vrrp_scripts) c.script(s.script, "vrrp_script " + s.name);

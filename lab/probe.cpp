@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "shared/net_namespace.hpp"
+
 namespace lvsctl::lab {
 
 namespace {
@@ -60,9 +62,9 @@ Result<Fd> connected(const std::string& ns, const std::string& address, unsigned
 Result<Fd> tcp_socket_in(const std::string& ns) {
   Fd home(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
   if (!home) return Error::from_errno("cannot open this thread's network namespace");
-  Fd target(::open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC));
-  if (!target) return Error::from_errno("no namespace " + ns);
-  if (::setns(target.get(), CLONE_NEWNET) != 0) return Error::from_errno("setns " + ns);
+  auto target = open_net_namespace(ns);
+  if (!target) return target.error();
+  if (::setns(target->get(), CLONE_NEWNET) != 0) return Error::from_errno("setns " + ns);
   Fd sock(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   const int saved = errno;
   if (::setns(home.get(), CLONE_NEWNET) != 0) {

@@ -10,6 +10,7 @@
 #include "director/config/build_parts.hpp"
 #include "director/config/keyword_table.hpp"
 #include "director/config/nbsp_misread.hpp"
+#include "shared/net_namespace.hpp"
 
 namespace lvsctl::director::config {
 namespace {
@@ -22,6 +23,40 @@ void global_defs(BuildContext& ctx, S s, ConfigDraft& d) {
   }
   d.global_seen = true;
   build_global_defs(ctx, s, d.config.global);
+}
+
+// `net_namespace NAME`: keepalived 2.2.7 ignores a line without a name and a second line, each
+// with a warning; a name that cannot be a file under /run/netns makes it exit at start-up.
+void net_namespace(BuildContext& ctx, S s, ConfigDraft& d) {
+  GlobalDefs& g = d.config.global;
+  if (s.args.empty()) {
+    ctx.warning(s.keyword.where, "'net_namespace' without a name is ignored, as keepalived 2.2.7 "
+                                 "ignores it (\"net_namespace name missing - ignoring\")");
+    return;
+  }
+  if (g.net_namespace) {
+    ctx.warning(s.keyword.where,
+                fmt::format("a second 'net_namespace' ({}) is ignored, as keepalived 2.2.7 ignores "
+                            "it (\"Duplicate net_namespace definition {} - ignoring\"); the "
+                            "namespace stays {} (line {})",
+                            s.args[0].text, s.args[0].text, *g.net_namespace,
+                            g.net_namespace_where.line));
+    return;
+  }
+  if (s.args.size() > 1) {
+    ctx.warning(s.args[1].where, fmt::format("'{}' after the namespace name is ignored, as "
+                                             "keepalived 2.2.7 ignores it",
+                                             s.args[1].text));
+  }
+  if (const auto problem = net_namespace_name_problem(s.args[0].text); !problem.empty()) {
+    ctx.error(s.args[0].where,
+              fmt::format("net_namespace: {}; keepalived 2.2.7 could not enter it and would exit "
+                          "at start-up",
+                          problem));
+    return;
+  }
+  g.net_namespace = s.args[0].text;
+  g.net_namespace_where = s.keyword.where;
 }
 
 constexpr Keyword<ConfigDraft> kTopKeywords[] = {
@@ -37,6 +72,7 @@ constexpr Keyword<ConfigDraft> kTopKeywords[] = {
     {"track_file", build_vrrp_track_file, BlockUse::Required},
     {"vrrp_track_file", build_vrrp_track_file, BlockUse::Required},
     {"vrrp_track_process", build_vrrp_track_process, BlockUse::Required},
+    {"net_namespace", net_namespace},
 };
 
 constexpr std::string_view kTopUnsupported[] = {
@@ -46,7 +82,6 @@ constexpr std::string_view kTopUnsupported[] = {
     "interface_up_down_delays",
     "SSL",
     "bfd_instance",
-    "net_namespace",
     "net_namespace_ipvs",
     "namespace_with_ipsets",
     "use_pid_dir",
@@ -83,6 +118,7 @@ Config build(Statements& statements, conf::Diagnostics& diags, bool release) {
   for (auto& d : draft.instances) {
     config.vrrp_instances.push_back(finish_vrrp_instance(ctx, std::move(d), config.global));
   }
+  resolve_tracked_scripts(ctx, draft, config);
   for (const auto& g : config.vrrp_sync_groups) {
     for (auto& vi : config.vrrp_instances) {
       for (const auto& member : g.instances) {
@@ -90,6 +126,7 @@ Config build(Statements& statements, conf::Diagnostics& diags, bool release) {
       }
     }
   }
+  apply_sync_group_tracking(ctx, config);
   return config;
 }
 

@@ -142,6 +142,12 @@ void notify_fifo(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
 void vrrp_notify_fifo(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
   fifo_path(ctx, s, g.vrrp_notify_fifo);
 }
+void lvs_notify_fifo(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
+  fifo_path(ctx, s, g.lvs_notify_fifo);
+}
+void lvs_notify_fifo_script(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
+  g.lvs_notify_fifo_script = ctx.notify_script(s);
+}
 void notify_fifo_script(BuildContext& ctx, const conf::Statement& s, GlobalDefs& g) {
   g.notify_fifo_script = ctx.notify_script(s);
 }
@@ -149,11 +155,27 @@ void vrrp_notify_fifo_script(BuildContext& ctx, const conf::Statement& s, Global
   g.vrrp_notify_fifo_script = ctx.notify_script(s);
 }
 
+// Keywords keepalived 2.2.7 knows only at the top level: inside global_defs it logs "Unknown
+// keyword" and ignores them. lvsctl ignores them there too, and says where they belong.
+void top_level_only(BuildContext& ctx, const conf::Statement& s, GlobalDefs&) {
+  const std::string& kw = s.keyword.text;
+  ctx.warning(s.keyword.where,
+              fmt::format("'{}' inside global_defs is ignored, as keepalived 2.2.7 ignores it "
+                          "there (\"Unknown keyword '{}'\"): it is a top-level keyword; move it "
+                          "out of global_defs{}",
+                          kw, kw,
+                          kw == "net_namespace" ? " (as written, the daemon runs in the current "
+                                                  "network namespace)"
+                                                : ""));
+}
+
 constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"notify_fifo", notify_fifo},
     {"notify_fifo_script", notify_fifo_script},
     {"vrrp_notify_fifo", vrrp_notify_fifo},
     {"vrrp_notify_fifo_script", vrrp_notify_fifo_script},
+    {"lvs_notify_fifo", lvs_notify_fifo},
+    {"lvs_notify_fifo_script", lvs_notify_fifo_script},
     {"router_id", router_id},
     {"lvs_id", lvs_id},
     {"vrrp_version", vrrp_version},
@@ -169,6 +191,13 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"vrrp_mcast_group4", mcast_group4},
     {"metrics_listen", metrics_listen},
     {"control_socket_group", control_socket_group},
+    {"net_namespace", top_level_only, BlockUse::Optional},
+    {"net_namespace_ipvs", top_level_only, BlockUse::Optional},
+    {"namespace_with_ipsets", top_level_only, BlockUse::Optional},
+    {"use_pid_dir", top_level_only, BlockUse::Optional},
+    {"instance", top_level_only, BlockUse::Optional},
+    {"child_wait_time", top_level_only, BlockUse::Optional},
+    {"linkbeat_use_polling", top_level_only, BlockUse::Optional},
 };
 
 // Globals keepalived 2.2.7 knows that lvsctl does not act on.
@@ -233,8 +262,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "vrrp_rlimit_rtime",
     "vrrp_notify_priority_changes",
     "fifo_write_vrrp_states_on_reload",
-    "lvs_notify_fifo",
-    "lvs_notify_fifo_script",
     "checker_priority",
     "checker_no_swap",
     "checker_rt_priority",
@@ -285,13 +312,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "config_save_dir",
     "tmp_config_directory",
     "data_use_instance",
-    "net_namespace",
-    "net_namespace_ipvs",
-    "namespace_with_ipsets",
-    "use_pid_dir",
-    "instance",
-    "child_wait_time",
-    "linkbeat_use_polling",
 };
 
 }  // namespace

@@ -67,6 +67,11 @@ struct ConfigDraft {
   std::vector<VrrpInstanceDraft> instances;
   bool global_seen = false;
   RulePriorities rule_priorities;  // for rules without a preference, in file order
+  // vrrp_script blocks removed for having no `script` (keepalived: "No script set ... - removing").
+  std::vector<std::string> removed_scripts;
+  // track_script lines read before their vrrp_script was defined: keepalived 2.2.7 resolves the
+  // name when it reads the line and ignores it then ("not found, ignoring").
+  std::vector<Location> script_refs_before_definition;
 };
 
 // Each reads one top-level statement (keyword + block) into the draft.
@@ -74,6 +79,11 @@ void build_global_defs(BuildContext& ctx, const conf::Statement& s, GlobalDefs& 
 void build_vrrp_instance(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 void build_vrrp_sync_group(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 void build_vrrp_script(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
+// Once instances and sync groups are read (build_vrrp_script.cpp): notes the track_script lines
+// of `tracked` whose vrrp_script is not defined yet; then, once the whole file is read, drops the
+// lines that name no vrrp_script (a warning each, as keepalived ignores them).
+void note_script_references(ConfigDraft& draft, const std::vector<TrackedScript>& tracked);
+void resolve_tracked_scripts(BuildContext& ctx, const ConfigDraft& draft, Config& config);
 void build_virtual_server(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 void build_virtual_server_group(BuildContext& ctx, const conf::Statement& s, ConfigDraft& draft);
 // A checker block (TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK) inside a real_server.
@@ -107,6 +117,11 @@ void read_track_scripts(BuildContext& ctx, const conf::Statement& s,
 // `track_process { NAME [weight W [reverse|noreverse]] }`.
 void read_track_processes(BuildContext& ctx, const conf::Statement& s,
                           std::vector<TrackedScript>& out);
+void read_track_files(BuildContext& ctx, const conf::Statement& s,
+                      std::vector<TrackedScript>& out);
+// Once instances and groups are read: each group's tracking copied into its members' lists
+// (build_vrrp_sync_group.cpp).
+void apply_sync_group_tracking(BuildContext& ctx, Config& config);
 // notify_* lines: a second one for the same slot is an error.
 void set_notify(BuildContext& ctx, const conf::Statement& s, std::optional<ScriptCommand>& slot);
 // `vrrp_instance NAME {`: exactly one name.

@@ -288,14 +288,7 @@ void track_interface(BuildContext& ctx, S s, D& d) {
 void track_script(BuildContext& ctx, S s, D& d) {
   read_track_scripts(ctx, s, d.instance.track_scripts);
 }
-void track_file(BuildContext& ctx, S s, D& d) {
-  if (!ctx.arg_count(s, 0, 0)) return;
-  for (const auto& line : s.block) {
-    if (auto t = read_tracked<TrackedScript>(ctx, line, -254, 254)) {
-      d.instance.track_files.push_back(*t);
-    }
-  }
-}
+void track_file(BuildContext& ctx, S s, D& d) { read_track_files(ctx, s, d.instance.track_files); }
 void track_process(BuildContext& ctx, S s, D& d) {
   read_track_processes(ctx, s, d.instance.track_processes);
 }
@@ -418,6 +411,14 @@ void read_track_interfaces(BuildContext& ctx, const conf::Statement& s,
   }
 }
 
+void read_track_files(BuildContext& ctx, const conf::Statement& s,
+                      std::vector<TrackedScript>& out) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  for (const auto& line : s.block) {
+    if (auto t = read_tracked<TrackedScript>(ctx, line, -254, 254)) out.push_back(*t);
+  }
+}
+
 void read_track_scripts(BuildContext& ctx, const conf::Statement& s,
                         std::vector<TrackedScript>& out) {
   if (!ctx.arg_count(s, 0, 0)) return;
@@ -471,6 +472,7 @@ void build_vrrp_instance(BuildContext& ctx, const conf::Statement& s, ConfigDraf
   d.rule_priorities = &draft.rule_priorities;
   static constexpr BlockRules rules{"vrrp_instance", kInstanceUnsupported, false};
   apply_keywords<VrrpInstanceDraft>(ctx, s.block, kInstanceKeywords, rules, d);
+  note_script_references(draft, d.instance.track_scripts);
   draft.instances.push_back(std::move(d));
 }
 

@@ -111,8 +111,6 @@ constexpr IgnoredKeyword kIgnored[] = {
     // global_defs keywords real files carry (issue 14); global_defs keywords are never errors
     {"lvs_timeouts", "IPVS keeps the kernel's current tcp/tcpfin/udp timeouts"},
     {"lvs_sync_daemon", "lvsctl does not run the IPVS connection sync daemon"},
-    {"lvs_notify_fifo", "no FIFO notifications (notify scripts still run)"},
-    {"lvs_notify_fifo_script", "no FIFO notifications (notify scripts still run)"},
     {"vrrp_garp_master_refresh", "no periodic gratuitous ARP/NA refresh while master"},
     {"vrrp_garp_master_refresh_repeat", "no periodic gratuitous ARP/NA refresh while master"},
     {"vrrp_garp_lower_prio_delay", "no extra gratuitous ARP/NA on lower priority adverts"},

@@ -59,13 +59,20 @@ struct GlobalDefs {
   // lvsctl: the Prometheus endpoint ("ADDR:PORT", checked) and the control socket's group.
   std::optional<std::string> metrics_listen;
   std::optional<std::string> control_socket_group;
-  // notify_fifo / vrrp_notify_fifo: VRRP state lines to a FIFO (director/daemon/notify_fifo),
+  // notify_fifo / vrrp_notify_fifo: VRRP state lines to a FIFO (director/daemon/notify_fifo);
+  // notify_fifo also gets the health checks' lines, as lvs_notify_fifo;
   // each with an optional script started with the FIFO's path as its argument.
   std::optional<std::string> notify_fifo;
   std::optional<ScriptCommand> notify_fifo_script;
   std::optional<std::string> vrrp_notify_fifo;
   std::optional<ScriptCommand> vrrp_notify_fifo_script;
+  std::optional<std::string> lvs_notify_fifo;  // the health checks' VS/RS lines only
+  std::optional<ScriptCommand> lvs_notify_fifo_script;
   std::optional<Location> vrrp_strict;  // where `vrrp_strict` is, if present (build_strict.hpp)
+  // `net_namespace NAME` (a top-level keyword in keepalived 2.2.7): the daemon runs inside
+  // /run/netns/NAME (entered at start-up, before any socket is opened).
+  std::optional<std::string> net_namespace;
+  Location net_namespace_where;
   Location where;                                           // of `global_defs`, if present
 };
 
@@ -158,9 +165,12 @@ struct VrrpSyncGroup {
   std::string name;
   std::vector<std::string> instances;  // `group { ... }`
   std::vector<Location> instance_where;
+  // Tracking of the group applies to every member: the builder copies these into each member's
+  // own lists (as keepalived 2.2.7 adds every member to the group's tracked objects).
   std::vector<TrackedInterface> track_interfaces;
   std::vector<TrackedScript> track_scripts;
   std::vector<TrackedScript> track_processes;  // given to every member (keepalived's)
+  std::vector<TrackedScript> track_files;  // track_file lines: a track_file name, weight
   NotifyScripts notify;
   Location where;
 };

@@ -158,7 +158,8 @@ void check_vrrp(Report& r, const Config& c) {
     }
   }
 
-  // Scripts: unique names, every reference resolves, unused ones are pointed out.
+  // Scripts: unique names, unused ones are pointed out (the builder drops references to
+  // unknown scripts, with a warning, as keepalived ignores them).
   std::unordered_map<std::string, const VrrpScript*> scripts;
   for (const auto& s : c.vrrp_scripts) {
     auto [it, fresh] = scripts.emplace(s.name, &s);
@@ -168,20 +169,11 @@ void check_vrrp(Report& r, const Config& c) {
     }
   }
   std::unordered_set<std::string> used;
-  auto check_tracked = [&](const std::vector<TrackedScript>& list, const std::string& owner_name) {
-    for (const auto& t : list) {
-      used.insert(t.name);
-      if (!scripts.count(t.name)) {
-        r.error(t.where, fmt::format("{} tracks script '{}', but no vrrp_script has that name",
-                                     owner_name, t.name));
-      }
-    }
-  };
   for (const auto& vi : c.vrrp_instances) {
-    check_tracked(vi.track_scripts, "vrrp_instance " + vi.name);
+    for (const auto& t : vi.track_scripts) used.insert(t.name);
   }
   for (const auto& g : c.vrrp_sync_groups) {
-    check_tracked(g.track_scripts, "vrrp_sync_group " + g.name);
+    for (const auto& t : g.track_scripts) used.insert(t.name);
   }
   for (const auto& s : c.vrrp_scripts) {
     if (!used.count(s.name)) {

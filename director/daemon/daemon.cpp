@@ -14,6 +14,7 @@
 #include "director/daemon/run_dir.hpp"
 #include "director/daemon/start_banner.hpp"
 #include "shared/event_loop.hpp"
+#include "shared/net_namespace.hpp"
 #include "shared/netlink/route_socket.hpp"
 
 namespace lvsctl::director {
@@ -46,6 +47,15 @@ int run_director(const RunOptions& options) {
   if (!log_config_diagnostics(parsed, warnings)) {
     spdlog::error("{} has errors; not starting", options.config_path);
     return 1;
+  }
+  // keepalived's net_namespace: everything after this (sockets, threads, scripts) lives in the
+  // named namespace; keepalived exits when it cannot enter it, and so does lvsctl.
+  if (const auto& ns = parsed.config.global.net_namespace) {
+    if (auto st = enter_net_namespace(*ns); !st) {
+      spdlog::error("Unable to set network namespace {} - exiting: {}", *ns, st.error().message);
+      return 1;
+    }
+    spdlog::info("Running in network namespace {} ({})", *ns, net_namespace_path(*ns));
   }
   raise_file_limit(parsed.config);
   auto run_dir = prepare_run_dir(options.run_dir);

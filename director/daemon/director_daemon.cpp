@@ -140,10 +140,11 @@ Status Daemon::start() {
   if (!datapath) return datapath.error();
   datapath_ = std::move(*datapath);
   if (options_.dont_release_ipvs) datapath_->keep_on_exit();
+  // The FIFOs first: the health checks' first lines (a quorum gained at start) go there.
+  scripts_.set_notify_fifos(config_.global);
   if (auto st = start_health(); !st) return st;
   desired_.rebuild(config_, health_->lookup());
   apply_static_network(static_network_, config_);
-  scripts_.set_notify_fifos(config_.global);
   held_ = held_vips();
   datapath_->apply(desired_.table(), held_, config_.global.lvs_flush);
   // The rules follow VRRP: after each loop round, a change of the VIPs held as MASTER is
@@ -213,7 +214,7 @@ Status Daemon::start_health() {
         feed_health_change(desired_, *datapath_, config_, health_->lookup(),
                            health_->take_changed(), held_);
       },
-      scripts_.runner(), health_.get());
+      scripts_.lvs_runner(), health_.get());
   if (!health) {
     health_.reset();
     return health.error();
@@ -383,7 +384,15 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(parse_time);
   // The same bytes in the same files: loading them again would give the running config.
   // (Unless health checks failed to start at the last load: then a reload retries them.)
-  const bool valid = loaded.parsed && log_config_diagnostics(*loaded.parsed, warnings_);
+  bool valid = loaded.parsed && log_config_diagnostics(*loaded.parsed, warnings_);
+  if (valid && loaded.parsed->config.global.net_namespace != config_.global.net_namespace) {
+    // As keepalived: the namespace is entered once, at start-up.
+    spdlog::error("Cannot change network namespace at a reload (net_namespace {} -> {}) - please "
+                  "restart lvsctl",
+                  config_.global.net_namespace.value_or("(none)"),
+                  loaded.parsed->config.global.net_namespace.value_or("(none)"));
+    valid = false;
+  }
   const auto verdict = reload_verdict(loaded.parsed.has_value(), valid,
                                       valid && datapath::accepts(*datapath_, loaded.parsed->config));
   base_.reload.last_result = to_string(verdict);

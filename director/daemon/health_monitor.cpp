@@ -10,6 +10,7 @@
 #include <utility>
 #include <variant>
 
+#include "director/daemon/notify_fifo.hpp"
 #include "director/daemon/script_security.hpp"
 
 namespace lvsctl::director {
@@ -142,6 +143,10 @@ void HealthMonitor::vet_misc_scripts() {
   }
 }
 
+// notify_fifo / lvs_notify_fifo: keepalived writes its line where it runs the matching script
+// (configured or not).
+void HealthMonitor::fifo(const std::string& line) const { run_script_.fifo(line); }
+
 void HealthMonitor::run(const std::optional<config::ScriptCommand>& script) {
   if (!script || !run_script_) return;
   if (auto as = vetted(*script, "notify script")) run_script_(script->command, {}, *as);
@@ -179,10 +184,12 @@ void HealthMonitor::start_quorum(const HealthMonitor* previous) {
     if (change) {
       spdlog::debug("{} {}", vs.display_name(), change->message);
       run(vs.quorum_up);
+      fifo(lvs_fifo_vs_line(vs, true));
     } else if (vs.sorry_server) {
       spdlog::info("{} starting with quorum down ({} needed): sorry server in use",
                    vs.display_name(), quorum_.back().threshold());
       run(vs.quorum_down);
+      fifo(lvs_fifo_vs_line(vs, false));
     }
   }
 }
@@ -198,6 +205,7 @@ void HealthMonitor::update_quorum(std::size_t v) {
     spdlog::warn("{} {}{}", vs.display_name(), change->message, sorry);
   }
   run(change->up ? vs.quorum_up : vs.quorum_down);
+  fifo(lvs_fifo_vs_line(vs, change->up));
 }
 
 void HealthMonitor::on_transition(std::size_t server, const check::HealthTransition& change) {
@@ -213,6 +221,7 @@ void HealthMonitor::on_transition(std::size_t server, const check::HealthTransit
   if (starting_) return;
   changed_.push_back(origin.virtual_server);
   run(change.healthy ? rs.notify_up : rs.notify_down);
+  fifo(lvs_fifo_rs_line(vs, rs, change.healthy));
   update_quorum(origin.virtual_server);
   // Coalesce: one table update for all transitions of this loop round.
   if (pending_ == 0) {
@@ -232,9 +241,12 @@ void HealthMonitor::shutdown() {
     const auto& vs = config_.virtual_servers[v];
     if (!vs.omega) continue;
     for (std::size_t r = 0; r < vs.real_servers.size(); ++r) {
-      if (real_server(v, r).up) run(vs.real_servers[r].notify_down);
+      if (!real_server(v, r).up) continue;
+      run(vs.real_servers[r].notify_down);
+      fifo(lvs_fifo_rs_line(vs, vs.real_servers[r], false));
     }
     run(vs.quorum_down);
+    fifo(lvs_fifo_vs_line(vs, false));
   }
 }
 

@@ -76,6 +76,7 @@ class HealthMonitor {
   void vet_misc_scripts();  // sets misc_run_as / disabled in plan_ before the engine is built
   void run(const std::optional<config::ScriptCommand>& script);
   std::vector<VirtualServerSnapshot> build_snapshot() const;
+  void fifo(const std::string& line) const;
 
   EventLoop& loop_;
   const config::Config& config_;

@@ -20,6 +20,50 @@ std::string notify_fifo_line(std::string_view type, std::string_view name, std::
   return fmt::format("{} \"{}\" {} {}", type, name, state, priority);
 }
 
+namespace {
+
+const char* fifo_protocol(const config::VirtualServer& vs) {
+  if (!vs.protocol || vs.kind == config::VirtualServerKind::Fwmark) return "none";
+  switch (*vs.protocol) {
+    case config::Protocol::Udp:
+      return "udp";
+    case config::Protocol::Sctp:
+      return "sctp";
+    case config::Protocol::Tcp:
+      break;
+  }
+  return "tcp";
+}
+
+// keepalived's inet_sockaddrtotrio: the address in brackets (both families), protocol, port.
+std::string trio(const IpAddress& address, const config::VirtualServer& vs, std::uint16_t port) {
+  return fmt::format("[{}]:{}:{}", address.to_string(), fifo_protocol(vs), port);
+}
+
+std::string fifo_vs(const config::VirtualServer& vs) {
+  switch (vs.kind) {
+    case config::VirtualServerKind::Fwmark:
+      return fmt::format("FWM {}", vs.fwmark);
+    case config::VirtualServerKind::Group:
+      return fmt::format("[{}]:{}", vs.group, vs.port);
+    case config::VirtualServerKind::Address:
+      break;
+  }
+  return trio(vs.address, vs, vs.port);
+}
+
+}  // namespace
+
+std::string lvs_fifo_vs_line(const config::VirtualServer& vs, bool up) {
+  return fmt::format("VS {} {}", fifo_vs(vs), up ? "UP" : "DOWN");
+}
+
+std::string lvs_fifo_rs_line(const config::VirtualServer& vs, const config::RealServer& rs,
+                             bool up) {
+  return fmt::format("RS {} {} {}", trio(rs.address, vs, rs.port), fifo_vs(vs),
+                     up ? "UP" : "DOWN");
+}
+
 Result<NotifyFifo> NotifyFifo::open(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {

@@ -13,6 +13,7 @@ ScriptRunnerPool::~ScriptRunnerPool() {
   }
   close_fifo(notify_fifo_);
   close_fifo(vrrp_notify_fifo_);
+  close_fifo(lvs_notify_fifo_);
 }
 
 void ScriptRunnerPool::close_fifo(FifoSlot& slot) {
@@ -62,11 +63,17 @@ void ScriptRunnerPool::set_fifo(FifoSlot& slot, const std::optional<std::string>
 void ScriptRunnerPool::set_notify_fifos(const config::GlobalDefs& global) {
   set_fifo(notify_fifo_, global.notify_fifo, global.notify_fifo_script, global);
   set_fifo(vrrp_notify_fifo_, global.vrrp_notify_fifo, global.vrrp_notify_fifo_script, global);
+  set_fifo(lvs_notify_fifo_, global.lvs_notify_fifo, global.lvs_notify_fifo_script, global);
 }
 
 void ScriptRunnerPool::write_fifos(const std::string& line) {
   notify_fifo_.fifo.write_line(line);
   vrrp_notify_fifo_.fifo.write_line(line);
+}
+
+void ScriptRunnerPool::write_lvs_fifos(const std::string& line) {
+  notify_fifo_.fifo.write_line(line);
+  lvs_notify_fifo_.fifo.write_line(line);
 }
 
 void ScriptRunnerPool::run(const std::string& command, const std::vector<std::string>& args,

@@ -27,17 +27,26 @@ class ScriptRunnerPool {
   // are appended as further argv entries, and argv[0] is executed as `as` when given.
   void run(const std::string& command, const std::vector<std::string>& args,
            std::optional<Credentials> as = std::nullopt);
+  // For VRRP instances and groups: FIFO lines go to notify_fifo and vrrp_notify_fifo.
   ScriptRunner runner() {
     return ScriptRunner(
         [this](const std::string& c, const std::vector<std::string>& a,
                std::optional<Credentials> as) { run(c, a, as); },
         [this](const std::string& line) { write_fifos(line); });
   }
-  // notify_fifo / vrrp_notify_fifo of `global`: opened (created when missing) and their scripts
-  // started with the FIFO's path; a FIFO whose path is unchanged is kept, others are closed and
-  // their scripts get SIGTERM (also when the pool goes).
+  // For the health checks: FIFO lines go to notify_fifo and lvs_notify_fifo.
+  ScriptRunner lvs_runner() {
+    return ScriptRunner(
+        [this](const std::string& c, const std::vector<std::string>& a,
+               std::optional<Credentials> as) { run(c, a, as); },
+        [this](const std::string& line) { write_lvs_fifos(line); });
+  }
+  // notify_fifo / vrrp_notify_fifo / lvs_notify_fifo of `global`: opened (created when missing)
+  // and their scripts started with the FIFO's path; a FIFO whose path is unchanged is kept,
+  // others are closed and their scripts get SIGTERM (also when the pool goes).
   void set_notify_fifos(const config::GlobalDefs& global);
   void write_fifos(const std::string& line);
+  void write_lvs_fifos(const std::string& line);
   std::size_t running() const { return children_.size(); }
 
  private:
@@ -62,6 +71,7 @@ class ScriptRunnerPool {
   std::list<Running> children_;
   FifoSlot notify_fifo_;
   FifoSlot vrrp_notify_fifo_;
+  FifoSlot lvs_notify_fifo_;
 };
 
 }  // namespace lvsctl::director

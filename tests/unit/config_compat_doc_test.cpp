@@ -114,11 +114,11 @@ TEST(CompatDoc, SupportedKeywordsParseInTheirBlock) {
     } else if (block == "the top level") {
       // Named blocks get a name and what they cannot do without.
       if (kw.find("track_file") != std::string::npos) {
-        forms = {kw + " T1 {\n    file /tmp/t1\n}\n"};
+        forms = {kw + " T1 {\n    file /tmp/t1\n}\n", kw + " lt-doc\n"};
       } else if (kw == "vrrp_track_process") {
-        forms = {kw + " T1 {\n    process t1\n}\n"};
+        forms = {kw + " T1 {\n    process t1\n}\n", kw + " lt-doc\n"};
       } else {
-        forms = {kw + " {\n}\n"};
+        forms = {kw + " {\n}\n", kw + " lt-doc\n"};
       }
     } else {
       continue;

@@ -84,5 +84,54 @@ TEST(NotifyFifoConfig, GlobalDefsKeywords) {
       << conf::format(p.diags.front());
 }
 
+// keepalived 2.2.7 check/ipwrapper.c: "VS %s %s" with format_vs and "RS %s %s %s" with
+// format_rs, whose addresses are inet_sockaddrtotrio: "[ADDR]:proto:PORT".
+TEST(NotifyFifo, KeepalivedsCheckerLines) {
+  conf::MemorySources files;
+  auto p = config::parse_config(
+      "virtual_server 203.0.113.1 80 {\n    protocol TCP\n    lvs_sched rr\n"
+      "    real_server 192.0.2.10 8080 {\n    }\n}\n"
+      "virtual_server 2001:db8::1 53 {\n    protocol UDP\n    lvs_sched rr\n"
+      "    real_server 2001:db8::10 53 {\n    }\n}\n"
+      "virtual_server fwmark 5 {\n    lvs_sched rr\n    real_server 192.0.2.11 443 {\n    }\n}\n"
+      "virtual_server_group G1 {\n    203.0.113.2 80\n}\n"
+      "virtual_server group G1 {\n    protocol TCP\n    lvs_sched rr\n"
+      "    real_server 192.0.2.12 80 {\n    }\n}\n",
+      "v.conf", files);
+  ASSERT_FALSE(conf::has_errors(p.diags));
+  const auto& vs = p.config.virtual_servers;
+  ASSERT_EQ(vs.size(), 4U);
+  EXPECT_EQ(lvs_fifo_vs_line(vs[0], true), "VS [203.0.113.1]:tcp:80 UP");
+  EXPECT_EQ(lvs_fifo_rs_line(vs[0], vs[0].real_servers[0], false),
+            "RS [192.0.2.10]:tcp:8080 [203.0.113.1]:tcp:80 DOWN");
+  EXPECT_EQ(lvs_fifo_vs_line(vs[1], false), "VS [2001:db8::1]:udp:53 DOWN");
+  EXPECT_EQ(lvs_fifo_rs_line(vs[1], vs[1].real_servers[0], true),
+            "RS [2001:db8::10]:udp:53 [2001:db8::1]:udp:53 UP");
+  EXPECT_EQ(lvs_fifo_vs_line(vs[2], true), "VS FWM 5 UP");
+  EXPECT_EQ(lvs_fifo_rs_line(vs[2], vs[2].real_servers[0], true),
+            "RS [192.0.2.11]:none:443 FWM 5 UP");
+  EXPECT_EQ(lvs_fifo_vs_line(vs[3], true), "VS [G1]:0 UP");
+  EXPECT_EQ(lvs_fifo_rs_line(vs[3], vs[3].real_servers[0], false),
+            "RS [192.0.2.12]:tcp:80 [G1]:0 DOWN");
+}
+
+TEST(NotifyFifoConfig, LvsNotifyFifoKeywords) {
+  conf::MemorySources files;
+  auto p = config::parse_config(
+      "global_defs {\n    lvs_notify_fifo /run/l.fifo\n    lvs_notify_fifo_script /bin/l\n}\n",
+      "g.conf", files);
+  EXPECT_FALSE(conf::has_errors(p.diags));
+  for (const auto& d : p.diags) {
+    EXPECT_EQ(d.message.find("lvs_notify_fifo"), std::string::npos) << conf::format(d);
+  }
+  EXPECT_EQ(p.config.global.lvs_notify_fifo, "/run/l.fifo");
+  ASSERT_TRUE(p.config.global.lvs_notify_fifo_script);
+  EXPECT_EQ(p.config.global.lvs_notify_fifo_script->command, "/bin/l");
+  p = config::parse_config("global_defs {\n    lvs_notify_fifo l.fifo\n}\n", "g.conf", files);
+  ASSERT_TRUE(conf::has_errors(p.diags));
+  EXPECT_EQ(conf::format(p.diags.front()),
+            "g.conf:2:21: error: 'lvs_notify_fifo' needs an absolute path, got 'l.fifo'");
+}
+
 }  // namespace
 }  // namespace lvsctl::director
