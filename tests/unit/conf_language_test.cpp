@@ -294,6 +294,16 @@ TEST(ConfLanguage, NestedListsCannotMultiplyWithoutBound) {
   EXPECT_LE(p.statements.size(), 1'000'001U);
 }
 
+TEST(ConfLanguage, HugeListIsAnErrorNotAMillionLines) {
+  std::string values = "0";
+  for (int k = 1; k <= 100000; ++k) values += "," + std::to_string(k);
+  Parsed p = parse("~LST(A," + values + ") x $A\nz 1\n");
+  ASSERT_EQ(p.diags.size(), 1U) << render(p.diags);
+  EXPECT_EQ(p.diags[0].severity, Severity::Error);
+  EXPECT_NE(p.diags[0].message.find("100000"), std::string::npos) << p.diags[0].message;
+  EXPECT_EQ(render(p.statements), "z 1");
+}
+
 // ---- built-in parameters -------------------------------------------------------------------------
 
 Parsed parse_with(std::string_view text, LanguageOptions options, MemorySources files = {},
