@@ -187,36 +187,203 @@ std::optional<Sequence> take_sequence(MappedLine& line, std::optional<SequenceEr
   return seq;
 }
 
+std::optional<List> take_list(MappedLine& line, std::optional<SequenceError>& error) {
+  const std::size_t at = skip_blanks(line.text, 0);
+  const std::string_view t(line.text);
+  if (t.substr(at, 4) != "~LST") return std::nullopt;
+  auto fail = [&](std::size_t index, std::string message) -> std::optional<List> {
+    error = SequenceError{line.column_at(index), std::move(message)};
+    return std::nullopt;
+  };
+  auto blanks = [&](std::size_t i) {
+    while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+    return i;
+  };
+  // A word up to one of `stops` (or the end of the line).
+  auto word_end = [&](std::size_t i, std::string_view stops) {
+    while (i < t.size() && stops.find(t[i]) == std::string_view::npos) ++i;
+    return i;
+  };
+  std::size_t i = blanks(at + 4);
+  if (i >= t.size() || t[i] != '(') {
+    return fail(at, "'~LST' needs '(VAR, VALUE, ...)' or '({VAR, ...}, {VALUE, ...}, ...)'");
+  }
+  i = blanks(i + 1);
+  List list;
+  // The variables: one name, or several in {...}.
+  const bool braced_vars = i < t.size() && t[i] == '{';
+  if (braced_vars) i = blanks(i + 1);
+  const char vars_end = braced_vars ? '}' : ',';
+  for (;;) {
+    const std::size_t b = i;
+    i = word_end(i, " \t,}");
+    std::string name(t.substr(b, i - b));
+    bool is_name = !name.empty() && is_name_start(name[0]);
+    for (char c : name) is_name = is_name && is_name_char(c);
+    if (!is_name) return fail(b, fmt::format("'~LST' variable '{}' is not a name", name));
+    list.vars.push_back(std::move(name));
+    i = blanks(i);
+    if (i < t.size() && t[i] == vars_end) break;
+    if (i >= t.size() || t[i] != ',') {
+      return fail(i, braced_vars ? "'~LST' variables in '{...}' are separated by ',' and end "
+                                   "with '}'"
+                                 : "'~LST' needs ',' and a value after the variable");
+    }
+    i = blanks(i + 1);
+  }
+  if (braced_vars) i = blanks(i + 1);
+  if (i >= t.size() || t[i] != ',') {
+    return fail(i, "'~LST' needs ',' and at least one value after the variables");
+  }
+  i = blanks(i + 1);
+  // The values: one per repetition, or a {...} set per repetition.
+  constexpr std::size_t kMaxSets = 100000;
+  for (;;) {
+    const bool braced = i < t.size() && t[i] == '{';
+    if (braced) i = blanks(i + 1);
+    const char set_end = braced ? '}' : ',';
+    std::vector<std::string> set;
+    for (;;) {
+      const std::size_t b = i;
+      i = word_end(i, " \t,})");
+      set.emplace_back(t.substr(b, i - b));
+      i = blanks(i);
+      if (i < t.size() && (t[i] == set_end || (t[i] == ')' && !braced))) break;
+      if (i >= t.size() || t[i] != ',') {
+        return fail(i, braced ? "'~LST' values in '{...}' are separated by ',' and end with '}'"
+                              : "'~LST' values are separated by ',' and end with ')'");
+      }
+      i = blanks(i + 1);
+      if (set.size() >= list.vars.size()) {
+        return fail(i, fmt::format("'~LST' value set has more values than the {} variable(s)",
+                                   list.vars.size()));
+      }
+    }
+    set.resize(list.vars.size());  // missing values are empty
+    if (list.sets.size() >= kMaxSets) {
+      return fail(i, fmt::format("'~LST' has more than {} values", kMaxSets));
+    }
+    list.sets.push_back(std::move(set));
+    if (braced) i = blanks(i + 1);
+    if (i < t.size() && t[i] == ')') break;
+    if (i >= t.size() || t[i] != ',') {
+      return fail(i, "'~LST' values are separated by ',' and end with ')'");
+    }
+    i = blanks(i + 1);
+  }
+  line.erase_front(blanks(i + 1));
+  return list;
+}
+
 const std::vector<std::string>* Parameters::find(std::string_view name) const {
   auto it = values_.find(name);
   return it == values_.end() ? nullptr : &it->second;
 }
 
-namespace {
-
-struct Reference {
+struct Parameters::Reference {
   std::size_t start = 0;
   std::size_t end = 0;  // one past
-  const std::vector<std::string>* value = nullptr;
+  std::vector<std::string> value;
 };
 
-std::optional<Reference> first_reference(const Parameters& params, std::string_view t) {
-  for (std::size_t i = t.find('$'); i != std::string_view::npos; i = t.find('$', i + 1)) {
-    if (i + 1 >= t.size()) break;
-    if (t[i + 1] == '{') {
-      const std::size_t close = t.find('}', i + 2);
-      if (close == std::string_view::npos) continue;
-      if (auto* v = params.find(t.substr(i + 2, close - i - 2))) return Reference{i, close + 1, v};
-      continue;
-    }
-    if (!is_name_start(t[i + 1])) continue;
-    std::size_t end = i + 1;
-    while (end < t.size() && is_name_char(t[end])) ++end;
-    if (end < t.size() && !is_blank(t[end])) continue;  // $NAME must be followed by a blank
-    if (auto* v = params.find(t.substr(i + 1, end - i - 1))) return Reference{i, end, v};
+namespace {
+
+bool parse_u32(std::string_view digits, std::uint64_t& out) {
+  out = 0;
+  for (char c : digits) {
+    out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    if (out > 0xffffffffULL) return false;
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<std::string>> Parameters::value_of(std::string_view name,
+                                                             std::string_view args,
+                                                             bool has_args,
+                                                             std::string& error) const {
+  if (auto* v = find(name)) {
+    if (has_args) return std::nullopt;  // only ${_RANDOM ...} takes numbers
+    return *v;
+  }
+  if (!builtins_) return std::nullopt;
+  if (name == "_RANDOM") {
+    std::uint64_t lo = 0;
+    std::uint64_t hi = kRandomMax;
+    std::vector<std::string_view> numbers;
+    for (std::size_t i = 0; i < args.size();) {
+      i = skip_blanks(args, i);
+      std::size_t e = i;
+      while (e < args.size() && !is_blank(args[e])) ++e;
+      if (e > i) numbers.push_back(args.substr(i, e - i));
+      i = e;
+    }
+    // As keepalived: a third number and beyond are ignored.
+    if (!numbers.empty() && !parse_u32(numbers[0], lo)) {
+      error = fmt::format("${{_RANDOM}} minimum {} is beyond 4294967295", numbers[0]);
+      return std::nullopt;
+    }
+    if (numbers.size() >= 2 && !parse_u32(numbers[1], hi)) {
+      error = fmt::format("${{_RANDOM}} maximum {} is beyond 4294967295", numbers[1]);
+      return std::nullopt;
+    }
+    if (lo > hi) {
+      error = fmt::format("${{_RANDOM {} {}}}: the minimum is greater than the maximum", lo, hi);
+      return std::nullopt;
+    }
+    const std::uint64_t r = builtins_->random ? builtins_->random() : 0;
+    return std::vector<std::string>{fmt::format("{}", r % (hi - lo + 1) + lo)};
+  }
+  if (has_args) return std::nullopt;
+  if (name == "_PWD") return std::vector<std::string>{builtins_->pwd};
+  if (name == "_INSTANCE") return std::vector<std::string>{builtins_->instance};
+  if (name == "_HASH") return std::vector<std::string>{"#"};
+  if (name == "_BANG") return std::vector<std::string>{"!"};
   return std::nullopt;
 }
+
+bool Parameters::first_reference(std::string_view t, std::optional<Reference>& found,
+                                 std::string& error) const {
+  for (std::size_t i = t.find('$'); i != std::string_view::npos; i = t.find('$', i + 1)) {
+    if (i + 1 >= t.size()) break;
+    const bool braces = t[i + 1] == '{';
+    const std::size_t name_at = i + (braces ? 2 : 1);
+    if (name_at >= t.size() || !is_name_start(t[name_at])) continue;
+    std::size_t end = name_at;
+    while (end < t.size() && is_name_char(t[end])) ++end;
+    const std::string_view name = t.substr(name_at, end - name_at);
+    if (braces) {
+      // ${NAME} or ${NAME NUMBERS...} (blanks and digits, ending with a digit).
+      std::size_t close = end;
+      bool has_args = false;
+      while (close < t.size() && (t[close] == ' ' || (t[close] >= '0' && t[close] <= '9'))) {
+        has_args = has_args || t[close] != ' ';
+        ++close;
+      }
+      if (close >= t.size() || t[close] != '}') continue;
+      if (has_args && t[close - 1] == ' ') continue;
+      auto v = value_of(name, t.substr(end, close - end), has_args, error);
+      if (!error.empty()) return false;
+      if (v) {
+        found = Reference{i, close + 1, std::move(*v)};
+        return true;
+      }
+      continue;
+    }
+    // $NAME ends at a blank, ',', ')' or the end of the line (keepalived's terminators).
+    if (end < t.size() && !is_blank(t[end]) && t[end] != ',' && t[end] != ')') continue;
+    auto v = value_of(name, {}, false, error);
+    if (!error.empty()) return false;
+    if (v) {
+      found = Reference{i, end, std::move(*v)};
+      return true;
+    }
+  }
+  return true;
+}
+
+namespace {
 
 MappedLine piece(std::string_view text, int column) {
   MappedLine m;
@@ -241,7 +408,8 @@ bool Parameters::expand(const MappedLine& input, std::vector<MappedLine>& out,
   while (!todo.empty()) {
     MappedLine line = std::move(todo.back());
     todo.pop_back();
-    auto ref = first_reference(*this, line.text);
+    std::optional<Reference> ref;
+    if (!first_reference(line.text, ref, error)) return false;
     if (!ref) {
       out.push_back(std::move(line));
       continue;
@@ -253,7 +421,7 @@ bool Parameters::expand(const MappedLine& input, std::vector<MappedLine>& out,
       return false;
     }
     const int column = line.columns[ref->start];
-    const std::vector<std::string>& value = *ref->value;
+    const std::vector<std::string>& value = ref->value;
     std::vector<MappedLine> parts;
     MappedLine first;
     append(first, line, 0, ref->start);

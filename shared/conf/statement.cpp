@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "shared/conf/lexer.hpp"
 #include "shared/conf/tree_builder.hpp"
+#include "shared/random_seed.hpp"
 
 namespace lvsctl::conf {
 namespace {
@@ -44,9 +47,20 @@ std::string file_key(const std::string& path) {
   return std::filesystem::path(path).lexically_normal().string();
 }
 
+// ${_PWD} of a file: keepalived changes into the directory of each file it reads and gives
+// getcwd(); here the absolute, lexically normal directory (symbolic links are not resolved).
+std::string directory_of(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p(path);
+  std::filesystem::path dir = std::filesystem::absolute(p, ec).parent_path();
+  if (ec) dir = p.parent_path();
+  return dir.lexically_normal().string();
+}
+
 struct Source {
   FileName name;  // as given or as matched by the glob; shared by every Location in the file
   std::string key;
+  std::string directory;  // ${_PWD}
   std::string text;  // owned text of an included file (the top-level text is the caller's)
   std::optional<Lexer> lexer;
   std::vector<std::string> queued;  // further matches of the same include, read after this one
@@ -59,12 +73,23 @@ class StatementReader {
       : reader_(reader),
         diags_(diags),
         tree_(diags),
-        config_id_(options.config_id.empty() ? default_config_id() : options.config_id) {}
+        config_id_(options.config_id.empty() ? default_config_id() : options.config_id) {
+    Builtins builtins;
+    builtins.instance = config_id_;
+    builtins.random = options.random;
+    if (!builtins.random) {
+      builtins.random = [engine = std::mt19937(static_cast<std::uint32_t>(random_seed()))]() mutable {
+        return static_cast<std::uint32_t>(engine());
+      };
+    }
+    params_.set_builtins(std::move(builtins));
+  }
 
   std::vector<Statement> run(std::string_view text, const std::string& file) {
     auto top = std::make_unique<Source>();
     top->name = file;
     top->key = file_key(file);
+    top->directory = directory_of(file);
     top->lexer.emplace(text, top->name, diags_);
     sources_.push_back(std::move(top));
     bytes_read_ = text.size();
@@ -102,7 +127,10 @@ class StatementReader {
       return false;
     }
     const std::string_view first = line.front().text;
-    if (first.front() == '@' || first.front() == '$' || first.starts_with("~SEQ")) return true;
+    if (first.front() == '@' || first.front() == '$' || first.starts_with("~SEQ") ||
+        first.starts_with("~LST")) {
+      return true;
+    }
     if (params_.empty()) return false;
     for (const Token& t : line) {
       if (t.kind == Token::Kind::Word && t.text.find('$') != std::string_view::npos) return true;
@@ -134,6 +162,7 @@ class StatementReader {
     }
     const std::size_t first = line.text.find_first_not_of(" \t\f\v\r");
     if (first == std::string::npos) return;
+    if (depth == 0) params_.set_pwd(source.directory);
     const Location start = where(first);
     if (auto c = take_conditional(line, config_id_)) {
       if (c->id.empty()) {
@@ -156,31 +185,23 @@ class StatementReader {
       params_.define(std::move(d->name), std::move(value));
       return;
     }
+    if (line.text.compare(first, 4, "~SEQ") == 0) expand_sequence_arguments(line);
     std::optional<SequenceError> seq_error;
     if (auto seq = take_sequence(line, seq_error)) {
-      // Nested sequences multiply: the lines they make in one file read are bounded.
-      if (sequence_overflow_) return;  // said once
-      if (sequence_lines_ + seq->values.size() > kMaxSequenceLines) {
-        error(start, fmt::format("~SEQ would make more than {} lines in all; this and every "
-                                 "further ~SEQ line ignored",
-                                 kMaxSequenceLines));
-        sequence_overflow_ = true;
+      std::vector<std::vector<std::string>> sets;
+      sets.reserve(seq->values.size());
+      for (auto& v : seq->values) sets.push_back({std::move(v)});
+      repeat(source, line, line_no, depth, start, "~SEQ", {seq->var}, sets);
+      return;
+    }
+    if (!seq_error) {
+      if (auto list = take_list(line, seq_error)) {
+        repeat(source, line, line_no, depth, start, "~LST", list->vars, list->sets);
         return;
       }
-      sequence_lines_ += seq->values.size();
-      for (const auto& v : seq->values) {
-        if (sequence_overflow_) break;
-        params_.define(seq->var, {v});
-        language_line(source, line, line_no, depth + 1);
-      }
-      return;
     }
     if (seq_error) {
       error(Location{source.name, line_no, seq_error->column}, seq_error->message + "; line ignored");
-      return;
-    }
-    if (line.text.compare(first, 4, "~LST") == 0) {
-      error(start, "'~LST' is not supported yet; line ignored");
       return;
     }
     std::vector<MappedLine> lines;
@@ -195,12 +216,52 @@ class StatementReader {
         const std::size_t f = l.text.find_first_not_of(" \t\f\v\r");
         if (f != std::string::npos &&
             (l.text[f] == '@' || l.text.compare(f, 4, "~SEQ") == 0 ||
+             l.text.compare(f, 4, "~LST") == 0 ||
              parse_definition(l.text))) {
           language_line(source, std::move(l), line_no, depth + 1);
           continue;
         }
       }
       read_text(source, l, line_no);
+    }
+  }
+
+  // keepalived replaces parameters in ~SEQ's (START, STEP, END) before reading them (a value of
+  // several lines is left alone; take_sequence() then reports it).
+  void expand_sequence_arguments(MappedLine& line) const {
+    const std::size_t close = line.text.find(')');
+    if (close == std::string::npos || line.text.find('$') > close) return;
+    MappedLine head;
+    head.text = line.text.substr(0, close + 1);
+    head.columns.assign(line.columns.begin(), line.columns.begin() + static_cast<long>(close) + 1);
+    std::vector<MappedLine> out;
+    std::string message;
+    if (!params_.expand(head, out, message) || out.size() != 1) return;
+    out[0].text.append(line.text, close + 1);
+    out[0].columns.insert(out[0].columns.end(), line.columns.begin() + static_cast<long>(close) + 1,
+                          line.columns.end());
+    line = std::move(out[0]);
+  }
+
+  // The rest of a ~SEQ / ~LST line once per value set, with the variables set to its values.
+  void repeat(Source& source, const MappedLine& rest, int line_no, int depth,
+              const Location& start, std::string_view what,
+              const std::vector<std::string>& vars,
+              const std::vector<std::vector<std::string>>& sets) {
+    // Nested sequences multiply: the lines they make in one file read are bounded.
+    if (sequence_overflow_) return;  // said once
+    if (sequence_lines_ + sets.size() > kMaxSequenceLines) {
+      error(start, fmt::format("{} would make more than {} lines in all; this and every "
+                               "further ~SEQ / ~LST line ignored",
+                               what, kMaxSequenceLines));
+      sequence_overflow_ = true;
+      return;
+    }
+    sequence_lines_ += sets.size();
+    for (const auto& set : sets) {
+      if (sequence_overflow_) break;
+      for (std::size_t k = 0; k < vars.size(); ++k) params_.define(vars[k], {set[k]});
+      language_line(source, rest, line_no, depth + 1);
     }
   }
 
@@ -344,6 +405,7 @@ class StatementReader {
       auto source = std::make_unique<Source>();
       source->name = path;
       source->key = std::move(key);
+      source->directory = directory_of(path);
       source->text = std::move(text.value());
       source->lexer.emplace(source->text, source->name, diags_);
       source->queued.assign(std::make_move_iterator(paths.begin() + static_cast<long>(i) + 1),

@@ -60,7 +60,8 @@ inline constexpr std::size_t kMaxBytesPerLoad = std::size_t{64} << 20;  // text,
 // with relative patterns taken from the directory of the including file. Every problem found
 // (unbalanced braces, unterminated quotes, include loops, unreadable includes) is appended to
 // `diags` with its file:line:col; parsing continues where it can.
-// `@ID` lines, `$NAME=` parameters and `~SEQ` (language.hpp) are applied as keepalived does;
+// `@ID` lines, `$NAME=` parameters, the built-in `${_PWD}` etc., `~SEQ` and `~LST` (language.hpp)
+// are applied as keepalived does;
 // `options.config_id` empty means default_config_id().
 std::vector<Statement> parse_statements(std::string_view text, const std::string& file,
                                         SourceReader& reader, Diagnostics& diags,
