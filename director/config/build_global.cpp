@@ -94,6 +94,187 @@ void garp_master_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
     g.vrrp_garp_master_repeat = static_cast<unsigned>(*v);
   }
 }
+// ---- read and kept, not acted on (issue 14): keepalived 2.2.7's syntax and ranges ----------
+
+constexpr std::uint64_t kUintMax = 4294967295U;
+constexpr std::uint64_t kDelayMax = kUintMax / 1000000;  // keepalived: UINT_MAX / TIMER_HZ
+constexpr std::uint64_t kLvsMaxTimeout = 86400ULL * 31;  // keepalived's LVS_MAX_TIMEOUT
+
+void kept(BuildContext& ctx, S s) { warn_kept_not_acted_on(ctx, s, "global_defs"); }
+
+// A repeat count where keepalived allows 0 only for compatibility and makes it 1 (with an error
+// line that does not stop it): a warning here.
+std::optional<unsigned> repeat_at_least_one(BuildContext& ctx, S s) {
+  if (!ctx.arg_count(s, 1, 1)) return std::nullopt;
+  auto v = ctx.unsigned_arg(s, 0, 0, kUintMax);
+  if (!v) return std::nullopt;
+  if (*v == 0) {
+    ctx.warning(s.args[0].where, fmt::format("'{}' must be greater than 0: set to 1, as "
+                                             "keepalived 2.2.7 does",
+                                             s.keyword.text));
+    return 1U;
+  }
+  return static_cast<unsigned>(*v);
+}
+
+void garp_master_refresh(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, kUintMax)) {
+    g.vrrp_garp_master_refresh = std::chrono::seconds(*v);
+  }
+  kept(ctx, s);
+}
+void garp_master_refresh_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (auto v = repeat_at_least_one(ctx, s)) g.vrrp_garp_master_refresh_repeat = *v;
+  kept(ctx, s);
+}
+void garp_lower_prio_delay(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, kDelayMax)) {
+    g.vrrp_garp_lower_prio_delay = std::chrono::seconds(*v);
+  }
+  kept(ctx, s);
+}
+void garp_lower_prio_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 2147483647U)) {
+    g.vrrp_garp_lower_prio_repeat = static_cast<unsigned>(*v);
+  }
+  kept(ctx, s);
+}
+// Seconds with up to 6 decimals, at least 1 microsecond.
+void interval(BuildContext& ctx, S s, Duration& slot) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.timer_arg(s, 0, std::chrono::microseconds(1))) slot = *v;
+  kept(ctx, s);
+}
+void garp_interval(BuildContext& ctx, S s, GlobalDefs& g) {
+  interval(ctx, s, g.vrrp_garp_interval);
+}
+void gna_interval(BuildContext& ctx, S s, GlobalDefs& g) { interval(ctx, s, g.vrrp_gna_interval); }
+void check_unicast_src(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  g.vrrp_check_unicast_src = true;
+  kept(ctx, s);
+}
+
+// lvs_timeouts tcp T | tcpfin T | udp T, in any order, at least one.
+void lvs_timeouts(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (s.args.size() < 2) {
+    ctx.error(s.keyword.where,
+              "'lvs_timeouts' needs at least one of: tcp SECONDS, tcpfin "
+              "SECONDS, udp SECONDS");
+    return;
+  }
+  LvsTimeouts t = g.lvs_timeouts.value_or(LvsTimeouts{});
+  bool ok = true;
+  for (std::size_t i = 0; i < s.args.size(); i += 2) {
+    auto which = ctx.choice_arg(s, i, {"tcp", "tcpfin", "udp"});
+    if (!which) {
+      ok = false;
+      continue;
+    }
+    if (i + 1 >= s.args.size()) {
+      ctx.error(s.args[i].where,
+                fmt::format("'lvs_timeouts {}' needs a value in seconds", s.args[i].text));
+      ok = false;
+      break;
+    }
+    auto v = ctx.unsigned_arg(s, i + 1, 0, kLvsMaxTimeout);
+    if (!v) {
+      ok = false;
+      continue;
+    }
+    (*which == 0 ? t.tcp : *which == 1 ? t.tcpfin : t.udp) = std::chrono::seconds(*v);
+  }
+  if (ok) g.lvs_timeouts = t;
+  kept(ctx, s);
+}
+
+// lvs_sync_daemon IFACE [INSTANCE [SYNCID]] [inst NAME] [id N] [maxlen N] [port N] [ttl N]
+// [group ADDR] (the positional SYNCID is keepalived's old form: read with a warning).
+void lvs_sync_daemon(BuildContext& ctx, S s, GlobalDefs& g) {
+  if (g.lvs_sync_daemon) {
+    ctx.warning(s.keyword.where,
+                fmt::format("'lvs_sync_daemon' is already set (interface {}); this one is "
+                            "ignored, as keepalived 2.2.7 ignores it",
+                            g.lvs_sync_daemon->interface));
+    return;
+  }
+  if (s.args.empty()) {
+    ctx.error(s.keyword.where,
+              "'lvs_sync_daemon' needs an interface: lvs_sync_daemon IFACE "
+              "INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]");
+    return;
+  }
+  if (s.args[0].text.size() >= 16) {
+    ctx.error(s.args[0].where, fmt::format("'lvs_sync_daemon' interface name '{}' is longer "
+                                           "than 15 characters",
+                                           s.args[0].text));
+    return;
+  }
+  LvsSyncDaemon d;
+  d.interface = s.args[0].text;
+  d.where = s.keyword.where;
+  bool ok = true;
+  const auto number = [&](std::size_t i, std::uint64_t low, std::uint64_t high,
+                          std::optional<unsigned>& slot) {
+    if (auto v = ctx.unsigned_arg(s, i, low, high)) {
+      slot = static_cast<unsigned>(*v);
+    } else {
+      ok = false;
+    }
+  };
+  for (std::size_t i = 1; i < s.args.size(); ++i) {
+    const std::string& word = s.args[i].text;
+    const bool option = word == "inst" || word == "id" || word == "maxlen" || word == "port" ||
+                        word == "ttl" || word == "group";
+    if (option) {
+      if (i + 1 >= s.args.size()) {
+        ctx.error(s.args[i].where, fmt::format("'lvs_sync_daemon {}' needs a value", word));
+        ok = false;
+        break;
+      }
+      ++i;
+      if (word == "inst") {
+        d.instance = s.args[i].text;
+      } else if (word == "id") {
+        number(i, 0, 255, d.sync_id);
+      } else if (word == "maxlen") {
+        number(i, 1, 65535 - 20 - 8, d.maxlen);
+      } else if (word == "port") {
+        number(i, 1, 65535, d.port);
+      } else if (word == "ttl") {
+        number(i, 1, 255, d.ttl);
+      } else if (auto a = ctx.address_arg(s, i); !a) {
+        ok = false;
+      } else if (!a->is_multicast()) {
+        ctx.error(s.args[i].where, fmt::format("'lvs_sync_daemon group' value '{}' is not a "
+                                               "multicast address",
+                                               s.args[i].text));
+        ok = false;
+      } else {
+        d.group = *a;
+      }
+    } else if (i == 1) {
+      d.instance = word;
+    } else if (i == 2) {
+      ctx.warning(s.args[i].where, fmt::format("write 'id {}': a sync id without 'id' is "
+                                               "keepalived's old form",
+                                               word));
+      number(i, 0, 255, d.sync_id);
+    } else {
+      ctx.error(s.args[i].where,
+                fmt::format("unknown lvs_sync_daemon option '{}' (expected inst, id, maxlen, "
+                            "port, ttl or group)",
+                            word));
+      ok = false;
+    }
+  }
+  if (ok) g.lvs_sync_daemon = std::move(d);
+  kept(ctx, s);
+}
+
 void mcast_group4(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   auto a = ctx.address_arg(s, 0);
@@ -189,6 +370,15 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"vrrp_garp_master_delay", garp_master_delay},
     {"vrrp_garp_master_repeat", garp_master_repeat},
     {"vrrp_mcast_group4", mcast_group4},
+    {"vrrp_garp_master_refresh", garp_master_refresh},
+    {"vrrp_garp_master_refresh_repeat", garp_master_refresh_repeat},
+    {"vrrp_garp_lower_prio_delay", garp_lower_prio_delay},
+    {"vrrp_garp_lower_prio_repeat", garp_lower_prio_repeat},
+    {"vrrp_garp_interval", garp_interval},
+    {"vrrp_gna_interval", gna_interval},
+    {"vrrp_check_unicast_src", check_unicast_src},
+    {"lvs_timeouts", lvs_timeouts},
+    {"lvs_sync_daemon", lvs_sync_daemon},
     {"metrics_listen", metrics_listen},
     {"control_socket_group", control_socket_group},
     {"net_namespace", top_level_only, BlockUse::Optional},
@@ -226,18 +416,10 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "no_email_faults",
     "default_interface",
     "disable_local_igmp",
-    "lvs_timeouts",
     "lvs_flush_on_stop",
     "lvs_flush_onstop",
-    "lvs_sync_daemon",
     "vrrp_mcast_group6",
-    "vrrp_garp_master_refresh",
-    "vrrp_garp_master_refresh_repeat",
-    "vrrp_garp_lower_prio_delay",
-    "vrrp_garp_lower_prio_repeat",
     "vrrp_down_timer_adverts",
-    "vrrp_garp_interval",
-    "vrrp_gna_interval",
     "vrrp_min_garp",
     "vrrp_garp_extra_if",
     "vrrp_vmac_garp_intvl",
@@ -252,7 +434,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "nftables_ipvs_priority",
     "nftables_ipvs_start_fwmark",
     "nftables_counters",
-    "vrrp_check_unicast_src",
     "vrrp_skip_check_adv_addr",
     "vrrp_priority",
     "vrrp_no_swap",

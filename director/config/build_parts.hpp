@@ -17,6 +17,11 @@ struct VrrpInstanceDraft {
   bool version_set = false;
   bool garp_delay_set = false;
   bool garp_repeat_set = false;
+  bool garp_refresh_set = false;
+  bool garp_refresh_repeat_set = false;
+  bool garp_lower_prio_delay_set = false;
+  bool garp_lower_prio_repeat_set = false;
+  Location unicast_fault_no_peer_where;
   RulePriorities* rule_priorities = nullptr;  // the draft's: shared by every rules block
   bool accept_set = false;  // `accept` or `no_accept` given (vrrp_strict's default differs)
 };

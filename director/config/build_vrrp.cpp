@@ -311,6 +311,72 @@ void garp_master_repeat(BuildContext& ctx, S s, D& d) {
     d.garp_repeat_set = true;
   }
 }
+// ---- read and kept, not acted on (issue 14): keepalived 2.2.7's syntax and ranges ----------
+void kept(BuildContext& ctx, S s) { warn_kept_not_acted_on(ctx, s, "vrrp_instance"); }
+void garp_master_refresh(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 4294967295U)) {
+    d.instance.garp_master_refresh = std::chrono::seconds(*v);
+    d.garp_refresh_set = true;
+  }
+  kept(ctx, s);
+}
+void garp_master_refresh_repeat(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 4294967295U)) {
+    if (*v == 0) {
+      ctx.warning(s.args[0].where,
+                  "'garp_master_refresh_repeat' must be greater than 0: set to "
+                  "1, as keepalived 2.2.7 does");
+    }
+    d.instance.garp_master_refresh_repeat = *v == 0 ? 1U : static_cast<unsigned>(*v);
+    d.garp_refresh_repeat_set = true;
+  }
+  kept(ctx, s);
+}
+void garp_lower_prio_delay(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 4294)) {
+    d.instance.garp_lower_prio_delay = std::chrono::seconds(*v);
+    d.garp_lower_prio_delay_set = true;
+  }
+  kept(ctx, s);
+}
+void garp_lower_prio_repeat(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (auto v = ctx.unsigned_arg(s, 0, 0, 2147483647U)) {
+    d.instance.garp_lower_prio_repeat = static_cast<unsigned>(*v);
+    d.garp_lower_prio_repeat_set = true;
+  }
+  kept(ctx, s);
+}
+void check_unicast_src(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  d.instance.check_unicast_src = true;
+  kept(ctx, s);
+}
+// Checked once the instance is read (finish_vrrp_instance): harmless only with unicast peers.
+void unicast_fault_no_peer(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 0, 0)) return;
+  d.instance.unicast_fault_no_peer = true;
+  d.unicast_fault_no_peer_where = s.keyword.where;
+}
+void lvs_sync_daemon_interface(BuildContext& ctx, S s, D& d) {
+  if (!ctx.arg_count(s, 1, 1)) return;
+  if (!d.instance.lvs_sync_daemon_interface.empty()) {
+    ctx.warning(s.keyword.where,
+                fmt::format("'lvs_sync_daemon_interface' is already set ({}); ignored, as "
+                            "keepalived 2.2.7 ignores it",
+                            d.instance.lvs_sync_daemon_interface));
+    return;
+  }
+  ctx.warning(s.keyword.where,
+              "'lvs_sync_daemon_interface' in a vrrp_instance is deprecated "
+              "(keepalived 2.2.7 says so too): write 'lvs_sync_daemon IFACE "
+              "INSTANCE' in global_defs");
+  d.instance.lvs_sync_daemon_interface = s.args[0].text;
+  kept(ctx, s);
+}
 void accept(BuildContext& ctx, S s, D& d) {
   if (ctx.arg_count(s, 0, 0)) d.instance.accept = d.accept_set = true;
 }
@@ -352,6 +418,13 @@ constexpr Keyword<D> kInstanceKeywords[] = {
     {"notify", notify_any},
     {"garp_master_delay", garp_master_delay},
     {"garp_master_repeat", garp_master_repeat},
+    {"garp_master_refresh", garp_master_refresh},
+    {"garp_master_refresh_repeat", garp_master_refresh_repeat},
+    {"garp_lower_prio_delay", garp_lower_prio_delay},
+    {"garp_lower_prio_repeat", garp_lower_prio_repeat},
+    {"check_unicast_src", check_unicast_src},
+    {"unicast_fault_no_peer", unicast_fault_no_peer},
+    {"lvs_sync_daemon_interface", lvs_sync_daemon_interface},
     {"accept", accept},
     {"no_accept", no_accept},
     {"dont_track_primary", dont_track_primary},
@@ -362,8 +435,6 @@ constexpr Keyword<D> kInstanceKeywords[] = {
 constexpr std::string_view kInstanceUnsupported[] = {
     "use_vmac_addr",
     "use_ipvlan",
-    "unicast_fault_no_peer",
-    "check_unicast_src",
     "old_unicast_checksum",
     "native_ipv6",
     "vrf",
@@ -380,11 +451,6 @@ constexpr std::string_view kInstanceUnsupported[] = {
     "notify_master_rx_lower_pri",
     "smtp_alert",
     "notify_priority_changes",
-    "lvs_sync_daemon_interface",
-    "garp_master_refresh",
-    "garp_master_refresh_repeat",
-    "garp_lower_prio_delay",
-    "garp_lower_prio_repeat",
     "down_timer_adverts",
     "garp_extra_if",
     "vmac_garp_intvl",
@@ -482,6 +548,39 @@ VrrpInstance finish_vrrp_instance(BuildContext& ctx, VrrpInstanceDraft&& d,
   if (!d.version_set) vi.version = global.vrrp_version;
   if (!d.garp_delay_set) vi.garp_master_delay = global.vrrp_garp_master_delay;
   if (!d.garp_repeat_set) vi.garp_master_repeat = global.vrrp_garp_master_repeat;
+  if (!d.garp_refresh_set) vi.garp_master_refresh = global.vrrp_garp_master_refresh;
+  if (!d.garp_refresh_repeat_set) {
+    vi.garp_master_refresh_repeat = global.vrrp_garp_master_refresh_repeat;
+  }
+  // keepalived: unset lower_prio values come from global_defs (whose own default is the global
+  // garp_master ones), 0 under vrrp_strict.
+  if (!d.garp_lower_prio_delay_set) {
+    vi.garp_lower_prio_delay =
+        global.vrrp_strict
+            ? Duration{0}
+            : global.vrrp_garp_lower_prio_delay.value_or(global.vrrp_garp_master_delay);
+  }
+  if (!d.garp_lower_prio_repeat_set) {
+    vi.garp_lower_prio_repeat =
+        global.vrrp_strict
+            ? 0U
+            : global.vrrp_garp_lower_prio_repeat.value_or(global.vrrp_garp_master_repeat);
+  }
+  // keepalived: vrrp_check_unicast_src checks every unicast instance.
+  if (global.vrrp_check_unicast_src) vi.check_unicast_src = true;
+  if (vi.unicast_fault_no_peer) {
+    if (vi.unicast_peers.empty()) {
+      ctx.error(d.unicast_fault_no_peer_where,
+                fmt::format("not supported yet: unicast_fault_no_peer (in vrrp_instance) "
+                            "without a unicast_peer: keepalived keeps instance {} in FAULT, "
+                            "lvsctl would run it",
+                            vi.name));
+    } else {
+      ctx.warning(d.unicast_fault_no_peer_where,
+                  "'unicast_fault_no_peer' in vrrp_instance: read and kept; with unicast peers "
+                  "configured it changes nothing (keepalived goes FAULT only without peers)");
+    }
+  }
   // keepalived: no priority + state MASTER means address owner (255); no state follows priority.
   if (!d.priority_set && vi.state_configured && vi.state == VrrpState::Master) {
     vi.priority = 255;

@@ -80,8 +80,7 @@ constexpr IgnoredKeyword kIgnored[] = {
     {"snmp_name", "lvsctl has no SNMP agent"},
     {"notify_priority_changes", "notify scripts are not told of priority changes"},
     {"notify_deleted", "notify scripts are not told when an instance is deleted by a reload"},
-    {"notify_master_rx_lower_pri",
-     "no script runs when a master hears a lower priority advert"},
+    {"notify_master_rx_lower_pri", "no script runs when a master hears a lower priority advert"},
     {"log_all_failures", "every failure is logged the same way"},
     {"debug", "per-instance debug level"},
     // timing and repetition of gratuitous ARP/NA: who holds the VIP is unchanged
@@ -115,6 +114,9 @@ constexpr IgnoredKeyword kIgnored[] = {
     {"vrrp_garp_master_refresh_repeat", "no periodic gratuitous ARP/NA refresh while master"},
     {"vrrp_garp_lower_prio_delay", "no extra gratuitous ARP/NA on lower priority adverts"},
     {"vrrp_garp_lower_prio_repeat", "no extra gratuitous ARP/NA on lower priority adverts"},
+    {"vrrp_garp_interval", "gratuitous ARPs on one interface are not spaced out"},
+    {"vrrp_gna_interval",
+     "unsolicited neighbour advertisements on one interface are not spaced out"},
     {"vrrp_check_unicast_src",
      "adverts are not checked against the unicast_peer list (only a foreign sender could tell)"},
     {"vrrp_higher_prio_send_advert",
@@ -138,6 +140,13 @@ std::string_view ignored_reason(std::string_view keyword) {
 }
 
 std::span<const IgnoredKeyword> ignored_keywords() { return kIgnored; }
+
+void warn_kept_not_acted_on(BuildContext& ctx, const conf::Statement& s, std::string_view block) {
+  const std::string& kw = s.keyword.text;
+  ctx.warning(s.keyword.where, fmt::format("'{}' in {} is ignored: {} (its value is read, checked "
+                                           "and kept, not acted on)",
+                                           kw, block, ignored_reason(kw)));
+}
 
 void report_unhandled(BuildContext& ctx, const conf::Statement& s, const BlockRules& rules,
                       const std::vector<std::string_view>& known) {

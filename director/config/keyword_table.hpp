@@ -61,6 +61,9 @@ std::span<const IgnoredKeyword> ignored_keywords();
 
 // Reports a keyword outside the table: unsupported (error or warning) or unknown (error with
 // the nearest of `known` suggested).
+// For a keyword read and kept in the model that lvsctl does not act on (kIgnored gives why):
+// the same warning as an ignored keyword, noting that its value was read and checked.
+void warn_kept_not_acted_on(BuildContext& ctx, const conf::Statement& s, std::string_view block);
 void report_unhandled(BuildContext& ctx, const conf::Statement& s, const BlockRules& rules,
                       const std::vector<std::string_view>& known);
 // Reports a missing/unexpected `{ }` block; false when the shape is wrong.

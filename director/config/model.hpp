@@ -40,6 +40,27 @@ enum class LbBackend : std::uint8_t { Auto, Ipvs, Nftables };
 // TCP_CHECK on IPv4: a full connect() as keepalived does, or a half-open SYN probe (raw socket).
 enum class TcpCheckMode : std::uint8_t { Connect, Syn };
 
+// `lvs_timeouts tcp T tcpfin T udp T` (keepalived 2.2.7: seconds, 0..31 days; unset: the kernel's).
+struct LvsTimeouts {
+  std::optional<Duration> tcp;
+  std::optional<Duration> tcpfin;
+  std::optional<Duration> udp;
+};
+
+// `lvs_sync_daemon IFACE [INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]` (or the
+// deprecated per-instance `lvs_sync_daemon_interface IFACE`). Read and kept: lvsctl does not run
+// the IPVS connection sync daemon yet. Unset numbers take the kernel's / the VRID's defaults.
+struct LvsSyncDaemon {
+  std::string interface;
+  std::string instance;             // the vrrp_instance whose state drives master/backup sync
+  std::optional<unsigned> sync_id;  // 0..255; unset: the instance's VRID
+  std::optional<unsigned> maxlen;   // 1..65507
+  std::optional<unsigned> port;     // 1..65535
+  std::optional<unsigned> ttl;      // 1..255
+  std::optional<IpAddress> group;   // a multicast address
+  Location where;
+};
+
 struct GlobalDefs {
   std::optional<std::string> router_id;
   int vrrp_version = 2;
@@ -55,6 +76,16 @@ struct GlobalDefs {
   TcpCheckMode tcp_check_mode = TcpCheckMode::Connect;  // lvsctl's own keyword `tcp_check_mode`
   Duration vrrp_garp_master_delay = std::chrono::seconds(5);
   unsigned vrrp_garp_master_repeat = 5;
+  // Read with keepalived's ranges and kept; not acted on yet (each warns what is ignored).
+  Duration vrrp_garp_master_refresh{0};  // 0: no periodic refresh
+  unsigned vrrp_garp_master_refresh_repeat = 1;
+  std::optional<Duration> vrrp_garp_lower_prio_delay;   // unset: vrrp_garp_master_delay
+  std::optional<unsigned> vrrp_garp_lower_prio_repeat;  // unset: vrrp_garp_master_repeat
+  Duration vrrp_garp_interval{0};  // between gratuitous ARPs on one interface; 0: none
+  Duration vrrp_gna_interval{0};   // between unsolicited NAs on one interface; 0: none
+  bool vrrp_check_unicast_src = false;
+  std::optional<LvsTimeouts> lvs_timeouts;
+  std::optional<LvsSyncDaemon> lvs_sync_daemon;
   IpAddress vrrp_mcast_group4 = IpAddress::v4(0xe0000012);  // 224.0.0.18
   // lvsctl: the Prometheus endpoint ("ADDR:PORT", checked) and the control socket's group.
   std::optional<std::string> metrics_listen;
@@ -150,6 +181,15 @@ struct VrrpInstance {
   NotifyScripts notify;
   Duration garp_master_delay = std::chrono::seconds(5);
   unsigned garp_master_repeat = 5;
+  // Read and kept, not acted on yet; unset ones take global_defs' vrrp_garp_* values (the
+  // lower_prio ones 0 under vrrp_strict, as keepalived).
+  Duration garp_master_refresh{0};
+  unsigned garp_master_refresh_repeat = 1;
+  Duration garp_lower_prio_delay = std::chrono::seconds(5);
+  unsigned garp_lower_prio_repeat = 5;
+  bool unicast_fault_no_peer = false;
+  bool check_unicast_src = false;
+  std::string lvs_sync_daemon_interface;  // deprecated; global lvs_sync_daemon replaces it
   bool accept = true;  // accept (default) / no_accept
   bool dont_track_primary = false;
   // use_vmac [NAME]: VIPs on a macvlan with the VRRP virtual MAC (name empty: "vrrp.VRID");
