@@ -489,7 +489,7 @@ virtual_server 203.0.113.1 80 {
   EXPECT_THAT(d, HasSubstr("test.conf:7:1: error: not supported yet: track_group"));
   // ha_suspend only pauses checks while the VIPs are elsewhere: ignored with a warning.
   EXPECT_THAT(d, HasSubstr("test.conf:14:5: warning: 'ha_suspend' in virtual_server is ignored"));
-  EXPECT_THAT(d, HasSubstr("test.conf:16:9: error: not supported yet: BFD_CHECK"));
+  EXPECT_THAT(d, HasSubstr("test.conf:16:9: error: BFD is not available in lvsctl (no BFD sessions)"));
 }
 
 TEST(ConfigBuild, AlertingOnlyKeywordsAreWarningsInEveryBlock) {
