@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/check_kinds_vs_keepalived.sh [SECONDS] [N]: CPU per check of the datagram checkers
-# (UDP_CHECK, and PING_CHECK / DNS_CHECK once lvsctl has them: the KINDS table below), keepalived
+# (UDP_CHECK, PING_CHECK and DNS_CHECK: the KINDS table below), keepalived
 # 2.2.7's checker and `lvsctl director run` on the SAME config, one after the other, SECONDS each
 # (default 30), N real servers (default 500), delay_loop 1, inside the vm tier's VM (Debian 6.1
 # under qemu TCG, --smp 2 --mem 1024, real IPVS), in one boot. On the host it re-runs itself in
@@ -30,8 +30,8 @@ n=${2:-500}
 # kind        enabled   (one line each; enabled=0: not in lvsctl yet)
 KINDS=(
   "UDP_CHECK   1"
-  "PING_CHECK  0"   # merged on main after this branch (ping): set 1 after merging main
-  "DNS_CHECK   0"   # merged on main after this branch (dns): set 1 after merging main (dnsmasq-base)
+  "PING_CHECK  1"
+  "DNS_CHECK   1"
 )
 
 if [ "${LVSCTL_IN_VM:-0}" != 1 ]; then

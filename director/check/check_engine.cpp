@@ -119,6 +119,7 @@ void CheckEngine::launch(Slot& slot) {
 
 RealServerHealth::Outcome CheckEngine::record(std::size_t server, std::size_t checker,
                                               const ProbeResult& result, double seconds) {
+  ++completed_;  // a probe's or an observed (FILE_CHECK) result: what snapshots are versioned by
   const auto outcome = health_[server].record(checker, result, loop_.now());
   const auto wall = std::chrono::system_clock::now();
   CheckStats& stats = stats_[server];
@@ -128,7 +129,6 @@ RealServerHealth::Outcome CheckEngine::record(std::size_t server, std::size_t ch
 }
 
 void CheckEngine::on_result(Slot& slot, ProbeResult result) {
-  ++completed_;
   const TimePoint now = loop_.now();
   const auto outcome = record(slot.server, slot.checker, result,
                               std::chrono::duration<double>(now - slot.started).count());

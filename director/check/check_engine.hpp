@@ -64,6 +64,7 @@ class CheckEngine {
   const RealServerConfig& server(std::size_t i) const { return servers_.at(i); }
   const RealServerHealth& health(std::size_t i) const { return health_.at(i); }
   const CheckStats& stats(std::size_t i) const { return stats_.at(i); }
+  // Results recorded so far (probes and observed FILE_CHECK values): versions the health state.
   std::uint64_t completed_probes() const { return completed_; }
 
  private:
