@@ -100,8 +100,12 @@ lab_spawn() {  # lab_spawn NS CMD...: run in the background inside NS; sets LAB_
   LAB_PIDS+=("$LAB_LAST_PID")
 }
 
+# In the VM (TCG, and in CI beside the netns tier) everything is several times slower: waits are
+# deadlines for things that must happen, never measurements, so they are scaled there.
 lab_wait() {  # lab_wait SECONDS "shell condition": 0 once true, 1 on timeout
-  local deadline=$(( $(date +%s%N) + $1 * 1000000000 )) cond=$2
+  local secs=$1 cond=$2 deadline
+  [ "${LVSCTL_IN_VM:-0}" = 1 ] && secs=$((secs * ${LAB_VM_WAIT_SCALE:-3}))
+  deadline=$(( $(date +%s%N) + secs * 1000000000 ))
   while [ "$(date +%s%N)" -lt "$deadline" ]; do
     if eval "$cond" >/dev/null 2>&1; then return 0; fi
     sleep 0.05

@@ -190,8 +190,9 @@ conf="$LAB_TMP/kinds.conf"
   lab_fail "lvsctl check-config refused the config: $(cat "$LAB_TMP/check-config.log")"
 
 # --- the events ------------------------------------------------------------------------------
-# Each step: "down|up KIND..." applied to the enabled kinds among those named (ALL = every kind).
-# Every real server goes down and up twice, alone, together with others and all at once.
+# Each step: "down|up KIND..." applied to the enabled kinds among those named.
+# Every real server goes down and up once, in two halves, one half coming back while the other
+# goes down in the same step (three steps: the vm suite's time is CI's critical path).
 evens=() odds=()
 for i in "${!KINDS[@]}"; do
   if [ $((i % 2)) = 0 ]; then evens+=("${KINDS[$i]}"); else odds+=("${KINDS[$i]}"); fi
@@ -200,8 +201,6 @@ STEPS=(
   "down ${evens[*]}"
   "up ${evens[*]}|down ${odds[*]}"
   "up ${odds[*]}"
-  "down ${KINDS[*]}"
-  "up ${KINDS[*]}"
 )
 
 declare -A UP  # the expected state of each kind
@@ -268,13 +267,13 @@ run_impl() {  # run_impl IMPL DIRECTOR_ADDRESS
 run_impl lvsctl 203.0.113.98
 run_impl keepalived 203.0.113.99
 
-# The oracle followed the events: every step settled, every real server went down and up twice.
+# The oracle followed the events: every step settled, every real server went down and up.
 if grep -q 'settled: no' "$LAB_TMP/keepalived.trace"; then
   cat "$LAB_TMP/keepalived.trace" >&2; tail -n 40 "$LAB_TMP/keepalived.log" >&2
   lab_fail "keepalived did not follow the events (the test's servers or config are wrong)"
 fi
 for k in "${KINDS[@]}"; do
-  [ "$(tail -n "${#KINDS[@]}" "$LAB_TMP/keepalived.trace" | grep "^$k:")" = "$k: down up down up" ] ||
+  [ "$(tail -n "${#KINDS[@]}" "$LAB_TMP/keepalived.trace" | grep "^$k:")" = "$k: down up" ] ||
     lab_fail "keepalived's transitions of $k: $(grep "^$k:" "$LAB_TMP/keepalived.trace" | tail -n1)"
 done
 if ! diff -u "$LAB_TMP/keepalived.trace" "$LAB_TMP/lvsctl.trace" >"$LAB_TMP/trace.diff"; then
