@@ -94,7 +94,9 @@ void garp_master_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
     g.vrrp_garp_master_repeat = static_cast<unsigned>(*v);
   }
 }
-// ---- read and kept, not acted on (issue 14): keepalived 2.2.7's syntax and ranges ----------
+// ---- issue 14, keepalived 2.2.7's syntax and ranges: lvs_timeouts (daemon/ipvs_sync) and the
+// vrrp_garp_master_refresh* / vrrp_garp_lower_prio_* defaults (vrrp/state_machine) are acted on;
+// the others are read and kept, not acted on -------------------------------------------------
 
 constexpr std::uint64_t kUintMax = 4294967295U;
 constexpr std::uint64_t kDelayMax = kUintMax / 1000000;  // keepalived: UINT_MAX / TIMER_HZ
@@ -122,25 +124,21 @@ void garp_master_refresh(BuildContext& ctx, S s, GlobalDefs& g) {
   if (auto v = ctx.unsigned_arg(s, 0, 0, kUintMax)) {
     g.vrrp_garp_master_refresh = std::chrono::seconds(*v);
   }
-  kept(ctx, s);
 }
 void garp_master_refresh_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
   if (auto v = repeat_at_least_one(ctx, s)) g.vrrp_garp_master_refresh_repeat = *v;
-  kept(ctx, s);
 }
 void garp_lower_prio_delay(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, kDelayMax)) {
     g.vrrp_garp_lower_prio_delay = std::chrono::seconds(*v);
   }
-  kept(ctx, s);
 }
 void garp_lower_prio_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, 2147483647U)) {
     g.vrrp_garp_lower_prio_repeat = static_cast<unsigned>(*v);
   }
-  kept(ctx, s);
 }
 // Seconds with up to 6 decimals, at least 1 microsecond.
 void interval(BuildContext& ctx, S s, Duration& slot) {
@@ -188,7 +186,6 @@ void lvs_timeouts(BuildContext& ctx, S s, GlobalDefs& g) {
     (*which == 0 ? t.tcp : *which == 1 ? t.tcpfin : t.udp) = std::chrono::seconds(*v);
   }
   if (ok) g.lvs_timeouts = t;
-  kept(ctx, s);
 }
 
 // lvs_sync_daemon IFACE [INSTANCE [SYNCID]] [inst NAME] [id N] [maxlen N] [port N] [ttl N]

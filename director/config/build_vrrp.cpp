@@ -311,7 +311,8 @@ void garp_master_repeat(BuildContext& ctx, S s, D& d) {
     d.garp_repeat_set = true;
   }
 }
-// ---- read and kept, not acted on (issue 14): keepalived 2.2.7's syntax and ranges ----------
+// ---- issue 14, keepalived 2.2.7's syntax and ranges: garp_master_refresh* and garp_lower_prio_*
+// are acted on (vrrp/state_machine); the others are read and kept, not acted on ------------
 void kept(BuildContext& ctx, S s) { warn_kept_not_acted_on(ctx, s, "vrrp_instance"); }
 void garp_master_refresh(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 1, 1)) return;
@@ -319,7 +320,6 @@ void garp_master_refresh(BuildContext& ctx, S s, D& d) {
     d.instance.garp_master_refresh = std::chrono::seconds(*v);
     d.garp_refresh_set = true;
   }
-  kept(ctx, s);
 }
 void garp_master_refresh_repeat(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 1, 1)) return;
@@ -332,7 +332,6 @@ void garp_master_refresh_repeat(BuildContext& ctx, S s, D& d) {
     d.instance.garp_master_refresh_repeat = *v == 0 ? 1U : static_cast<unsigned>(*v);
     d.garp_refresh_repeat_set = true;
   }
-  kept(ctx, s);
 }
 void garp_lower_prio_delay(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 1, 1)) return;
@@ -340,7 +339,6 @@ void garp_lower_prio_delay(BuildContext& ctx, S s, D& d) {
     d.instance.garp_lower_prio_delay = std::chrono::seconds(*v);
     d.garp_lower_prio_delay_set = true;
   }
-  kept(ctx, s);
 }
 void garp_lower_prio_repeat(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 1, 1)) return;
@@ -348,7 +346,6 @@ void garp_lower_prio_repeat(BuildContext& ctx, S s, D& d) {
     d.instance.garp_lower_prio_repeat = static_cast<unsigned>(*v);
     d.garp_lower_prio_repeat_set = true;
   }
-  kept(ctx, s);
 }
 void check_unicast_src(BuildContext& ctx, S s, D& d) {
   if (!ctx.arg_count(s, 0, 0)) return;

@@ -84,10 +84,6 @@ constexpr IgnoredKeyword kIgnored[] = {
     {"log_all_failures", "every failure is logged the same way"},
     {"debug", "per-instance debug level"},
     // timing and repetition of gratuitous ARP/NA: who holds the VIP is unchanged
-    {"garp_master_refresh", "no periodic gratuitous ARP/NA refresh while master"},
-    {"garp_master_refresh_repeat", "no periodic gratuitous ARP/NA refresh while master"},
-    {"garp_lower_prio_delay", "no extra gratuitous ARP/NA on lower priority adverts"},
-    {"garp_lower_prio_repeat", "no extra gratuitous ARP/NA on lower priority adverts"},
     {"garp_extra_if", "no gratuitous ARP/NA on other interfaces"},
     {"vmac_garp_intvl", "no per-VMAC gratuitous ARP interval"},
     {"garp_group", "no interface-wide gratuitous ARP intervals"},
@@ -108,12 +104,7 @@ constexpr IgnoredKeyword kIgnored[] = {
     // health checks: no effect on results
     {"ha_suspend", "checks also run while this director holds no VIP"},
     // global_defs keywords real files carry (issue 14); global_defs keywords are never errors
-    {"lvs_timeouts", "IPVS keeps the kernel's current tcp/tcpfin/udp timeouts"},
     {"lvs_sync_daemon", "lvsctl does not run the IPVS connection sync daemon"},
-    {"vrrp_garp_master_refresh", "no periodic gratuitous ARP/NA refresh while master"},
-    {"vrrp_garp_master_refresh_repeat", "no periodic gratuitous ARP/NA refresh while master"},
-    {"vrrp_garp_lower_prio_delay", "no extra gratuitous ARP/NA on lower priority adverts"},
-    {"vrrp_garp_lower_prio_repeat", "no extra gratuitous ARP/NA on lower priority adverts"},
     {"vrrp_garp_interval", "gratuitous ARPs on one interface are not spaced out"},
     {"vrrp_gna_interval",
      "unsolicited neighbour advertisements on one interface are not spaced out"},

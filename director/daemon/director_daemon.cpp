@@ -147,6 +147,7 @@ Status Daemon::start() {
   apply_static_network(static_network_, config_);
   held_ = held_vips();
   datapath_->apply(desired_.table(), held_, config_.global.lvs_flush);
+  datapath_->set_timeouts(lvs_timeouts(config_.global));
   // The rules follow VRRP: after each loop round, a change of the VIPs held as MASTER is
   // applied (nftables programs only those; IPVS keeps every service, as keepalived does).
   loop_->before_wait([this] {
@@ -451,6 +452,7 @@ void Daemon::apply_reload(ReloadOutcome loaded) {
       std::chrono::steady_clock::now() - desired_start;
   held_ = held_vips();
   const auto ipvs = datapath_->apply(desired, held_);
+  datapath_->set_timeouts(lvs_timeouts(config_.global));
   const std::chrono::duration<double> total = std::chrono::steady_clock::now() - started;
   spdlog::info("Reloaded in {:.3f} s (parse {:.3f} s, VRRP and health checks {:.3f} s, desired "
                "table {:.3f} s, {})",

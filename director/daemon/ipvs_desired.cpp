@@ -220,4 +220,18 @@ std::optional<std::vector<ipvs::Service>> DesiredTable::update(
   return delta;
 }
 
+ipvs::Timeouts lvs_timeouts(const config::GlobalDefs& global) {
+  ipvs::Timeouts t;
+  if (!global.lvs_timeouts) return t;
+  auto secs = [](const std::optional<config::Duration>& d) -> std::uint32_t {
+    return d ? static_cast<std::uint32_t>(
+                   std::chrono::duration_cast<std::chrono::seconds>(*d).count())
+             : 0U;
+  };
+  t.tcp = secs(global.lvs_timeouts->tcp);
+  t.tcp_fin = secs(global.lvs_timeouts->tcpfin);
+  t.udp = secs(global.lvs_timeouts->udp);
+  return t;
+}
+
 }  // namespace lvsctl::director

@@ -18,6 +18,7 @@
 
 #include "director/config/model.hpp"
 #include "director/ipvs/model.hpp"
+#include "director/ipvs/timeouts.hpp"
 
 namespace lvsctl::director {
 
@@ -38,6 +39,9 @@ struct HealthLookup {
 // Every real server up with its configured weight (no checkers ran yet, or none configured);
 // quorum held when the total weight reaches it.
 HealthLookup all_healthy(const config::Config& config);
+
+// global_defs' lvs_timeouts in seconds (0 where not set; all 0 without the keyword).
+ipvs::Timeouts lvs_timeouts(const config::GlobalDefs& global);
 
 // Sum of the weights of the live real servers of virtual server `vs` (what quorum is judged on).
 long live_weight(const config::Config& config, std::size_t vs,

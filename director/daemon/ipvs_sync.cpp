@@ -173,6 +173,43 @@ void IpvsSync::release() {
   retry_ = 0;
 }
 
+void IpvsSync::set_timeouts(const ipvs::Timeouts& configured) {
+  if (!client_) return;
+  if (!configured.any()) {
+    restore_timeouts();
+    return;
+  }
+  if (!original_timeouts_) {
+    auto read = client_->timeouts();
+    if (!read) {
+      // As keepalived: go on; the values not configured are then left as they are.
+      spdlog::warn(
+          "IPVS: cannot read the kernel's timeouts ({}); those lvs_timeouts leaves out "
+          "stay as they are",
+          read.error().message);
+    }
+    original_timeouts_ = read ? *read : ipvs::Timeouts{};
+  }
+  const auto send = ipvs::timeouts_to_set(configured, *original_timeouts_);
+  if (auto st = client_->set_timeouts(send); !st) {
+    spdlog::error("IPVS: lvs_timeouts: {}", st.error().message);
+    return;
+  }
+  spdlog::info("IPVS: timeouts set to tcp {} tcpfin {} udp {} (lvs_timeouts)", send.tcp,
+               send.tcp_fin, send.udp);
+}
+
+void IpvsSync::restore_timeouts() {
+  if (!client_ || !original_timeouts_ || !original_timeouts_->any()) return;
+  const auto original = *original_timeouts_;
+  if (auto st = client_->set_timeouts(original); !st) {
+    spdlog::error("IPVS: restoring the kernel's timeouts: {}", st.error().message);
+    return;
+  }
+  spdlog::info("IPVS: timeouts back to the kernel's tcp {} tcpfin {} udp {}", original.tcp,
+               original.tcp_fin, original.udp);
+}
+
 void IpvsSync::schedule_retry() {
   if (retry_ != 0) return;
   retry_ = loop_.after(kRetryAfter, [this] {

@@ -54,6 +54,14 @@ class IpvsSync {
   // without retry. Logged.
   void release();
 
+  // lvs_timeouts, as keepalived 2.2.7 (see ipvs/timeouts.hpp): `configured` (0: not set) is
+  // sent at start and at every reload that applies a configuration; the kernel's values are
+  // read before the first change, and sent back when nothing is configured any more and by
+  // restore_timeouts() (daemon stop, with or without --dont-release-ipvs). Logged; a failure
+  // is logged and not retried (keepalived does the same).
+  void set_timeouts(const ipvs::Timeouts& configured);
+  void restore_timeouts();
+
   bool available() const { return client_.has_value(); }
   const std::string& unavailable_reason() const { return unavailable_reason_; }
   // Netlink requests sent so far to keep the kernel in sync (status reads the table through its
@@ -76,6 +84,7 @@ class IpvsSync {
   bool flush_ = false;
   std::vector<ipvs::ServiceKey> owned_;
   TimerId retry_ = 0;
+  std::optional<ipvs::Timeouts> original_timeouts_;  // read before our first change
 };
 
 }  // namespace lvsctl::director

@@ -75,6 +75,10 @@ vrrp::InstanceConfig vrrp_instance_config(const config::Config& config,
   }
   out.garp_master_delay = ms(in.garp_master_delay);
   out.garp_master_repeat = in.garp_master_repeat;
+  out.garp_master_refresh = ms(in.garp_master_refresh);
+  out.garp_master_refresh_repeat = in.garp_master_refresh_repeat;
+  out.garp_lower_prio_delay = ms(in.garp_lower_prio_delay);
+  out.garp_lower_prio_repeat = in.garp_lower_prio_repeat;
   return out;
 }
 

@@ -18,9 +18,11 @@ std::string script(const std::optional<config::ScriptCommand>& s) { return s ? s
 // The settings a running instance can take in place.
 std::string tunables(const config::Config& config, const config::VrrpInstance& in) {
   const auto m = vrrp_instance_config(config, in, {});
-  std::string sig = fmt::format("{}|{}|{}|{}|{}|{}|{}", m.priority, m.advert_interval.count(),
-                                m.start_as_master, m.nopreempt, m.preempt_delay.count(),
-                                m.garp_master_delay.count(), m.garp_master_repeat);
+  std::string sig = fmt::format(
+      "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", m.priority, m.advert_interval.count(), m.start_as_master,
+      m.nopreempt, m.preempt_delay.count(), m.garp_master_delay.count(), m.garp_master_repeat,
+      m.garp_master_refresh.count(), m.garp_master_refresh_repeat, m.garp_lower_prio_delay.count(),
+      m.garp_lower_prio_repeat);
   for (const auto& t : m.track_interfaces) sig += fmt::format("|ti:{}", t.weight);
   for (const auto& t : m.track_scripts) sig += fmt::format("|ts:{}", t.weight);
   for (const auto& t : m.track_files) sig += fmt::format("|tf:{}:{}", t.weight, t.reverse);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "director/ipvs/model.hpp"
+#include "director/ipvs/timeouts.hpp"
 #include "shared/ip_address.hpp"
 #include "shared/result.hpp"
 
@@ -79,6 +80,11 @@ class Datapath {
   }
 
   virtual DatapathStatus status() const = 0;
+
+  // lvs_timeouts (seconds; 0: not set), at start and at each applied reload. IPVS sets the
+  // kernel's connection timeouts (keepalived's behaviour, see daemon/ipvs_sync); a datapath
+  // they do not apply to says so in a warning when any is set.
+  virtual void set_timeouts(const ipvs::Timeouts& configured) = 0;
 
   // Empty: `director status` lists the kernel's IPVS table (the IPVS datapath).
   virtual ListingSource listing() const { return {}; }

@@ -6,6 +6,7 @@ namespace lvsctl::director::datapath {
 
 IpvsDatapath::~IpvsDatapath() {
   if (!sync_.available()) return;
+  sync_.restore_timeouts();  // as keepalived at stop, --dont-release-ipvs or not
   if (keep_on_exit_) {
     spdlog::info("IPVS: virtual servers left in the kernel (--dont-release-ipvs)");
     return;

@@ -15,6 +15,7 @@ class IpvsDatapath final : public Datapath {
   std::optional<std::string> apply_changed(const std::vector<ipvs::Service>& changed,
                                            const HeldVips& held) override;
   DatapathStatus status() const override;
+  void set_timeouts(const ipvs::Timeouts& configured) override { sync_.set_timeouts(configured); }
 
  private:
   IpvsSync sync_;

@@ -242,6 +242,14 @@ void NftDatapath::schedule_neighbours(bool soon) {
   });
 }
 
+void NftDatapath::set_timeouts(const ipvs::Timeouts& configured) {
+  if (!configured.any()) return;
+  spdlog::warn(
+      "lvs_timeouts: IPVS timeouts do not apply to the nftables datapath; connections "
+      "keep conntrack's timeouts (net.netfilter.nf_conntrack_tcp_timeout_established, "
+      "..._udp_timeout_stream), which lvsctl does not change");
+}
+
 DatapathStatus NftDatapath::status() const {
   DatapathStatus s;
   s.backend = Backend::Nftables;

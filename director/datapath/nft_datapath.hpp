@@ -35,6 +35,9 @@ class NftDatapath final : public Datapath {
                                            const HeldVips& held) override;
   DatapathStatus status() const override;
   ListingSource listing() const override;
+  // lvs_timeouts are IPVS's: with nftables connections follow conntrack's own timeouts (not
+  // changed); a warning says so.
+  void set_timeouts(const ipvs::Timeouts& configured) override;
 
  private:
   std::string sync();

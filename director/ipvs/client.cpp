@@ -297,9 +297,7 @@ Result<Timeouts> IpvsClient::timeouts() {
 
 Status IpvsClient::set_timeouts(const Timeouts& t) {
   NlMsg msg = socket_.message(IPVS_CMD_SET_CONFIG);
-  if (!msg || !codec::put_timeout(msg.get(), IPVS_CMD_ATTR_TIMEOUT_TCP, t.tcp) ||
-      !codec::put_timeout(msg.get(), IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t.tcp_fin) ||
-      !codec::put_timeout(msg.get(), IPVS_CMD_ATTR_TIMEOUT_UDP, t.udp)) {
+  if (!msg || !codec::put_timeouts(msg.get(), t)) {
     return Error{"setting IPVS timeouts: out of memory", ENOMEM};
   }
   nl_msg* raw = msg.get();

@@ -16,6 +16,7 @@
 #include "director/ipvs/genl_socket.hpp"
 #include "director/ipvs/model.hpp"
 #include "director/ipvs/plan.hpp"
+#include "director/ipvs/timeouts.hpp"
 #include "shared/result.hpp"
 
 namespace lvsctl::director::ipvs {
@@ -24,14 +25,6 @@ struct Info {
   std::uint32_t version = 0;          // e.g. 0x010201
   std::uint32_t connection_table_size = 0;
   std::string version_string() const;  // "1.2.1"
-};
-
-// Connection timeouts in seconds; 0 in set_timeouts() leaves that value unchanged.
-struct Timeouts {
-  std::uint32_t tcp = 0;
-  std::uint32_t tcp_fin = 0;
-  std::uint32_t udp = 0;
-  bool operator==(const Timeouts&) const = default;
 };
 
 // Outcome of applying a list of ops: how many succeeded and one error per failed op.
@@ -51,6 +44,8 @@ class IpvsClient {
   static Result<IpvsClient> open();
 
   Result<Info> info();
+  // The connection timeouts (IPVS_CMD_GET_CONFIG / IPVS_CMD_SET_CONFIG); a 0 sent leaves that
+  // value unchanged.
   Result<Timeouts> timeouts();
   Status set_timeouts(const Timeouts& timeouts);
 

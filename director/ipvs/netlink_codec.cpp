@@ -143,6 +143,12 @@ bool put_timeout(nl_msg* msg, int attribute, std::uint32_t seconds) {
   return seconds == 0 || nla_put_u32(msg, attribute, seconds) == 0;
 }
 
+bool put_timeouts(nl_msg* msg, const Timeouts& t) {
+  return put_timeout(msg, IPVS_CMD_ATTR_TIMEOUT_TCP, t.tcp) &&
+         put_timeout(msg, IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t.tcp_fin) &&
+         put_timeout(msg, IPVS_CMD_ATTR_TIMEOUT_UDP, t.udp);
+}
+
 Result<Service> parse_service(const nlmsghdr& reply) {
   nlattr* tb[IPVS_SVC_ATTR_MAX + 1] = {};
   if (!nested(reply, IPVS_CMD_ATTR_SERVICE, tb, IPVS_SVC_ATTR_MAX)) {

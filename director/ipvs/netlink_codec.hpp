@@ -2,6 +2,7 @@
 // The IPVS generic-netlink attribute layout (linux/ip_vs.h) <-> model values. Used by the
 // client only; no I/O here.
 #include "director/ipvs/model.hpp"
+#include "director/ipvs/timeouts.hpp"
 #include "shared/result.hpp"
 
 struct nl_msg;
@@ -18,6 +19,9 @@ bool put_service_key(nl_msg* msg, const ServiceKey& key);
 bool put_destination(nl_msg* msg, const Destination& destination, bool full);
 // Appends the timeouts that are non-zero as top-level attributes.
 bool put_timeout(nl_msg* msg, int attribute, std::uint32_t seconds);
+// The body of IPVS_CMD_SET_CONFIG: IPVS_CMD_ATTR_TIMEOUT_TCP / _TCP_FIN / _UDP, each only when
+// non-zero (the kernel keeps a value whose attribute is absent).
+bool put_timeouts(nl_msg* msg, const Timeouts& timeouts);
 
 // Decode one reply of a service / destination dump.
 Result<Service> parse_service(const nlmsghdr& reply);

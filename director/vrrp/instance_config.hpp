@@ -66,7 +66,11 @@ struct InstanceConfig {
   std::chrono::milliseconds garp_master_delay{5000};  // second GARP burst after takeover; 0 = none
   unsigned garp_master_repeat = 5;                    // GARPs per burst
   std::chrono::milliseconds garp_master_refresh{0};   // periodic GARP while master; 0 = off
-  unsigned garp_master_refresh_repeat = 1;
+  unsigned garp_master_refresh_repeat = 1;            // GARPs per refresh
+  // A MASTER hearing a lower priority advert: garp_lower_prio_repeat GARPs at once and again
+  // after garp_lower_prio_delay (0: no second burst); repeat 0: none at all.
+  std::chrono::milliseconds garp_lower_prio_delay{5000};
+  unsigned garp_lower_prio_repeat = 5;
 };
 
 // The advert interval as sent, in centiseconds: v2 whole seconds (1..255 s), v3 1..4095 cs.

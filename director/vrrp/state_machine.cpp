@@ -151,6 +151,7 @@ std::optional<TimePoint> StateMachine::next_wakeup() const {
     earliest(t, deadline_);
     earliest(t, garp_repeat_at_);
     earliest(t, garp_refresh_at_);
+    earliest(t, garp_lower_prio_at_);
   } else if (state_ == State::backup) {
     earliest(t, deadline_);
   }
@@ -201,6 +202,7 @@ void StateMachine::leave_master(Step& step) {
   step.actions.push_back(act(Action::Kind::remove_vips));
   garp_repeat_at_.reset();
   garp_refresh_at_.reset();
+  garp_lower_prio_at_.reset();
 }
 
 void StateMachine::enter_fault(Step& step, Reason why) {
@@ -345,6 +347,14 @@ Step StateMachine::on_advert(const Advert& a, TimePoint now) {
                    because_of_peer(Reason::Kind::higher_priority, a.source, a.priority, ours));
     } else {
       step.actions.push_back(advert(ours));  // lower priority master: force the election
+      // ... and refresh the neighbours' caches, again after garp_lower_prio_delay (keepalived:
+      // the other master may have answered ARP for the VIPs meanwhile).
+      if (config_.garp_lower_prio_repeat > 0) {
+        step.actions.push_back(garp(config_.garp_lower_prio_repeat));
+        if (config_.garp_lower_prio_delay.count() > 0) {
+          garp_lower_prio_at_ = now + config_.garp_lower_prio_delay;
+        }
+      }
     }
   }
   return finish(std::move(step));
@@ -354,6 +364,7 @@ Step StateMachine::update(InstanceConfig config, TimePoint now) {
   Step step;
   config.primary_address = config_.primary_address;
   const Micros old_interval = own_interval();
+  const auto old_refresh = config_.garp_master_refresh;
   const bool vips_added = std::any_of(config.vips.begin(), config.vips.end(), [&](const auto& v) {
     return std::find(config_.vips.begin(), config_.vips.end(), v) == config_.vips.end();
   });
@@ -370,6 +381,15 @@ Step StateMachine::update(InstanceConfig config, TimePoint now) {
   if (state_ == State::master) {
     if (config_.garp_master_delay.count() == 0 || config_.garp_master_repeat == 0) {
       garp_repeat_at_.reset();
+    }
+    // garp_master_refresh: off now, or a new period counted from this reload.
+    if (config_.garp_master_refresh.count() == 0) {
+      garp_refresh_at_.reset();
+    } else if (!garp_refresh_at_ || config_.garp_master_refresh != old_refresh) {
+      garp_refresh_at_ = now + config_.garp_master_refresh;
+    }
+    if (config_.garp_lower_prio_delay.count() == 0 || config_.garp_lower_prio_repeat == 0) {
+      garp_lower_prio_at_.reset();
     }
   }
   // A weight now 0 (or no longer 0) may change FAULT.
@@ -394,6 +414,10 @@ Step StateMachine::on_timer(TimePoint now) {
     if (garp_refresh_at_ && *garp_refresh_at_ <= now) {
       step.actions.push_back(garp(config_.garp_master_refresh_repeat));
       garp_refresh_at_ = now + config_.garp_master_refresh;
+    }
+    if (garp_lower_prio_at_ && *garp_lower_prio_at_ <= now) {
+      step.actions.push_back(garp(config_.garp_lower_prio_repeat));
+      garp_lower_prio_at_.reset();
     }
     if (deadline_ && *deadline_ <= now) {
       step.actions.push_back(advert(effective_priority()));
@@ -430,6 +454,7 @@ Step StateMachine::shutdown(TimePoint /*now*/) {
   preempt_at_.reset();
   garp_repeat_at_.reset();
   garp_refresh_at_.reset();
+  garp_lower_prio_at_.reset();
   return finish(std::move(step));
 }
 

@@ -8,20 +8,23 @@
 //
 // Behaviour, where it goes beyond the RFC, follows keepalived 2.2.7:
 //  - start: priority 255 -> MASTER at once; otherwise BACKUP for Master_Down_Interval, with
-//    `state MASTER` too (RFC 5798 6.4.1; keepalived 2.2.7 waits the same ~3.4-3.6 s). Entering BACKUP at start removes our VIPs
-//    (stale ones from a crashed run) and notifies BACKUP.
+//    `state MASTER` too (RFC 5798 6.4.1; keepalived 2.2.7 waits the same ~3.4-3.6 s). Entering
+//    BACKUP at start removes our VIPs (stale ones from a crashed run) and notifies BACKUP.
 //  - BACKUP receiving priority 0: take over after Skew_Time. Receiving priority >= ours (or
 //    anything with nopreempt, or anything while preempt_delay has not run out since a lower
 //    master was first seen): reset the Master_Down timer (v3: adopt the master's interval).
 //    Lower priority with preemption: ignored, so the timer runs out and we take over.
 //  - MASTER receiving priority 0: advertise at once. Higher priority, or equal priority from a
 //    higher primary address: -> BACKUP. Lower: advertise at once to force the election
-//    (keepalived's default, ends a split brain in one round trip).
+//    (keepalived's default, ends a split brain in one round trip), then garp_lower_prio_repeat
+//    GARPs, and as many again after garp_lower_prio_delay.
 //  - Becoming MASTER: advert first (so the old master drops the VIPs before our GARPs), add VIPs,
 //    GARP burst, notify; a second GARP burst after garp_master_delay. The second advert follows
 //    the first by exactly one interval (RFC 5798 6.4.2); the next ones move at most a tenth of
 //    an interval earlier each round onto a phase shared by all masters of one interval
-//    (multiples of it), so one director's masters advertise in one burst.
+//    (multiples of it), so one director's masters advertise in one burst. While MASTER,
+//    garp_master_refresh_repeat GARPs every garp_master_refresh (0: never), counted from the
+//    takeover (keepalived sends them with the first advert after the period has run out).
 //  - Leaving MASTER for FAULT or at shutdown: priority-0 advert, remove VIPs.
 // In a sync group (set_sync_group(true)) an expired Master_Down timer only makes the instance
 // *want* MASTER; the SyncGroup coordinator decides when the whole group moves.
@@ -166,7 +169,8 @@ class StateMachine {
   std::optional<TimePoint> deadline_;    // MASTER: next advert; BACKUP: Master_Down expiry
   std::optional<TimePoint> preempt_at_;  // end of preempt_delay, once a lower master was seen
   std::optional<TimePoint> garp_repeat_at_;
-  std::optional<TimePoint> garp_refresh_at_;
+  std::optional<TimePoint> garp_refresh_at_;     // garp_master_refresh: next periodic burst
+  std::optional<TimePoint> garp_lower_prio_at_;  // second burst after a lower priority advert
   std::optional<IpAddress> master_address_;
   std::optional<Reason> resigned_;  // BACKUP: the master's priority-0 advert, until we take over
 };

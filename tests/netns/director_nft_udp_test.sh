@@ -4,7 +4,8 @@
 # socat UDP echo that answers with its name. Each client datagram from a new source port is a
 # new conntrack flow: the client gets answers from both real servers; `director status` counts
 # them per real server. UDP 10054 has persistence_timeout 30: one client's datagrams all reach
-# one real server (the persist map holds its entry). SIGTERM removes the table.
+# one real server (the persist map holds its entry). SIGTERM removes the table. lvs_timeouts
+# (IPVS's) is not applied by nftables: a warning says so.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -39,6 +40,7 @@ cat >"$LAB_TMP/udp.conf" <<'CONF'
 global_defs {
     router_id NFT_UDP
     lb_backend nftables
+    lvs_timeouts udp 45
 }
 vrrp_instance VI_1 {
     state MASTER
@@ -82,6 +84,8 @@ ask() { echo hello | lab_exec cl socat -T 2 - UDP4:$VIP:${2:-10053} 2>/dev/null 
 seen() { local i; for i in $(seq "$1"); do ask x "${2:-10053}"; done | sort -u | tr '\n' ' '; }
 lab_wait 30 '[ "$(seen 6)" = "r1 r2 " ]' || lab_fail "not both real servers over UDP: '$(seen 6)'"
 lab_log "UDP through the VIP: $(seen 6)"
+grep -q "lvs_timeouts: IPVS timeouts do not apply to the nftables datapath" "$LAB_TMP/d1.log" \
+  || lab_fail "no lvs_timeouts warning with nftables: $(cat "$LAB_TMP/d1.log")"
 # Persistence: one client, one real server, across many flows.
 lab_wait 10 '[ "$(seen 1 10054)" != "failed " ]' || lab_fail "no answer on the persistent service"
 sticky=$(seen 10 10054)

@@ -108,9 +108,11 @@ TEST(CompatDoc, SupportedKeywordsParseInTheirBlock) {
     if (block == "vrrp_instance") {
       const std::string head = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 1\n    ";
       const std::string tail = "\n    virtual_ipaddress {\n        203.0.113.1\n    }\n}\n";
-      forms = {head + kw + " {\n    }" + tail, head + kw + tail};
+      forms = {head + kw + " {\n    }" + tail, head + kw + tail, head + kw + " 1" + tail};
     } else if (block == "global_defs") {
-      forms = {"global_defs {\n    " + kw + "\n}\n", "global_defs {\n    " + kw + " /tmp/x\n}\n"};
+      forms = {"global_defs {\n    " + kw + "\n}\n", "global_defs {\n    " + kw + " /tmp/x\n}\n",
+               "global_defs {\n    " + kw + " 1\n}\n",
+               "global_defs {\n    " + kw + " tcp 1\n}\n"};  // lvs_timeouts
     } else if (block == "the top level") {
       // Named blocks get a name and what they cannot do without.
       if (kw.find("track_file") != std::string::npos) {

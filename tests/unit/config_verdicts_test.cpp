@@ -68,12 +68,12 @@ TEST(ConfigVerdicts, EveryIgnoredKeywordHasAReason) {
   EXPECT_TRUE(ignored_reason("virtual_routes").empty());
 }
 
-TEST(ConfigVerdicts, LvsTimeoutsIsIgnoredWithItsReason) {
+TEST(ConfigVerdicts, LvsTimeoutsIsActedOnWithoutAWarning) {
   auto p = parse("global_defs {\n    vrrp_strict\n    lvs_timeouts tcp 7200\n}\n");
   EXPECT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
   EXPECT_THAT(all(p.diags), Not(HasSubstr("'vrrp_strict' in global_defs is ignored")));
-  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:3:5: warning: 'lvs_timeouts' in global_defs is "
-                                      "ignored: IPVS keeps the kernel's current"));
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("lvs_timeouts")));
+  EXPECT_TRUE(ignored_reason("lvs_timeouts").empty());
 }
 
 // ---- DR port mismatch --------------------------------------------------------------------------

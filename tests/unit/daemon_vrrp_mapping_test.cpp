@@ -64,6 +64,30 @@ TEST(DaemonVrrpMapping, TrackScriptTakesTheScriptsWeightRiseAndFallUnlessOverrid
   EXPECT_EQ(out.primary_address, primary);
 }
 
+TEST(DaemonVrrpMapping, GarpRefreshAndLowerPrioReachTheStateMachine) {
+  const auto config = parse(R"(
+global_defs {
+    vrrp_garp_master_refresh 60
+    vrrp_garp_lower_prio_delay 3
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    garp_master_refresh_repeat 2
+    garp_lower_prio_repeat 4
+    virtual_ipaddress {
+        203.0.113.10
+    }
+}
+)");
+  const auto out =
+      vrrp_instance_config(config, config.vrrp_instances.at(0), *IpAddress::parse("192.0.2.1"));
+  EXPECT_EQ(out.garp_master_refresh, std::chrono::seconds(60));
+  EXPECT_EQ(out.garp_master_refresh_repeat, 2U);
+  EXPECT_EQ(out.garp_lower_prio_delay, std::chrono::seconds(3));
+  EXPECT_EQ(out.garp_lower_prio_repeat, 4U);
+}
+
 TEST(DaemonVrrpMapping, TrackedScriptsAreTheInstancesVrrpScriptsInOrder) {
   const auto config = parse(kConf);
   const auto scripts = tracked_scripts(config, config.vrrp_instances[0]);

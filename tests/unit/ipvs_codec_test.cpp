@@ -131,3 +131,31 @@ TEST(IpvsCodec, ReplyWithoutServiceIsAnError) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, EPROTO);
 }
+
+TEST(IpvsCodec, TimeoutsCarryEachSetValueAsATopLevelU32) {
+  Msg msg;
+  ASSERT_TRUE(codec::put_timeouts(msg.m, ipvs::Timeouts{7200, 120, 300}));
+  ASSERT_NE(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP), nullptr);
+  ASSERT_NE(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN), nullptr);
+  ASSERT_NE(msg.top(IPVS_CMD_ATTR_TIMEOUT_UDP), nullptr);
+  EXPECT_EQ(nla_get_u32(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP)), 7200U);
+  EXPECT_EQ(nla_get_u32(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN)), 120U);
+  EXPECT_EQ(nla_get_u32(msg.top(IPVS_CMD_ATTR_TIMEOUT_UDP)), 300U);
+  EXPECT_EQ(nla_len(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP)), 4);
+  // Read back as a GET_CONFIG reply is read.
+  EXPECT_EQ(codec::parse_u32_or_zero(msg.hdr(), IPVS_CMD_ATTR_TIMEOUT_UDP, IPVS_CMD_ATTR_MAX),
+            300U);
+}
+
+TEST(IpvsCodec, TimeoutsLeaveOutTheZeroOnesSoTheKernelKeepsThem) {
+  Msg msg;
+  ASSERT_TRUE(codec::put_timeouts(msg.m, ipvs::Timeouts{0, 0, 45}));
+  EXPECT_EQ(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP), nullptr);
+  EXPECT_EQ(msg.top(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN), nullptr);
+  ASSERT_NE(msg.top(IPVS_CMD_ATTR_TIMEOUT_UDP), nullptr);
+  EXPECT_EQ(nla_get_u32(msg.top(IPVS_CMD_ATTR_TIMEOUT_UDP)), 45U);
+  Msg none;
+  const auto before = none.hdr().nlmsg_len;
+  ASSERT_TRUE(codec::put_timeouts(none.m, ipvs::Timeouts{}));
+  EXPECT_EQ(none.hdr().nlmsg_len, before);
+}

@@ -191,6 +191,80 @@ TEST(VrrpStateMachine, GarpRefreshWhileMaster) {
   EXPECT_EQ(m.on_timer(t + 5s).actions, (std::vector<Action>{garps(2), sent(100)}));
 }
 
+TEST(VrrpStateMachine, GarpRefreshCountsFromTheTakeoverAndStopsWhenMasterIsLeft) {
+  InstanceConfig c = config(100);
+  c.garp_master_delay = 0s;
+  c.garp_master_repeat = 1;
+  c.garp_master_refresh = 2s;
+  c.garp_master_refresh_repeat = 2;
+  TimePoint t = T0;
+  StateMachine m = master_at(c, t);
+  // Over 7 s of MASTER: bursts of 2 at 2, 4 and 6 s, each with the advert due then.
+  unsigned bursts = 0;
+  for (auto at = t + 1s; at <= t + 7s; at += 1s) {
+    for (const auto& a : m.on_timer(at).actions) {
+      if (a.kind != K::send_garp) continue;
+      EXPECT_EQ(a.count, 2U);
+      EXPECT_EQ((at - t) % 2s, 0s) << (at - t).count();
+      ++bursts;
+    }
+  }
+  EXPECT_EQ(bursts, 3U);
+  EXPECT_EQ(m.next_wakeup(), t + 8s);
+  // A higher master: BACKUP, and no refresh timer left behind.
+  EXPECT_TRUE(m.on_advert(peer(200), t + 7500ms).notifies(State::backup));
+  EXPECT_FALSE(m.on_timer(t + 8s).has(K::send_garp));
+}
+
+TEST(VrrpStateMachine, GarpRefreshFollowsAReload) {
+  InstanceConfig c = config(100);
+  c.garp_master_delay = 0s;
+  TimePoint t = T0;
+  StateMachine m = master_at(c, t);
+  EXPECT_FALSE(m.on_timer(t + 3s).has(K::send_garp));  // off by default
+  c.garp_master_refresh = 2s;
+  c.garp_master_refresh_repeat = 3;
+  m.update(c, t + 3500ms);  // on: the first burst one period after the reload
+  EXPECT_FALSE(m.on_timer(t + 5s).has(K::send_garp));
+  EXPECT_EQ(m.on_timer(t + 5500ms).actions, std::vector<Action>{garps(3)});
+  c.garp_master_refresh = 0s;
+  m.update(c, t + 6s);  // off again
+  for (auto at = t + 7s; at <= t + 12s; at += 500ms) EXPECT_FALSE(m.on_timer(at).has(K::send_garp));
+}
+
+TEST(VrrpStateMachine, GarpLowerPrioBurstAtOnceAndAgainAfterTheDelay) {
+  InstanceConfig c = config(100);
+  c.garp_master_delay = 0s;
+  c.garp_lower_prio_delay = 3s;
+  c.garp_lower_prio_repeat = 4;
+  TimePoint t = T0;
+  StateMachine m = master_at(c, t);
+  // Advert first (forces the election), then the neighbours' caches.
+  EXPECT_EQ(m.on_advert(peer(50), t + 10ms).actions, (std::vector<Action>{sent(100), garps(4)}));
+  EXPECT_FALSE(m.on_timer(t + 3s).has(K::send_garp));
+  EXPECT_EQ(m.on_timer(t + 3010ms).actions, std::vector<Action>{garps(4)});
+  EXPECT_FALSE(m.on_timer(t + 7s).has(K::send_garp));  // once per lower advert
+  // Equal priority from a lower address is "lower" too; priority 0 is not.
+  EXPECT_TRUE(m.on_advert(peer(100, "203.0.113.1"), t + 8s).has(K::send_garp));
+  EXPECT_FALSE(m.on_advert(peer(0), t + 8100ms).has(K::send_garp));
+}
+
+TEST(VrrpStateMachine, GarpLowerPrioZeroDelayOrRepeatSendsNoSecondBurst) {
+  InstanceConfig c = config(100);
+  c.garp_master_delay = 0s;
+  c.garp_lower_prio_delay = 0s;
+  c.garp_lower_prio_repeat = 2;
+  TimePoint t = T0;
+  StateMachine m = master_at(c, t);
+  EXPECT_EQ(m.on_advert(peer(50), t + 10ms).actions, (std::vector<Action>{sent(100), garps(2)}));
+  for (auto at = t + 1s; at <= t + 10s; at += 1s) EXPECT_FALSE(m.on_timer(at).has(K::send_garp));
+  c.garp_lower_prio_delay = 1s;
+  c.garp_lower_prio_repeat = 0;
+  m.update(c, t + 10s);
+  EXPECT_EQ(m.on_advert(peer(50), t + 11s).actions, std::vector<Action>{sent(100)});
+  EXPECT_FALSE(m.on_timer(t + 13s).has(K::send_garp));
+}
+
 TEST(VrrpStateMachine, BackupStaysBackupWhileAHigherMasterAdvertises) {
   StateMachine m(config(50, "203.0.113.105"));
   m.start(T0);
@@ -320,7 +394,8 @@ TEST(VrrpStateMachine, EqualPriorityHigherPrimaryAddressWins) {
   StateMachine high = master_at(config(100, "203.0.113.105"), t);
   const Step s = high.on_advert(peer(100, "203.0.113.104"), t);
   EXPECT_EQ(high.state(), State::master);
-  EXPECT_EQ(s.actions, std::vector<Action>{sent(100)});
+  // The loser is "lower": advert, then garp_lower_prio_repeat (default 5) GARPs.
+  EXPECT_EQ(s.actions, (std::vector<Action>{sent(100), garps(5)}));
 }
 
 TEST(VrrpStateMachine, EqualPriorityBackupDoesNotPreemptAnEqualMaster) {
@@ -333,7 +408,9 @@ TEST(VrrpStateMachine, EqualPriorityBackupDoesNotPreemptAnEqualMaster) {
 
 TEST(VrrpStateMachine, MasterAnswersLowerPriorityAndPriorityZeroAtOnce) {
   TimePoint t = T0;
-  StateMachine m = master_at(config(100), t);
+  InstanceConfig c = config(100);
+  c.garp_lower_prio_repeat = 0;  // only the advert (the GARPs: GarpLowerPrio* below)
+  StateMachine m = master_at(c, t);
   EXPECT_EQ(m.on_advert(peer(50), t + 10ms).actions, std::vector<Action>{sent(100)});
   const Step s = m.on_advert(peer(0), t + 20ms);
   EXPECT_EQ(s.actions, std::vector<Action>{sent(100)});
