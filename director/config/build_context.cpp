@@ -63,6 +63,18 @@ std::optional<std::uint64_t> BuildContext::unsigned_arg(const conf::Statement& s
   return v;
 }
 
+std::optional<unsigned> BuildContext::repeat_count_arg(const conf::Statement& s) {
+  if (!arg_count(s, 1, 1)) return std::nullopt;
+  auto v = unsigned_arg(s, 0, 0, 4294967295U);
+  if (!v) return std::nullopt;
+  if (*v == 0) {
+    warning(s.args[0].where,
+            fmt::format("'{}' must be greater than 0: set to 1, as keepalived 2.2.7 does", name(s)));
+    return 1U;
+  }
+  return static_cast<unsigned>(*v);
+}
+
 std::optional<std::int64_t> BuildContext::signed_arg(const conf::Statement& s, std::size_t i,
                                                      std::int64_t low, std::int64_t high) {
   const conf::Word* w = word(s, i);

@@ -31,6 +31,9 @@ class BuildContext {
   // when the argument is missing or invalid.
   std::optional<std::uint64_t> unsigned_arg(const conf::Statement& s, std::size_t i,
                                             std::uint64_t low, std::uint64_t high);
+  // The single argument, a repeat count 0-4294967295 where keepalived allows 0 only for
+  // compatibility and makes it 1 (an error line that does not stop it): here a warning, then 1.
+  std::optional<unsigned> repeat_count_arg(const conf::Statement& s);
   std::optional<std::int64_t> signed_arg(const conf::Statement& s, std::size_t i, std::int64_t low,
                                          std::int64_t high);
   // Seconds with fractions; must be >= min_value.

@@ -104,21 +104,6 @@ constexpr std::uint64_t kLvsMaxTimeout = 86400ULL * 31;  // keepalived's LVS_MAX
 
 void kept(BuildContext& ctx, S s) { warn_kept_not_acted_on(ctx, s, "global_defs"); }
 
-// A repeat count where keepalived allows 0 only for compatibility and makes it 1 (with an error
-// line that does not stop it): a warning here.
-std::optional<unsigned> repeat_at_least_one(BuildContext& ctx, S s) {
-  if (!ctx.arg_count(s, 1, 1)) return std::nullopt;
-  auto v = ctx.unsigned_arg(s, 0, 0, kUintMax);
-  if (!v) return std::nullopt;
-  if (*v == 0) {
-    ctx.warning(s.args[0].where, fmt::format("'{}' must be greater than 0: set to 1, as "
-                                             "keepalived 2.2.7 does",
-                                             s.keyword.text));
-    return 1U;
-  }
-  return static_cast<unsigned>(*v);
-}
-
 void garp_master_refresh(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;
   if (auto v = ctx.unsigned_arg(s, 0, 0, kUintMax)) {
@@ -126,7 +111,7 @@ void garp_master_refresh(BuildContext& ctx, S s, GlobalDefs& g) {
   }
 }
 void garp_master_refresh_repeat(BuildContext& ctx, S s, GlobalDefs& g) {
-  if (auto v = repeat_at_least_one(ctx, s)) g.vrrp_garp_master_refresh_repeat = *v;
+  if (auto v = ctx.repeat_count_arg(s)) g.vrrp_garp_master_refresh_repeat = *v;
 }
 void garp_lower_prio_delay(BuildContext& ctx, S s, GlobalDefs& g) {
   if (!ctx.arg_count(s, 1, 1)) return;

@@ -322,14 +322,8 @@ void garp_master_refresh(BuildContext& ctx, S s, D& d) {
   }
 }
 void garp_master_refresh_repeat(BuildContext& ctx, S s, D& d) {
-  if (!ctx.arg_count(s, 1, 1)) return;
-  if (auto v = ctx.unsigned_arg(s, 0, 0, 4294967295U)) {
-    if (*v == 0) {
-      ctx.warning(s.args[0].where,
-                  "'garp_master_refresh_repeat' must be greater than 0: set to "
-                  "1, as keepalived 2.2.7 does");
-    }
-    d.instance.garp_master_refresh_repeat = *v == 0 ? 1U : static_cast<unsigned>(*v);
+  if (auto v = ctx.repeat_count_arg(s)) {
+    d.instance.garp_master_refresh_repeat = *v;
     d.garp_refresh_repeat_set = true;
   }
 }
