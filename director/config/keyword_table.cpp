@@ -121,6 +121,118 @@ constexpr IgnoredKeyword kIgnored[] = {
     {"use_pid_dir", "lvsctl has its own pid file"},
     {"instance", "lvsctl has its own pid file"},
     {"child_wait_time", "lvsctl runs one process"},
+    // process management
+    {"tmp_config_directory", "the configuration is read from its files; no copy of it is made"},
+    {"config_save_dir", "configurations are not saved at reloads"},
+    {"process_names", "lvsctl runs one process, named lvsctl"},
+    {"process_name", "lvsctl runs one process, named lvsctl"},
+    {"vrrp_process_name", "lvsctl runs one process, named lvsctl"},
+    {"checker_process_name", "lvsctl runs one process, named lvsctl"},
+    {"bfd_process_name", "lvsctl runs one process, named lvsctl"},
+    {"lvs_process_name", "lvsctl runs one process, named lvsctl"},
+    {"startup_script", "no script runs at start-up or shutdown (run it from the service manager)"},
+    {"startup_script_timeout",
+     "no script runs at start-up or shutdown (run it from the service manager)"},
+    {"shutdown_script", "no script runs at start-up or shutdown (run it from the service manager)"},
+    {"shutdown_script_timeout",
+     "no script runs at start-up or shutdown (run it from the service manager)"},
+    {"max_auto_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"min_auto_priority_delay", "lvsctl runs at the scheduling priority it is started with"},
+    {"vrrp_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"checker_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"bfd_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"vrrp_rt_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"checker_rt_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"bfd_rt_priority", "lvsctl runs at the scheduling priority it is started with"},
+    {"vrrp_no_swap", "lvsctl's memory is not locked"},
+    {"checker_no_swap", "lvsctl's memory is not locked"},
+    {"bfd_no_swap", "lvsctl's memory is not locked"},
+    {"vrrp_cpu_affinity", "lvsctl runs on the CPUs it is started on"},
+    {"checker_cpu_affinity", "lvsctl runs on the CPUs it is started on"},
+    {"bfd_cpu_affinity", "lvsctl runs on the CPUs it is started on"},
+    {"vrrp_rlimit_rttime", "no real-time CPU time limit is set"},
+    {"checker_rlimit_rttime", "no real-time CPU time limit is set"},
+    {"bfd_rlimit_rttime", "no real-time CPU time limit is set"},
+    {"vrrp_rlimit_rtime", "no real-time CPU time limit is set"},
+    {"checker_rlimit_rtime", "no real-time CPU time limit is set"},
+    {"bfd_rlimit_rtime", "no real-time CPU time limit is set"},
+    {"umask", "files are created with lvsctl's own modes"},
+    {"random_seed", "random numbers are not seeded from the configuration"},
+    {"reload_check_config", "no separate checking process at a reload"},
+    {"reload_time_file", "no scheduled reloads (send SIGHUP or use `lvsctl director reload`)"},
+    {"reload_repeat", "no scheduled reloads (send SIGHUP or use `lvsctl director reload`)"},
+    {"reload_file", "no scheduled reloads (send SIGHUP or use `lvsctl director reload`)"},
+    {"include_check", "include lines are read without keepalived's include_check checks"},
+    {"data_use_instance", "dump file names do not carry an instance name"},
+    // alerting and monitoring (global_defs)
+    {"notification_email", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"notification_email_from", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"smtp_server", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"smtp_helo_name", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"smtp_connect_timeout", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"smtp_alert_vrrp", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"smtp_alert_checker", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"no_email_faults", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"no_checker_emails", "lvsctl sends no e-mail alerts (use notify scripts)"},
+    {"checker_log_all_failures", "every check failure is logged the same way"},
+    {"vrrp_notify_priority_changes", "notify scripts are not told of priority changes"},
+    {"snmp_socket", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_snmp_vrrp", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_snmp_checker", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_snmp_rfc", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_snmp_rfcv2", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_snmp_rfcv3", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_traps", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_snmp_keepalived", "lvsctl has no SNMP agent (metrics: docs/metrics.md)"},
+    {"enable_dbus", "lvsctl has no D-Bus interface (control socket: docs/control-socket.md)"},
+    {"dbus_service_name", "lvsctl has no D-Bus interface (control socket: docs/control-socket.md)"},
+    {"fifo_write_vrrp_states_on_reload",
+     "a reload writes no state lines for unchanged instances to the notify FIFO"},
+    {"rs_init_notifies", "no notify scripts run for real servers' initial states"},
+    {"log_unknown_vrids", "adverts for VRIDs this director does not run are not logged"},
+    // buffers and timing (global_defs)
+    {"vrrp_netlink_cmd_rcv_bufs", "the kernel's default netlink receive buffer is used"},
+    {"vrrp_netlink_cmd_rcv_bufs_force", "the kernel's default netlink receive buffer is used"},
+    {"vrrp_netlink_monitor_rcv_bufs", "the kernel's default netlink receive buffer is used"},
+    {"vrrp_netlink_monitor_rcv_bufs_force", "the kernel's default netlink receive buffer is used"},
+    {"lvs_netlink_cmd_rcv_bufs", "the kernel's default netlink receive buffer is used"},
+    {"lvs_netlink_cmd_rcv_bufs_force", "the kernel's default netlink receive buffer is used"},
+    {"lvs_netlink_monitor_rcv_bufs", "the kernel's default netlink receive buffer is used"},
+    {"lvs_netlink_monitor_rcv_bufs_force", "the kernel's default netlink receive buffer is used"},
+    {"process_monitor_rcv_bufs", "the kernel's default netlink receive buffer is used"},
+    {"process_monitor_rcv_bufs_force", "the kernel's default netlink receive buffer is used"},
+    {"vrrp_rx_bufs_policy", "the kernel's default advert receive buffer is used"},
+    {"vrrp_rx_bufs_multiplier", "the kernel's default advert receive buffer is used"},
+    {"vrrp_startup_delay", "VRRP starts at once"},
+    {"vrrp_min_garp",
+     "gratuitous ARP/NA counts and delays stay as configured (its shortcut is not applied)"},
+    {"vrrp_garp_extra_if", "no gratuitous ARP/NA on other interfaces"},
+    {"vrrp_vmac_garp_intvl", "no per-VMAC gratuitous ARP interval"},
+    {"disable_local_igmp", "the kernel's IGMP reports are left as they are"},
+    // defaults lvsctl keeps at keepalived's (global_defs): a file changing them behaves otherwise
+    {"vrrp_mcast_group6",
+     "IPv6 adverts go to ff02::12 (keepalived's default); peers on another group miss them"},
+    {"default_interface", "static addresses without `dev` go on eth0 (keepalived's default)"},
+    {"vrrp_down_timer_adverts", "backups take over after 3 missed adverts (keepalived's default)"},
+    {"vmac_prefix", "VMACs are named vrrp.VRID, MAC 00:00:5e:00:01:VRID (keepalived's defaults)"},
+    {"vmac_addr_prefix",
+     "VMACs are named vrrp.VRID, MAC 00:00:5e:00:01:VRID (keepalived's defaults)"},
+    {"lvs_flush_on_stop", "the IPVS table is not flushed at stop"},
+    {"lvs_flush_onstop", "the IPVS table is not flushed at stop"},
+    // firewalling (global_defs)
+    {"nftables",
+     "vrrp_strict's VIP filter is lvsctl's own nftables table (lvsctl_vrrp), not set by these"},
+    {"nftables_priority",
+     "vrrp_strict's VIP filter is lvsctl's own nftables table (lvsctl_vrrp), not set by these"},
+    {"nftables_counters",
+     "vrrp_strict's VIP filter is lvsctl's own nftables table (lvsctl_vrrp), not set by these"},
+    {"nftables_ifindex",
+     "vrrp_strict's VIP filter is lvsctl's own nftables table (lvsctl_vrrp), not set by these"},
+    {"nftables_ipvs", "no nftables rules for IPVS services on VIPs"},
+    {"nftables_ipvs_priority", "no nftables rules for IPVS services on VIPs"},
+    {"nftables_ipvs_start_fwmark", "no nftables rules for IPVS services on VIPs"},
+    {"vrrp_iptables", "vrrp_strict's VIP filter uses nftables, not iptables/ipsets"},
+    {"vrrp_ipsets", "vrrp_strict's VIP filter uses nftables, not iptables/ipsets"},
 };
 
 std::string_view ignored_reason(std::string_view keyword) {
@@ -131,6 +243,30 @@ std::string_view ignored_reason(std::string_view keyword) {
 }
 
 std::span<const IgnoredKeyword> ignored_keywords() { return kIgnored; }
+
+namespace {
+KeywordCatalogue* g_catalogue = nullptr;
+}  // namespace
+
+KeywordCatalogue::KeywordCatalogue() { g_catalogue = this; }
+KeywordCatalogue::~KeywordCatalogue() { g_catalogue = nullptr; }
+KeywordCatalogue* KeywordCatalogue::active() { return g_catalogue; }
+
+void KeywordCatalogue::record(const BlockRules& rules,
+                              const std::vector<std::string_view>& handled) {
+  BlockKeywords& b = blocks_[std::string(rules.block)];
+  for (auto k : handled) {
+    if (std::find(b.handled.begin(), b.handled.end(), k) == b.handled.end()) {
+      b.handled.emplace_back(k);
+    }
+  }
+  for (auto k : rules.unsupported) {
+    if (std::find(b.unsupported.begin(), b.unsupported.end(), k) == b.unsupported.end()) {
+      b.unsupported.emplace_back(k);
+    }
+  }
+  b.unsupported_is_warning = rules.unsupported_is_warning;
+}
 
 void warn_kept_not_acted_on(BuildContext& ctx, const conf::Statement& s, std::string_view block) {
   const std::string& kw = s.keyword.text;

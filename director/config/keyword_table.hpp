@@ -4,6 +4,8 @@
 // spellings it still accepts, and the keywords keepalived knows there but lvsctl does not
 // implement. apply_keywords() walks a block's statements through its table; everything not in
 // the table is reported with file:line:col (and a "did you mean" suggestion).
+#include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -74,10 +76,41 @@ void report_keepalived_ignores_nb_get_retry(BuildContext& ctx, const conf::State
                                             std::string_view block);
 void report_deprecated(BuildContext& ctx, const conf::Statement& s, std::string_view replaced_by);
 
+// One block's keywords as its table and rules hold them.
+struct BlockKeywords {
+  std::vector<std::string> handled;      // in the table: read into the model
+  std::vector<std::string> unsupported;  // keepalived knows them here, lvsctl does not implement
+  bool unsupported_is_warning = false;
+};
+
+// For docs and tests (tests/unit/config_compat_doc_test.cpp checks docs/keepalived-compat.md
+// against it): while one is alive, apply_keywords records the table and rules of every block it
+// walks, by BlockRules::block. One at a time, on one thread; when none is alive apply_keywords
+// only tests a pointer.
+class KeywordCatalogue {
+ public:
+  KeywordCatalogue();
+  ~KeywordCatalogue();
+  KeywordCatalogue(const KeywordCatalogue&) = delete;
+  KeywordCatalogue& operator=(const KeywordCatalogue&) = delete;
+
+  static KeywordCatalogue* active();
+  void record(const BlockRules& rules, const std::vector<std::string_view>& handled);
+  const std::map<std::string, BlockKeywords, std::less<>>& blocks() const { return blocks_; }
+
+ private:
+  std::map<std::string, BlockKeywords, std::less<>> blocks_;
+};
+
 template <typename Target>
 void apply_keywords(BuildContext& ctx, std::span<const conf::Statement> statements,
                     std::span<const Keyword<Target>> table, const BlockRules& rules,
                     Target& target) {
+  if (KeywordCatalogue* catalogue = KeywordCatalogue::active()) {
+    std::vector<std::string_view> names;
+    for (const auto& k : table) names.push_back(k.name);
+    catalogue->record(rules, names);
+  }
   for (const conf::Statement& s : statements) {
     const Keyword<Target>* match = nullptr;
     for (const auto& k : table) {

@@ -24,6 +24,50 @@ struct TrackScriptSnapshot {
   std::optional<bool> success;  // nullopt: no result yet
 };
 
+// An instance's settings as keepalived's data dump (SIGUSR1) writes them: as configured and
+// defaulted, and lvsctl's fixed behaviour where it has no keyword (dump_format.cpp).
+struct VrrpSettingsSnapshot {
+  bool ipv6 = false;
+  bool dont_track_primary = false;
+  bool strict = false;                     // vrrp_strict
+  std::string src_ip;                      // unicast_src_ip / mcast_src_ip; empty: not configured
+  std::string mcast_group;                 // IPv4 multicast instances; empty otherwise
+  std::vector<std::string> unicast_peers;  // "ADDR min_ttl N max_ttl N", as keepalived
+  bool check_unicast_src = false;
+  double garp_delay = 5;  // seconds
+  unsigned garp_repeat = 5;
+  double garp_refresh = 0;
+  unsigned garp_refresh_repeat = 1;
+  double garp_lower_prio_delay = 5;
+  unsigned garp_lower_prio_repeat = 5;
+  bool accept = true;
+  bool nopreempt = false;
+  double preempt_delay = 0;
+  std::string auth_type;  // empty: none; "SIMPLE_PASSWORD", "IPSEC_AH"
+  std::string auth_pass;
+  std::int64_t master_down_timer_us = 0;
+};
+
+// global_defs as keepalived's data dump writes them ("------< Global definitions >------").
+struct GlobalSettingsSnapshot {
+  bool known = false;     // taken from a loaded configuration
+  std::string router_id;  // empty: not configured
+  bool dynamic_interfaces = false;
+  bool lvs_flush = false;
+  double garp_delay = 5;
+  unsigned garp_repeat = 5;
+  double garp_refresh = 0;
+  unsigned garp_refresh_repeat = 1;
+  std::optional<double> garp_lower_prio_delay;     // unset: garp_delay
+  std::optional<unsigned> garp_lower_prio_repeat;  // unset: garp_repeat
+  std::string mcast_group4 = "224.0.0.18";
+  double garp_interval = 0;
+  double gna_interval = 0;
+  int vrrp_version = 2;
+  bool check_unicast_src = false;
+  bool strict = false;
+};
+
 struct VrrpInstanceSnapshot {
   std::string name;
   std::string interface;
@@ -55,6 +99,7 @@ struct VrrpInstanceSnapshot {
   std::optional<Conflict> conflict;  // another master heard beside us (split brain)
   std::vector<TrackScriptSnapshot> track_scripts;
   std::string waiting_for;  // FAULT until this interface appears (dynamic_interfaces)
+  VrrpSettingsSnapshot settings;
 };
 
 struct RealServerSnapshot {
@@ -117,6 +162,7 @@ struct DaemonSnapshot {
   SharedList<VirtualServerSnapshot> virtual_servers;
   DatapathSnapshot datapath;
   ReloadSnapshot reload;
+  GlobalSettingsSnapshot global;
 };
 
 // keepalived's numeric VRRP states (its JSON dump, keepalived-exporter): INIT 0, BACKUP 1,

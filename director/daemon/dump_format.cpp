@@ -39,6 +39,9 @@ std::uint64_t reason_count(const VrrpInstanceSnapshot& in, std::initializer_list
   return total;
 }
 
+// keepalived writes these timers as whole seconds (TIMER_HZ division).
+unsigned whole(double seconds) { return static_cast<unsigned>(seconds); }
+
 std::string endpoint(const std::string& address, int port) {
   return address.find(':') != std::string::npos ? fmt::format("[{}]:{}", address, port)
                                                 : fmt::format("{}:{}", address, port);
@@ -56,12 +59,45 @@ std::string keepalived_data_dump(const DaemonSnapshot& s) {
   line(fmt::format(" Configuration file = {}", s.config_path));
   line(fmt::format(" Configuration hash = {}", s.config_hash));
   line(fmt::format(" Last reload = {}", s.reload.last_result.empty() ? "none" : s.reload.last_result));
+  if (s.global.known) {
+    // keepalived's dump_global_data: the lines lvsctl has values for, in its order and words.
+    const auto& g = s.global;
+    line("------< Global definitions >------");
+    if (!g.router_id.empty()) line(fmt::format(" Router ID = {}", g.router_id));
+    line(fmt::format(" Dynamic interfaces = {}", g.dynamic_interfaces));
+    line(" Default interface = eth0");  // lvsctl's static addresses without dev: eth0
+    line(fmt::format(" LVS flush = {}", g.lvs_flush));
+    line(" LVS flush on stop = disabled");
+    line(fmt::format(" VRRP IPv4 mcast group = {}", g.mcast_group4));
+    line(" VRRP IPv6 mcast group = ff02::12");
+    line(fmt::format(" Gratuitous ARP delay = {}", whole(g.garp_delay)));
+    line(fmt::format(" Gratuitous ARP repeat = {}", g.garp_repeat));
+    line(fmt::format(" Gratuitous ARP refresh timer = {}", whole(g.garp_refresh)));
+    line(fmt::format(" Gratuitous ARP refresh repeat = {}", g.garp_refresh_repeat));
+    // Unset, keepalived writes them resolved: the master delay and repeat.
+    line(fmt::format(" Gratuitous ARP lower priority delay = {}",
+                     whole(g.garp_lower_prio_delay.value_or(g.garp_delay))));
+    line(fmt::format(" Gratuitous ARP lower priority repeat = {}",
+                     g.garp_lower_prio_repeat.value_or(g.garp_repeat)));
+    line(" Num adverts before down = 3");
+    line(" Gratuitous ARP for each secondary VMAC = 0s");
+    line(" Send advert after receive lower priority advert = true");
+    line(" Send advert after receive higher priority advert = false");
+    line(fmt::format(" Gratuitous ARP interval = {:f}", g.garp_interval));
+    line(fmt::format(" Gratuitous NA interval = {:f}", g.gna_interval));
+    line(fmt::format(" VRRP default protocol version = {}", g.vrrp_version));
+    line(fmt::format(" VRRP check unicast_src = {}", g.check_unicast_src));
+    line(" VRRP skip check advert addresses = false");
+    line(fmt::format(" VRRP strict mode = {}", g.strict));
+  }
   if (!s.vrrp.empty()) {
     line("------< VRRP Topology >------");
     for (const auto& in : s.vrrp) {
       line(fmt::format(" VRRP Instance = {}", in.name));
+      const auto& cfg = in.settings;
       line(fmt::format("   VRRP Version = {}", in.version));
       if (!in.sync_group.empty()) line(fmt::format("   Sync group = {}", in.sync_group));
+      if (cfg.ipv6) line("   Using Native IPv6");
       line(fmt::format("   State = {}", in.state));
       if (in.state == "BACKUP" && !in.master_address.empty()) {
         line(fmt::format("   Master router = {}", in.master_address));
@@ -69,7 +105,27 @@ std::string keepalived_data_dump(const DaemonSnapshot& s) {
       if (in.last_transition) {
         line(fmt::format("   Last transition = {}", transition_time(*in.last_transition)));
       }
+      if (cfg.master_down_timer_us > 0) {
+        line(fmt::format("   Master down timer = {} usecs", cfg.master_down_timer_us));
+      }
       line(fmt::format("   Interface = {}", in.interface));
+      if (cfg.dont_track_primary) line("   VRRP interface tracking disabled");
+      if (cfg.strict) line("   Enforcing strict VRRP compliance");
+      if (!cfg.src_ip.empty())
+        line(fmt::format("   Using src_ip = {} (from configuration)", cfg.src_ip));
+      if (!cfg.mcast_group.empty()) line(fmt::format("   Multicast address {}", cfg.mcast_group));
+      line(fmt::format("   Gratuitous ARP delay = {}", whole(cfg.garp_delay)));
+      line(fmt::format("   Gratuitous ARP repeat = {}", cfg.garp_repeat));
+      line(fmt::format("   Gratuitous ARP refresh = {}", whole(cfg.garp_refresh)));
+      line(fmt::format("   Gratuitous ARP refresh repeat = {}", cfg.garp_refresh_repeat));
+      line(fmt::format("   Gratuitous ARP lower priority delay = {}",
+                       whole(cfg.garp_lower_prio_delay)));
+      line(fmt::format("   Gratuitous ARP lower priority repeat = {}", cfg.garp_lower_prio_repeat));
+      // lvsctl has no down_timer_adverts, lower_prio_no_advert, higher_prio_send_advert: it
+      // behaves as keepalived's defaults.
+      line("   Down timer adverts = 3");
+      line("   Send advert after receive lower priority advert = true");
+      line("   Send advert after receive higher priority advert = false");
       line(fmt::format("   Virtual Router ID = {}", in.vrid));
       line(fmt::format("   Priority = {}", in.priority));
       line(fmt::format("   Effective priority = {}", in.effective_priority));
@@ -79,9 +135,24 @@ std::string keepalived_data_dump(const DaemonSnapshot& s) {
         line(fmt::format("   Advert interval = {} milli-sec",
                          static_cast<long>(in.advert_interval * 1000 + 0.5)));
       }
+      line(fmt::format("   Accept = {}", cfg.accept ? "enabled" : "disabled"));
+      line(fmt::format("   Preempt = {}", cfg.nopreempt ? "disabled" : "enabled"));
+      if (cfg.preempt_delay > 0) line(fmt::format("   Preempt delay = {:g} secs", cfg.preempt_delay));
+      line("   Promote_secondaries = disabled");
+      if (!cfg.auth_type.empty()) {
+        line(fmt::format("   Authentication type = {}", cfg.auth_type));
+        if (cfg.auth_type != "IPSEC_AH") line(fmt::format("   Password = {}", cfg.auth_pass));
+      } else if (in.version == 2) {
+        line("   Authentication type = none");
+      }
       if (!in.vips.empty()) {
         line(fmt::format("   Virtual IP ({}):", in.vips.size()));
         for (const auto& v : in.vips) line("     " + v);
+      }
+      if (!cfg.unicast_peers.empty()) {
+        line(fmt::format("   Check unicast src : {}", cfg.check_unicast_src ? "yes" : "no"));
+        line("   Unicast Peer :");
+        for (const auto& p : cfg.unicast_peers) line("     " + p);
       }
       if (!in.track_scripts.empty()) {
         line("   Tracked scripts :");

@@ -7,6 +7,61 @@
 namespace lvsctl::director {
 namespace {
 
+double seconds(config::Duration d) { return std::chrono::duration<double>(d).count(); }
+
+VrrpSettingsSnapshot settings_snapshot(const config::Config& config,
+                                       const config::VrrpInstance& in) {
+  VrrpSettingsSnapshot t;
+  t.ipv6 = !in.virtual_ipaddress.empty() &&
+           in.virtual_ipaddress.front().prefix.address.family() == AddressFamily::V6;
+  t.dont_track_primary = in.dont_track_primary;
+  t.strict = config.global.vrrp_strict.has_value();
+  if (in.unicast_src_ip) t.src_ip = in.unicast_src_ip->to_string();
+  if (in.unicast_peers.empty() && !t.ipv6)
+    t.mcast_group = config.global.vrrp_mcast_group4.to_string();
+  for (const auto& p : in.unicast_peers) {
+    // keepalived's defaults: min_ttl 0, max_ttl 255 (any)
+    t.unicast_peers.push_back(fmt::format("{} min_ttl {} max_ttl {}", p.address.to_string(),
+                                          p.min_ttl.value_or(0), p.max_ttl.value_or(255)));
+  }
+  t.check_unicast_src = in.check_unicast_src;
+  t.garp_delay = seconds(in.garp_master_delay);
+  t.garp_repeat = in.garp_master_repeat;
+  t.garp_refresh = seconds(in.garp_master_refresh);
+  t.garp_refresh_repeat = in.garp_master_refresh_repeat;
+  t.garp_lower_prio_delay = seconds(in.garp_lower_prio_delay);
+  t.garp_lower_prio_repeat = in.garp_lower_prio_repeat;
+  t.accept = in.accept;
+  t.nopreempt = in.nopreempt;
+  t.preempt_delay = seconds(in.preempt_delay);
+  if (in.auth_type == config::AuthType::Pass) t.auth_type = "SIMPLE_PASSWORD";
+  if (in.auth_type == config::AuthType::Ah) t.auth_type = "IPSEC_AH";
+  t.auth_pass = in.auth_pass;
+  return t;
+}
+
+GlobalSettingsSnapshot global_snapshot(const config::GlobalDefs& g) {
+  GlobalSettingsSnapshot t;
+  t.known = true;
+  t.router_id = g.router_id.value_or("");
+  t.dynamic_interfaces = g.dynamic_interfaces;
+  t.lvs_flush = g.lvs_flush;
+  t.garp_delay = seconds(g.vrrp_garp_master_delay);
+  t.garp_repeat = g.vrrp_garp_master_repeat;
+  t.garp_refresh = seconds(g.vrrp_garp_master_refresh);
+  t.garp_refresh_repeat = g.vrrp_garp_master_refresh_repeat;
+  if (g.vrrp_garp_lower_prio_delay)
+    t.garp_lower_prio_delay = seconds(*g.vrrp_garp_lower_prio_delay);
+  t.garp_lower_prio_repeat = g.vrrp_garp_lower_prio_repeat;
+  t.garp_interval = seconds(g.vrrp_garp_interval);
+  t.gna_interval = seconds(g.vrrp_gna_interval);
+  t.mcast_group4 = g.vrrp_mcast_group4.to_string();
+  t.vrrp_version = g.vrrp_version;
+  t.check_unicast_src = g.vrrp_check_unicast_src;
+  t.strict = g.vrrp_strict.has_value();
+  return t;
+}
+
 VrrpInstanceSnapshot instance_snapshot(const config::Config& config, const VrrpRunner& r) {
   const auto& in = r.instance();
   VrrpInstanceSnapshot s;
@@ -48,6 +103,8 @@ VrrpInstanceSnapshot instance_snapshot(const config::Config& config, const VrrpR
     }
     s.track_scripts.push_back(std::move(t));
   }
+  s.settings = settings_snapshot(config, in);
+  s.settings.master_down_timer_us = r.machine().master_down_interval().count();
   return s;
 }
 
@@ -87,9 +144,11 @@ DaemonSnapshot take_snapshot(DaemonSnapshot base, const SnapshotSources& sources
       w.advert_interval = std::chrono::duration<double>(in.advert_int).count();
       for (const auto& v : in.virtual_ipaddress) w.vips.push_back(v.prefix.to_string());
       w.waiting_for = it->second;
+      w.settings = settings_snapshot(*sources.config, in);
       s.vrrp.push_back(std::move(w));
     }
   }
+  if (sources.config != nullptr) s.global = global_snapshot(sources.config->global);
   s.virtual_servers = sources.health ? sources.health->snapshot()
                                      : SharedList<VirtualServerSnapshot>{};
   const auto& d = sources.datapath;

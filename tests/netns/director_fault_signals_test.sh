@@ -38,6 +38,15 @@ grep -qx ' VRRP Instance = VIP_NSQ_100' "$DUMPS/keepalived.data" || lab_fail "ke
 grep -qx '   State = MASTER' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: the instance is not MASTER"
 grep -qx '   Virtual Router ID = 100' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no VRID line"
 grep -qE '^   Last transition = [0-9]+\.[0-9]{6} \(' "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no last transition"
+# keepalived's global, timer, garp and flag lines (issue 16), from the running daemon's config:
+# priority 100, VRRPv2, advert_int 1 -> master down 3 s + (256 - 100) / 256 s.
+for l in '------< Global definitions >------' ' Router ID = LVS_TEST' ' Gratuitous ARP delay = 5' \
+    '   Master down timer = 3609375 usecs' '   Multicast address 224.0.0.18' \
+    '   Gratuitous ARP repeat = 5' '   Down timer adverts = 3' '   Accept = enabled' \
+    '   Preempt = enabled' '   Authentication type = SIMPLE_PASSWORD' '   Password = 12345' \
+    ' Gratuitous ARP lower priority delay = 5' ' VRRP IPv4 mcast group = 224.0.0.18'; do
+  grep -qx -- "$l" "$DUMPS/keepalived.data" || lab_fail "keepalived.data: no line '$l'"
+done
 head -3 "$DUMPS/keepalived.stats" | tr '\n' '|' | grep -qx 'VRRP Instance: VIP_NSQ_100|  Advertisements:|    Received: [0-9]*|' \
   || lab_fail "keepalived.stats: not keepalived's layout: $(head -3 "$DUMPS/keepalived.stats")"
 sent=$(awk '/^    Sent:/ { print $2; exit }' "$DUMPS/keepalived.stats")
