@@ -54,6 +54,26 @@ void apply_vrrp_strict(BuildContext& ctx, const GlobalDefs& global, const VrrpIn
   }
   // The address owner (priority 255) keeps accept mode, as keepalived's.
   const bool owner = vi.priority == 255;
+  if (vi.state_configured && (vi.state == VrrpState::Master) != owner) {
+    ctx.warning(vi.where, fmt::format("vrrp_instance {}: {}: state {} must match being the "
+                                      "address owner (priority 255); starts as {} (as "
+                                      "keepalived does)",
+                                      vi.name, what, owner ? "BACKUP" : "MASTER",
+                                      owner ? "MASTER" : "BACKUP"));
+    vi.state = owner ? VrrpState::Master : VrrpState::Backup;
+  }
+  if (vi.preempt_delay.count() != 0) {
+    ctx.warning(vi.where, fmt::format("vrrp_instance {}: {}: preempt_delay is not allowed; reset "
+                                      "to 0 (as keepalived does)",
+                                      vi.name, what));
+    vi.preempt_delay = Duration{0};
+  }
+  if (vi.use_vmac && vi.vmac_xmit_base) {
+    ctx.warning(vi.where, fmt::format("vrrp_instance {}: {}: vmac_xmit_base is not allowed; "
+                                      "reset, adverts go out of the VMAC (as keepalived does)",
+                                      vi.name, what));
+    vi.vmac_xmit_base = false;
+  }
   if (vi.version == 2 && d.accept_set && vi.accept && !owner) {
     ctx.warning(vi.where, fmt::format("vrrp_instance {}: {}: 'accept' does not comply with "
                                       "VRRPv2 (RFC 3768); reset to no_accept (as keepalived "

@@ -8,6 +8,8 @@
 //  - `accept` with VRRPv2 is reset to no_accept (RFC 3768 has no accept mode); strict mode's
 //    default is no_accept (VRRPv3 instances may still say `accept`);
 //  - an instance without VIPs is an error;
+//  - `state` must match being the address owner (priority 255): else reset to what the
+//    priority says; preempt_delay reset to 0; vmac_xmit_base reset;
 //  - garp_lower_prio_delay/repeat default to 0 (build_vrrp.cpp);
 //  - its trap: with no_accept keepalived drops all traffic to and from the VIPs while MASTER
 //    (an nftables/iptables drop), so virtual servers on the VIPs stop answering. lvsctl drops it

@@ -239,6 +239,36 @@ TEST(ConfigStrictMode, VersionTwoAcceptIsResetVersionThreeAcceptKept) {
   EXPECT_THAT(all(p.diags), Not(HasSubstr("is dropped while it is MASTER")));
 }
 
+// keepalived 2.2.7 (vrrp.c): a strict instance's state follows from being the address owner,
+// and it has no preempt_delay nor vmac_xmit_base.
+TEST(ConfigStrictMode, StateFollowsOwnershipNoPreemptDelayNoXmitBase) {
+  auto p = parse(instance("    strict_mode\n    state MASTER\n    priority 150\n"
+                          "    preempt_delay 5\n    use_vmac\n    vmac_xmit_base\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  const auto& vi = p.config.vrrp_instances.at(0);
+  EXPECT_EQ(vi.state, VrrpState::Backup);
+  EXPECT_EQ(vi.preempt_delay, Duration{0});
+  EXPECT_FALSE(vi.vmac_xmit_base);
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:1:1: warning: vrrp_instance VI_1: strict_mode: "
+                                      "state MASTER must match being the address owner"));
+  EXPECT_THAT(all(p.diags), HasSubstr("strict_mode: preempt_delay is not allowed; reset to 0"));
+  EXPECT_THAT(all(p.diags), HasSubstr("strict_mode: vmac_xmit_base is not allowed"));
+  p = parse(std::string(kStrict) + instance("    state BACKUP\n    priority 255\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_EQ(p.config.vrrp_instances.at(0).state, VrrpState::Master);
+  EXPECT_THAT(all(p.diags), HasSubstr("vrrp_strict: state BACKUP must match being the address "
+                                      "owner (priority 255); starts as MASTER"));
+  // Not strict: all kept (preempt_delay needs state BACKUP anyway).
+  p = parse(std::string(kStrict) +
+            instance("    strict_mode off\n    state MASTER\n    priority 150\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_EQ(p.config.vrrp_instances.at(0).state, VrrpState::Master);
+  p = parse(std::string(kStrict) +
+            instance("    strict_mode off\n    state BACKUP\n    preempt_delay 5\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_EQ(p.config.vrrp_instances.at(0).preempt_delay, std::chrono::seconds(5));
+}
+
 TEST(ConfigStrictMode, TheAddressOwnerKeepsAcceptMode) {
   // keepalived: accept defaults to on for priority 255, strict or not; no VIP filter for it.
   auto p = parse(instance("    strict_mode\n    priority 255\n"));
