@@ -24,6 +24,8 @@ struct VrrpInstanceDraft {
   Location unicast_fault_no_peer_where;
   RulePriorities* rule_priorities = nullptr;  // the draft's: shared by every rules block
   bool accept_set = false;  // `accept` or `no_accept` given (vrrp_strict's default differs)
+  std::optional<bool> strict_mode;  // `strict_mode` given (overrides global vrrp_strict)
+  Location strict_mode_where;
 };
 
 // Checker settings that a virtual server passes to its real servers and a real server to its

@@ -420,6 +420,7 @@ constexpr Keyword<D> kInstanceKeywords[] = {
     {"no_accept", no_accept},
     {"dont_track_primary", dont_track_primary},
     {"use_vmac", read_use_vmac},
+    {"strict_mode", read_strict_mode},
     {"vmac_xmit_base", read_vmac_xmit_base},
 };
 
@@ -436,7 +437,6 @@ constexpr std::string_view kInstanceUnsupported[] = {
     "promote_secondaries",
     "linkbeat_use_polling",
     "skip_check_adv_addr",
-    "strict_mode",
     "debug",
     "notify_deleted",
     "notify_master_rx_lower_pri",
@@ -544,16 +544,16 @@ VrrpInstance finish_vrrp_instance(BuildContext& ctx, VrrpInstanceDraft&& d,
     vi.garp_master_refresh_repeat = global.vrrp_garp_master_refresh_repeat;
   }
   // keepalived: unset lower_prio values come from global_defs (whose own default is the global
-  // garp_master ones), 0 under vrrp_strict.
+  // garp_master ones), 0 for a strict instance (vrrp_strict / strict_mode).
   if (!d.garp_lower_prio_delay_set) {
     vi.garp_lower_prio_delay =
-        global.vrrp_strict
+        instance_is_strict(global, d)
             ? Duration{0}
             : global.vrrp_garp_lower_prio_delay.value_or(global.vrrp_garp_master_delay);
   }
   if (!d.garp_lower_prio_repeat_set) {
     vi.garp_lower_prio_repeat =
-        global.vrrp_strict
+        instance_is_strict(global, d)
             ? 0U
             : global.vrrp_garp_lower_prio_repeat.value_or(global.vrrp_garp_master_repeat);
   }
@@ -598,7 +598,7 @@ VrrpInstance finish_vrrp_instance(BuildContext& ctx, VrrpInstanceDraft&& d,
     ctx.error(vi.where, fmt::format("vrrp_instance {}: VRRPv3 advert_int {} exceeds 40.95 s",
                                     vi.name, duration_seconds(vi.advert_int)));
   }
-  apply_vrrp_strict(ctx, global, d.accept_set, vi);
+  apply_vrrp_strict(ctx, global, d, vi);
   if (vi.version == 3 && vi.auth_type != AuthType::None) {
     ctx.error(vi.where, fmt::format("vrrp_instance {}: VRRPv3 has no authentication; remove the "
                                     "'authentication' block (keepalived ignores it)",

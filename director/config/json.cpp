@@ -121,6 +121,7 @@ void instance(JsonWriter& w, const VrrpInstance& vi) {
   seconds(w, "garp_master_delay", vi.garp_master_delay);
   w.key("garp_master_repeat").value(vi.garp_master_repeat);
   w.key("accept").value(vi.accept);
+  w.key("strict_mode").value(vi.strict_mode);
   w.key("use_vmac").value(vi.use_vmac ? vi.vmac_name : std::string());
   w.key("vmac_xmit_base").value(vi.vmac_xmit_base);
   w.key("sync_group").value(vi.sync_group);

@@ -191,6 +191,9 @@ struct VrrpInstance {
   bool check_unicast_src = false;
   std::string lvs_sync_daemon_interface;  // deprecated; global lvs_sync_daemon replaces it
   bool accept = true;  // accept (default) / no_accept
+  // strict_mode [on|off]: this instance's vrrp_strict (build_strict.hpp); resolved: the
+  // instance's strict_mode if given, else global_defs vrrp_strict.
+  bool strict_mode = false;
   bool dont_track_primary = false;
   // use_vmac [NAME]: VIPs on a macvlan with the VRRP virtual MAC (name empty: "vrrp.VRID");
   // vmac_xmit_base: adverts still go out of (and come in on) `interface`.

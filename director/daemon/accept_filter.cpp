@@ -40,7 +40,8 @@ std::vector<IpAddress> accept_filter_vips(
     const std::function<bool(const std::string& instance)>& is_master) {
   std::vector<IpAddress> vips;
   for (const auto& instance : config.vrrp_instances) {
-    if (instance.accept || !is_master(instance.name)) continue;
+    // The address owner (priority 255) never drops, even with no_accept (as keepalived).
+    if (instance.accept || instance.priority == 255 || !is_master(instance.name)) continue;
     for (const auto* list : {&instance.virtual_ipaddress, &instance.virtual_ipaddress_excluded}) {
       for (const auto& vip : *list) {
         if (filtered(vip.prefix.address)) vips.push_back(vip.prefix.address);
@@ -54,7 +55,7 @@ std::vector<IpAddress> accept_filter_vips(
 
 bool accept_filter_wanted(const config::Config& config) {
   return std::any_of(config.vrrp_instances.begin(), config.vrrp_instances.end(),
-                     [](const auto& instance) { return !instance.accept; });
+                     [](const auto& instance) { return !instance.accept && instance.priority != 255; });
 }
 
 std::vector<NftTableSpec> accept_filter_tables(const std::vector<IpAddress>& vips) {

@@ -19,7 +19,7 @@ namespace lvsctl::director {
 inline constexpr const char* kAcceptFilterTable = "lvsctl_vrrp";
 
 // The VIPs dropped now: virtual_ipaddress and virtual_ipaddress_excluded of the MASTER instances
-// whose accept mode is off, sorted, each once. Link-local IPv6 VIPs are left out (keepalived
+// whose accept mode is off and that are not the address owner (priority 255), sorted, each once. Link-local IPv6 VIPs are left out (keepalived
 // keys them by interface; lvsctl does not filter them).
 std::vector<IpAddress> accept_filter_vips(
     const config::Config& config, const std::function<bool(const std::string& instance)>& is_master);

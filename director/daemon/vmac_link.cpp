@@ -25,13 +25,22 @@ netlink::MacvlanSpec vmac_spec(const config::VrrpInstance& instance, int parent_
 }
 
 bool advertises_from_vmac(const config::VrrpInstance& instance) {
-  const bool v6 = !instance.virtual_ipaddress.empty() &&
-                  !instance.virtual_ipaddress.front().prefix.address.is_v4();
-  return instance.use_vmac && !instance.vmac_xmit_base && !v6;
+  return instance.use_vmac && !instance.vmac_xmit_base;
+}
+
+std::optional<netlink::InterfaceAddress> vmac_source_address(const config::VrrpInstance& instance,
+                                                             const IpAddress& advert_source,
+                                                             int vmac_ifindex) {
+  if (!advertises_from_vmac(instance) || !advert_source.is_v6()) return std::nullopt;
+  netlink::InterfaceAddress a;
+  a.ifindex = vmac_ifindex;
+  a.address = advert_source;
+  a.prefix_len = 64;
+  return a;
 }
 
 Result<VmacLink> VmacLink::create(netlink::RouteSocket& rtnl, const config::VrrpInstance& instance,
-                                  int parent_ifindex) {
+                                  int parent_ifindex, const IpAddress& advert_source) {
   const auto spec = vmac_spec(instance, parent_ifindex);
   auto existing = netlink::find_link(rtnl, spec.name);
   if (!existing) return existing.error();
@@ -68,11 +77,22 @@ Result<VmacLink> VmacLink::create(netlink::RouteSocket& rtnl, const config::Vrrp
     }
   }
   if (auto st = netlink::set_link_up(rtnl, link.ifindex_, spec.name); !st) return st.error();
-  set(spec.name, "arp_ignore", "1", false);
-  set(spec.name, "accept_local", "1", false);
-  set(spec.name, "rp_filter", "0", false);
-  set(instance.interface, "arp_ignore", "1", true);
-  set(instance.interface, "arp_filter", "1", true);
+  if (advert_source.is_v4()) {  // keepalived sets these for IPv4 instances only
+    set(spec.name, "arp_ignore", "1", false);
+    set(spec.name, "accept_local", "1", false);
+    set(spec.name, "rp_filter", "0", false);
+    set(instance.interface, "arp_ignore", "1", true);
+    set(instance.interface, "arp_filter", "1", true);
+  }
+  if (auto source = vmac_source_address(instance, advert_source, link.ifindex_)) {
+    // no duplicate address detection: the parent holds the same link-local address
+    auto st = netlink::add_address(rtnl, *source, {.no_dad = true});
+    if (!st && st.error().code != EEXIST) {
+      return Error{"use_vmac: cannot add " + advert_source.to_string() + "/64 to " + spec.name +
+                       ": " + st.error().message,
+                   st.error().code};
+    }
+  }
   return link;
 }
 

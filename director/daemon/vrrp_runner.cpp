@@ -90,7 +90,7 @@ Result<std::unique_ptr<VrrpRunner>> VrrpRunner::create(EventLoop& loop, netlink:
   }
   std::optional<VmacLink> vmac;
   if (instance.use_vmac) {
-    auto link = VmacLink::create(rtnl, instance, *ifindex);
+    auto link = VmacLink::create(rtnl, instance, *ifindex, primary);
     if (!link) return Error{"vrrp_instance " + instance.name + ": " + link.error().message};
     vmac.emplace(std::move(*link));
   }

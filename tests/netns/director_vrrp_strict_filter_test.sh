@@ -4,6 +4,9 @@
 # dropped (keepalived's `table ip keepalived`, lvsctl's `table ip lvsctl_vrrp`: the same
 # addresses), a VIP of an instance with `accept` and the director's own address still answer;
 # after a higher-priority peer took over (BACKUP) and after stop nothing is dropped.
+# Per-instance strict_mode (keepalived 2.2.7: it replaces global vrrp_strict for its instance):
+# `strict_mode off` under vrrp_strict drops nothing; in a second file without vrrp_strict,
+# `strict_mode` (no value: on) drops its VIPs and the plain instance's still answer.
 . "$(dirname "$0")/../lib/netns.sh"
 . "$(dirname "$0")/../lib/director.sh"
 lab_require_root
@@ -30,6 +33,18 @@ vrrp_instance STRICT {
         203.0.113.102/24
     }
 }
+vrrp_instance NOT_STRICT {
+    state MASTER
+    interface eth0
+    version 3
+    strict_mode off
+    virtual_router_id 53
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.103/24
+    }
+}
 vrrp_instance OPEN {
     state MASTER
     interface eth0
@@ -40,6 +55,38 @@ vrrp_instance OPEN {
     advert_int 1
     virtual_ipaddress {
         203.0.113.101/24
+    }
+}
+CONF
+# No vrrp_strict: one instance strict by its own strict_mode, one plain.
+cat >"$LAB_TMP/strict_mode.conf" <<'CONF'
+global_defs {
+   router_id STRICT_MODE
+}
+vrrp_instance OWN_STRICT {
+    state MASTER
+    interface eth0
+    version 3
+    strict_mode
+    virtual_router_id 54
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.106/24
+    }
+    virtual_ipaddress_excluded {
+        203.0.113.107/24
+    }
+}
+vrrp_instance PLAIN {
+    state MASTER
+    interface eth0
+    version 3
+    virtual_router_id 55
+    priority 150
+    advert_int 1
+    virtual_ipaddress {
+        203.0.113.108/24
     }
 }
 CONF
@@ -75,12 +122,12 @@ run() {  # run IMPL -> $LAB_TMP/IMPL.{master,backup,stopped}
   local impl=$1 pid peer
   lab_log "--- $impl"
   dir_start "$impl" d1 "$conf"; pid=$LAB_LAST_PID
-  lab_wait 30 "lab_has_addr d1 eth0 203.0.113.100/24 && lab_has_addr d1 eth0 203.0.113.101/24" ||
+  lab_wait 30 "lab_has_addr d1 eth0 203.0.113.100/24 && lab_has_addr d1 eth0 203.0.113.101/24 && lab_has_addr d1 eth0 203.0.113.103/24" ||
     lab_fail "$impl: not MASTER ($(tail -5 "$LAB_TMP/d1.log"))"
   lab_wait 10 "[ \"\$(dropped | wc -l)\" -ge 2 ]" || lab_fail "$impl: no drop rule: $(ip netns exec "${LAB}-d1" nft list ruleset)"
   {
     dropped
-    for a in 203.0.113.100 203.0.113.101 203.0.113.104; do
+    for a in 203.0.113.100 203.0.113.101 203.0.113.103 203.0.113.104; do
       if answers "$a"; then echo "$a answers"; else echo "$a silent"; fi
     done
   } >"$LAB_TMP/$impl.master"
@@ -101,22 +148,46 @@ run() {  # run IMPL -> $LAB_TMP/IMPL.{master,backup,stopped}
   { dropped; ip netns exec "${LAB}-d1" nft list tables; } >"$LAB_TMP/$impl.stopped"
 }
 
+run_strict_mode() {  # run_strict_mode IMPL -> $LAB_TMP/IMPL.strict_mode: the second file as MASTER
+  local impl=$1 pid
+  lab_log "--- $impl, strict_mode without vrrp_strict"
+  dir_start "$impl" d1 "$LAB_TMP/strict_mode.conf"; pid=$LAB_LAST_PID
+  lab_wait 30 "lab_has_addr d1 eth0 203.0.113.106/24 && lab_has_addr d1 eth0 203.0.113.108/24" ||
+    lab_fail "$impl: not MASTER ($(tail -5 "$LAB_TMP/d1.log"))"
+  lab_wait 10 "[ \"\$(dropped | wc -l)\" -ge 2 ]" || lab_fail "$impl: no drop rule: $(ip netns exec "${LAB}-d1" nft list ruleset)"
+  {
+    dropped
+    for a in 203.0.113.106 203.0.113.108 203.0.113.104; do
+      if answers "$a"; then echo "$a answers"; else echo "$a silent"; fi
+    done
+  } >"$LAB_TMP/$impl.strict_mode"
+  kill -TERM "$pid"
+  lab_wait 15 "! kill -0 $pid 2>/dev/null" || lab_fail "$impl did not stop"
+  lab_wait 10 "[ -z \"\$(dropped)\" ]" || lab_fail "$impl: still dropping after stop: $(dropped)"
+}
+
 run keepalived
 run lvsctl
+run_strict_mode keepalived
+run_strict_mode lvsctl
 
-for phase in master backup stopped; do
+for phase in master backup stopped strict_mode; do
   if ! diff -u "$LAB_TMP/keepalived.$phase" "$LAB_TMP/lvsctl.$phase"; then
     lab_fail "differs from keepalived when $phase (- keepalived, + lvsctl)"
   fi
 done
 # The comparison covers something: what was dropped, and what still answered.
 expected_master=$(printf '%s\n' 203.0.113.100 203.0.113.102 "203.0.113.100 silent" \
-  "203.0.113.101 answers" "203.0.113.104 answers")
+  "203.0.113.101 answers" "203.0.113.103 answers" "203.0.113.104 answers")
 [ "$(cat "$LAB_TMP/lvsctl.master")" = "$expected_master" ] ||
   lab_fail "MASTER: expected the strict VIPs dropped, the others answering: $(cat "$LAB_TMP/lvsctl.master")"
 [ "$(cat "$LAB_TMP/lvsctl.backup")" = "203.0.113.101 answers" ] ||
   lab_fail "BACKUP: expected nothing dropped: $(cat "$LAB_TMP/lvsctl.backup")"
 [ ! -s "$LAB_TMP/lvsctl.stopped" ] || lab_fail "tables left after stop: $(cat "$LAB_TMP/lvsctl.stopped")"
+expected_strict_mode=$(printf '%s\n' 203.0.113.106 203.0.113.107 "203.0.113.106 silent" \
+  "203.0.113.108 answers" "203.0.113.104 answers")
+[ "$(cat "$LAB_TMP/lvsctl.strict_mode")" = "$expected_strict_mode" ] ||
+  lab_fail "strict_mode: expected its VIPs dropped, the others answering: $(cat "$LAB_TMP/lvsctl.strict_mode")"
 grep -q 'no_accept: dropping traffic to and from 203.0.113.100 203.0.113.102' "$LAB_TMP/d1.log" ||
   lab_fail "no log line for the drop rule"
-lab_log "PASS: the same VIPs dropped as keepalived 2.2.7 when MASTER, none when BACKUP or stopped"
+lab_log "PASS: the same VIPs dropped as keepalived 2.2.7 when MASTER (vrrp_strict and per-instance strict_mode), none when BACKUP or stopped"

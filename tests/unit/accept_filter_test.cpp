@@ -64,6 +64,48 @@ TEST(AcceptFilter, DropsTheVipsOfMasterInstancesWithoutAccept) {
   EXPECT_THAT(accept_filter_vips(config, [](const std::string&) { return false; }), IsEmpty());
 }
 
+TEST(AcceptFilter, FollowsEachInstancesStrictMode) {
+  // strict_mode on without vrrp_strict drops; strict_mode off under vrrp_strict does not; the
+  // address owner (priority 255) never drops, even with no_accept (keepalived 2.2.7).
+  auto config = load(R"(vrrp_instance ON {
+    interface eth0
+    virtual_router_id 1
+    priority 100
+    strict_mode
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+vrrp_instance OWNER {
+    interface eth0
+    virtual_router_id 2
+    priority 255
+    no_accept
+    virtual_ipaddress {
+        192.0.2.30/24
+    }
+}
+)");
+  const auto all = [](const std::string&) { return true; };
+  EXPECT_TRUE(accept_filter_wanted(config));
+  EXPECT_THAT(accept_filter_vips(config, all), ElementsAre(ip("192.0.2.10")));
+  config = load(R"(global_defs {
+    vrrp_strict
+}
+vrrp_instance OFF {
+    interface eth0
+    virtual_router_id 1
+    priority 100
+    strict_mode off
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+)");
+  EXPECT_FALSE(accept_filter_wanted(config));
+  EXPECT_THAT(accept_filter_vips(config, all), IsEmpty());
+}
+
 TEST(AcceptFilter, NothingWithoutNoAccept) {
   // Without vrrp_strict keepalived's default is accept: no table.
   auto config = load(R"(vrrp_instance A {

@@ -89,8 +89,28 @@ TEST(ConfigVmac, VirtualMacFollowsTheVridAndFamily) {
   spec = director::vmac_spec(p.config.vrrp_instances.at(0), 7);
   EXPECT_EQ(netlink::to_string(spec.mac), "00:00:5e:00:02:33");
   EXPECT_TRUE(spec.no_ipv6_link_local);
-  EXPECT_FALSE(director::advertises_from_vmac(p.config.vrrp_instances.at(0)));
+  EXPECT_TRUE(director::advertises_from_vmac(p.config.vrrp_instances.at(0)));
   EXPECT_EQ(netlink::to_string(director::vrrp_virtual_mac(255, false)), "00:00:5e:00:01:ff");
+}
+
+// keepalived 2.2.7 gives an IPv6 VMAC the adverts' source (its parent's link-local) as a /64 and
+// advertises from it; IPv4 VMACs get no address of their own, nor does one with vmac_xmit_base.
+TEST(ConfigVmac, Ipv6VmacGetsTheAdvertSourceAsASlash64) {
+  const auto ll = *IpAddress::parse("fe80::1:2ff:fe03:405");
+  auto p = parse("global_defs {\n    vrrp_version 3\n}\n" +
+                 instance("    use_vmac\n", "2001:db8::10/64"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  auto a = director::vmac_source_address(p.config.vrrp_instances.at(0), ll, 9);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->address, ll);
+  EXPECT_EQ(a->prefix_len, 64);
+  EXPECT_EQ(a->ifindex, 9);
+  p = parse("global_defs {\n    vrrp_version 3\n}\n" +
+            instance("    use_vmac\n    vmac_xmit_base\n", "2001:db8::10/64"));
+  EXPECT_FALSE(director::vmac_source_address(p.config.vrrp_instances.at(0), ll, 9));
+  p = parse(instance("    use_vmac\n"));
+  EXPECT_FALSE(director::vmac_source_address(p.config.vrrp_instances.at(0),
+                                             *IpAddress::parse("203.0.113.4"), 9));
 }
 
 // ---- vrrp_strict -------------------------------------------------------------------------------
@@ -144,6 +164,119 @@ TEST(ConfigVrrpStrict, WithoutVrrpStrictNothingChanges) {
   EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
 }
 
+// ---- strict_mode (vrrp_instance) -----------------------------------------------------------
+// keepalived 2.2.7: an instance's strict_mode (on when given without a value) replaces global
+// vrrp_strict for it; everything vrrp_strict does is per instance.
+
+TEST(ConfigStrictMode, WithoutValueItIsOnWithoutGlobalVrrpStrict) {
+  auto p = parse(instance("    strict_mode\n    authentication {\n        auth_type PASS\n"
+                          "        auth_pass x\n    }\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  const auto& vi = p.config.vrrp_instances.at(0);
+  EXPECT_TRUE(vi.strict_mode);
+  EXPECT_FALSE(vi.accept);
+  EXPECT_EQ(vi.auth_type, AuthType::None);
+  EXPECT_EQ(vi.garp_lower_prio_repeat, 0u);
+  EXPECT_EQ(vi.garp_lower_prio_delay, Duration{0});
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:1:1: warning: vrrp_instance VI_1: strict_mode "
+                                      "does not allow authentication; ignored"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:1:1: warning: vrrp_instance VI_1: with "
+                                      "strict_mode (line 7) all traffic to and from this "
+                                      "instance's VIPs is dropped while it is MASTER"));
+}
+
+TEST(ConfigStrictMode, OffUnderGlobalVrrpStrictIsNotStrict) {
+  auto p = parse(std::string(kStrict) +
+                 instance("    strict_mode off\n    authentication {\n        auth_type PASS\n"
+                          "        auth_pass x\n    }\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  const auto& vi = p.config.vrrp_instances.at(0);
+  EXPECT_FALSE(vi.strict_mode);
+  EXPECT_TRUE(vi.accept);
+  EXPECT_EQ(vi.auth_type, AuthType::Pass);
+  EXPECT_EQ(vi.garp_lower_prio_repeat, 5u);
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("is dropped while it is MASTER")));
+  // Without VIPs: keepalived refuses a strict instance only.
+  p = parse(std::string(kStrict) + "vrrp_instance VI_1 {\n    interface eth0\n"
+                                   "    virtual_router_id 51\n    strict_mode no\n}\n");
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("needs at least one address")));
+  p = parse("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+            "    strict_mode\n}\n");
+  EXPECT_THAT(all(p.diags), HasSubstr("error: vrrp_instance VI_1: strict_mode needs at least one "
+                                      "address"));
+}
+
+TEST(ConfigStrictMode, TakesKeepalivedsWords) {
+  for (const char* on : {"on", "true", "yes"}) {
+    auto p = parse(instance(std::string("    strict_mode ") + on + "\n"));
+    ASSERT_FALSE(conf::has_errors(p.diags)) << on << all(p.diags);
+    EXPECT_TRUE(p.config.vrrp_instances.at(0).strict_mode) << on;
+  }
+  for (const char* off : {"off", "false", "no"}) {
+    auto p = parse(std::string(kStrict) + instance(std::string("    strict_mode ") + off + "\n"));
+    ASSERT_FALSE(conf::has_errors(p.diags)) << off << all(p.diags);
+    EXPECT_FALSE(p.config.vrrp_instances.at(0).strict_mode) << off;
+    EXPECT_TRUE(p.config.vrrp_instances.at(0).accept) << off;
+  }
+  // keepalived compares lower-case words exactly ("invalid strict_mode ... specified").
+  auto p = parse(instance("    strict_mode maybe\n"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:7:17: error: strict_mode: 'maybe' is not one "
+                                      "of on, off, true, false, yes, no"));
+  p = parse(instance("    strict_mode On\n"));
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:7:17: error: strict_mode: 'On'"));
+  p = parse(instance("    strict_mode on off\n"));
+  EXPECT_TRUE(conf::has_errors(p.diags));
+}
+
+TEST(ConfigStrictMode, VersionTwoAcceptIsResetVersionThreeAcceptKept) {
+  auto p = parse(instance("    strict_mode on\n    accept\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_THAT(all(p.diags), HasSubstr("strict_mode: 'accept' does not comply with VRRPv2"));
+  EXPECT_FALSE(p.config.vrrp_instances.at(0).accept);
+  p = parse(instance("    strict_mode on\n    version 3\n    accept\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("is dropped while it is MASTER")));
+}
+
+// keepalived 2.2.7 (vrrp.c): a strict instance's state follows from being the address owner,
+// and it has no preempt_delay nor vmac_xmit_base.
+TEST(ConfigStrictMode, StateFollowsOwnershipNoPreemptDelayNoXmitBase) {
+  auto p = parse(instance("    strict_mode\n    state MASTER\n    priority 150\n"
+                          "    preempt_delay 5\n    use_vmac\n    vmac_xmit_base\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  const auto& vi = p.config.vrrp_instances.at(0);
+  EXPECT_EQ(vi.state, VrrpState::Backup);
+  EXPECT_EQ(vi.preempt_delay, Duration{0});
+  EXPECT_FALSE(vi.vmac_xmit_base);
+  EXPECT_THAT(all(p.diags), HasSubstr("test.conf:1:1: warning: vrrp_instance VI_1: strict_mode: "
+                                      "state MASTER must match being the address owner"));
+  EXPECT_THAT(all(p.diags), HasSubstr("strict_mode: preempt_delay is not allowed; reset to 0"));
+  EXPECT_THAT(all(p.diags), HasSubstr("strict_mode: vmac_xmit_base is not allowed"));
+  p = parse(std::string(kStrict) + instance("    state BACKUP\n    priority 255\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_EQ(p.config.vrrp_instances.at(0).state, VrrpState::Master);
+  EXPECT_THAT(all(p.diags), HasSubstr("vrrp_strict: state BACKUP must match being the address "
+                                      "owner (priority 255); starts as MASTER"));
+  // Not strict: all kept (preempt_delay needs state BACKUP anyway).
+  p = parse(std::string(kStrict) +
+            instance("    strict_mode off\n    state MASTER\n    priority 150\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_EQ(p.config.vrrp_instances.at(0).state, VrrpState::Master);
+  p = parse(std::string(kStrict) +
+            instance("    strict_mode off\n    state BACKUP\n    preempt_delay 5\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_EQ(p.config.vrrp_instances.at(0).preempt_delay, std::chrono::seconds(5));
+}
+
+TEST(ConfigStrictMode, TheAddressOwnerKeepsAcceptMode) {
+  // keepalived: accept defaults to on for priority 255, strict or not; no VIP filter for it.
+  auto p = parse(instance("    strict_mode\n    priority 255\n"));
+  ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
+  EXPECT_TRUE(p.config.vrrp_instances.at(0).strict_mode);
+  EXPECT_TRUE(p.config.vrrp_instances.at(0).accept);
+  EXPECT_THAT(all(p.diags), Not(HasSubstr("is dropped while it is MASTER")));
+}
 
 }  // namespace
 }  // namespace lvsctl::director::config
