@@ -86,7 +86,11 @@ Status Daemon::start_control() {
 }
 
 // --metrics-listen, else global_defs metrics_listen: the Prometheus endpoint, on this loop.
-// A reload that changes metrics_listen moves it (a failure to listen is logged, not fatal then).
+// A reload that changes metrics_listen moves it: the new endpoint listens before the old one
+// closes, so a new address that cannot be bound (not on this host, the port taken) leaves the
+// old endpoint serving (the error is logged; the next reload tries again). Only the same port
+// on an overlapping address (0.0.0.0:P -> 127.0.0.1:P) needs the old socket closed first; it
+// is listened on again should the new one fail.
 Status Daemon::update_metrics() {
   std::optional<config::ListenEndpoint> wanted;
   const auto& text = options_.metrics_listen ? options_.metrics_listen : config_.global.metrics_listen;
@@ -96,17 +100,41 @@ Status Daemon::update_metrics() {
     wanted = *endpoint;
   }
   if (wanted == metrics_at_ && (metrics_ || !wanted)) return {};
-  metrics_.reset();
-  metrics_at_ = wanted;
-  if (!wanted) return {};
+  if (!wanted) {
+    if (metrics_) spdlog::info("metrics: no longer serving http://{}/metrics", metrics_at_->to_string());
+    metrics_.reset();
+    metrics_at_.reset();
+    return {};
+  }
   // The snapshot is taken on the loop; the text rendered on the server's (one) thread, by one
   // renderer that reuses the real servers' text while their part of the snapshot is unchanged.
-  auto renderer = std::make_shared<MetricsRenderer>();
-  auto server = MetricsServer::listen(*loop_, *wanted, [this, renderer]() -> MetricsServer::Render {
-    return [renderer, state = snapshot()] { return renderer->render(state); };
-  });
-  if (!server) return server.error();
+  const auto serve = [this](const config::ListenEndpoint& at) {
+    auto renderer = std::make_shared<MetricsRenderer>();
+    return MetricsServer::listen(*loop_, at, [this, renderer]() -> MetricsServer::Render {
+      return [renderer, state = snapshot()] { return renderer->render(state); };
+    });
+  };
+  auto server = serve(*wanted);
+  if (!server && metrics_ && server.error().code == EADDRINUSE && metrics_at_ &&
+      metrics_at_->port == wanted->port) {
+    metrics_.reset();
+    server = serve(*wanted);
+    if (!server) {
+      if (auto again = serve(*metrics_at_)) metrics_ = std::move(*again);
+    }
+  }
+  if (!server) {
+    if (metrics_) {
+      return Error{fmt::format("{}; still serving http://{}/metrics", server.error().message,
+                               metrics_at_->to_string()),
+                   server.error().code};
+    }
+    metrics_at_.reset();
+    return server.error();
+  }
+  if (metrics_) spdlog::info("metrics: no longer serving http://{}/metrics", metrics_at_->to_string());
   metrics_ = std::move(*server);
+  metrics_at_ = wanted;
   spdlog::info("metrics: serving http://{}/metrics", wanted->to_string());
   return {};
 }
