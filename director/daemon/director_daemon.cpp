@@ -15,6 +15,7 @@
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/dump_format.hpp"
 #include "director/daemon/metrics_text.hpp"
+#include "shared/netlink/interface_address.hpp"
 #include "director/daemon/snapshot_builder.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/reload_plan.hpp"
@@ -157,10 +158,7 @@ Status Daemon::start() {
   if (auto st = install_signals(); !st) return st;
   watch_run_dir();
   waiting_ = std::make_unique<InterfaceWait>(*loop_, [this] { start_waiting_vrrp(); });
-  auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
-    for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
-    if (!stopping_) waiting_->on_link(ifname, up);
-  });
+  auto links = LinkMonitor::start(*loop_, [this](const LinkEvent& link) { on_link(link); });
   if (!links) return links.error();
   links_ = std::move(*links);
 
@@ -355,6 +353,8 @@ Status Daemon::start_vrrp(const config::Config& config, const std::set<std::stri
     auto& slot = vrrp_[instance.name];
     slot = std::move(*runner);
     fresh.push_back(slot.get());
+    const auto ifindex = netlink::interface_index(instance.interface);
+    vrrp_ifindex_[instance.name] = ifindex ? *ifindex : 0;
   }
   waiting_->end();
   vrrp_groups_ = make_vrrp_groups(config, vrrp_);
@@ -372,6 +372,35 @@ void Daemon::start_waiting_vrrp() {
   std::set<std::string> keep;
   for (const auto& [name, runner] : vrrp_) keep.insert(name);
   if (auto st = start_vrrp(config_, keep); !st) spdlog::error("{}", st.error().message);
+}
+
+// A link event: the instances see the link go down or up (FAULT and back, by name). An
+// instance whose interface was deleted, or whose interface name now belongs to a new interface
+// (created again), stops and starts over as when the daemon starts: it waits in FAULT while
+// the interface is missing (whatever dynamic_interfaces says, as keepalived 2.2.7 reopens the
+// sockets of a re-created interface), then starts on the new one (BACKUP, then MASTER).
+void Daemon::on_link(const LinkEvent& link) {
+  for (auto& [name, runner] : vrrp_) runner->on_link(link.ifname, link.up);
+  if (stopping_) return;
+  std::vector<std::string> lost;
+  for (const auto& [name, runner] : vrrp_) {
+    const auto bound = vrrp_ifindex_.find(name);
+    if (runner->instance().interface == link.ifname && bound != vrrp_ifindex_.end() &&
+        link.ends(bound->second)) {
+      lost.push_back(name);
+    }
+  }
+  for (const auto& name : lost) {
+    spdlog::warn("VRRP_Instance({}) interface {} {}; the instance starts over on it once it is "
+                 "there", name, link.ifname,
+                 link.deleted ? "deleted" : fmt::format("created again (index {} -> {})",
+                                                        vrrp_ifindex_[name], link.ifindex));
+    vrrp_.at(name)->shutdown();
+    vrrp_.erase(name);
+    vrrp_ifindex_.erase(name);
+  }
+  if (!lost.empty()) start_waiting_vrrp();  // rebuilds the sync groups over the runners left
+  waiting_->on_link(link.ifname, link.up);
 }
 
 void Daemon::stop(const std::string& why) {
