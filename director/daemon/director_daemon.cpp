@@ -15,6 +15,7 @@
 #include "director/daemon/dump_file.hpp"
 #include "director/daemon/dump_format.hpp"
 #include "director/daemon/metrics_text.hpp"
+#include "shared/netlink/interface_address.hpp"
 #include "director/daemon/snapshot_builder.hpp"
 #include "director/daemon/ipvs_desired.hpp"
 #include "director/daemon/reload_plan.hpp"
@@ -86,7 +87,11 @@ Status Daemon::start_control() {
 }
 
 // --metrics-listen, else global_defs metrics_listen: the Prometheus endpoint, on this loop.
-// A reload that changes metrics_listen moves it (a failure to listen is logged, not fatal then).
+// A reload that changes metrics_listen moves it: the new endpoint listens before the old one
+// closes, so a new address that cannot be bound (not on this host, the port taken) leaves the
+// old endpoint serving (the error is logged; the next reload tries again). Only the same port
+// on an overlapping address (0.0.0.0:P -> 127.0.0.1:P) needs the old socket closed first; it
+// is listened on again should the new one fail.
 Status Daemon::update_metrics() {
   std::optional<config::ListenEndpoint> wanted;
   const auto& text = options_.metrics_listen ? options_.metrics_listen : config_.global.metrics_listen;
@@ -96,17 +101,41 @@ Status Daemon::update_metrics() {
     wanted = *endpoint;
   }
   if (wanted == metrics_at_ && (metrics_ || !wanted)) return {};
-  metrics_.reset();
-  metrics_at_ = wanted;
-  if (!wanted) return {};
+  if (!wanted) {
+    if (metrics_) spdlog::info("metrics: no longer serving http://{}/metrics", metrics_at_->to_string());
+    metrics_.reset();
+    metrics_at_.reset();
+    return {};
+  }
   // The snapshot is taken on the loop; the text rendered on the server's (one) thread, by one
   // renderer that reuses the real servers' text while their part of the snapshot is unchanged.
-  auto renderer = std::make_shared<MetricsRenderer>();
-  auto server = MetricsServer::listen(*loop_, *wanted, [this, renderer]() -> MetricsServer::Render {
-    return [renderer, state = snapshot()] { return renderer->render(state); };
-  });
-  if (!server) return server.error();
+  const auto serve = [this](const config::ListenEndpoint& at) {
+    auto renderer = std::make_shared<MetricsRenderer>();
+    return MetricsServer::listen(*loop_, at, [this, renderer]() -> MetricsServer::Render {
+      return [renderer, state = snapshot()] { return renderer->render(state); };
+    });
+  };
+  auto server = serve(*wanted);
+  if (!server && metrics_ && server.error().code == EADDRINUSE && metrics_at_ &&
+      metrics_at_->port == wanted->port) {
+    metrics_.reset();
+    server = serve(*wanted);
+    if (!server) {
+      if (auto again = serve(*metrics_at_)) metrics_ = std::move(*again);
+    }
+  }
+  if (!server) {
+    if (metrics_) {
+      return Error{fmt::format("{}; still serving http://{}/metrics", server.error().message,
+                               metrics_at_->to_string()),
+                   server.error().code};
+    }
+    metrics_at_.reset();
+    return server.error();
+  }
+  if (metrics_) spdlog::info("metrics: no longer serving http://{}/metrics", metrics_at_->to_string());
   metrics_ = std::move(*server);
+  metrics_at_ = wanted;
   spdlog::info("metrics: serving http://{}/metrics", wanted->to_string());
   return {};
 }
@@ -129,10 +158,7 @@ Status Daemon::start() {
   if (auto st = install_signals(); !st) return st;
   watch_run_dir();
   waiting_ = std::make_unique<InterfaceWait>(*loop_, [this] { start_waiting_vrrp(); });
-  auto links = LinkMonitor::start(*loop_, [this](const std::string& ifname, bool up) {
-    for (auto& [name, runner] : vrrp_) runner->on_link(ifname, up);
-    if (!stopping_) waiting_->on_link(ifname, up);
-  });
+  auto links = LinkMonitor::start(*loop_, [this](const LinkEvent& link) { on_link(link); });
   if (!links) return links.error();
   links_ = std::move(*links);
 
@@ -328,6 +354,8 @@ Status Daemon::start_vrrp(const config::Config& config, const std::set<std::stri
     auto& slot = vrrp_[instance.name];
     slot = std::move(*runner);
     fresh.push_back(slot.get());
+    const auto ifindex = netlink::interface_index(instance.interface);
+    vrrp_ifindex_[instance.name] = ifindex ? *ifindex : 0;
   }
   waiting_->end();
   vrrp_groups_ = make_vrrp_groups(config, vrrp_);
@@ -345,6 +373,35 @@ void Daemon::start_waiting_vrrp() {
   std::set<std::string> keep;
   for (const auto& [name, runner] : vrrp_) keep.insert(name);
   if (auto st = start_vrrp(config_, keep); !st) spdlog::error("{}", st.error().message);
+}
+
+// A link event: the instances see the link go down or up (FAULT and back, by name). An
+// instance whose interface was deleted, or whose interface name now belongs to a new interface
+// (created again), stops and starts over as when the daemon starts: it waits in FAULT while
+// the interface is missing (whatever dynamic_interfaces says, as keepalived 2.2.7 reopens the
+// sockets of a re-created interface), then starts on the new one (BACKUP, then MASTER).
+void Daemon::on_link(const LinkEvent& link) {
+  for (auto& [name, runner] : vrrp_) runner->on_link(link.ifname, link.up);
+  if (stopping_) return;
+  std::vector<std::string> lost;
+  for (const auto& [name, runner] : vrrp_) {
+    const auto bound = vrrp_ifindex_.find(name);
+    if (runner->instance().interface == link.ifname && bound != vrrp_ifindex_.end() &&
+        link.ends(bound->second)) {
+      lost.push_back(name);
+    }
+  }
+  for (const auto& name : lost) {
+    spdlog::warn("VRRP_Instance({}) interface {} {}; the instance starts over on it once it is "
+                 "there", name, link.ifname,
+                 link.deleted ? "deleted" : fmt::format("created again (index {} -> {})",
+                                                        vrrp_ifindex_[name], link.ifindex));
+    vrrp_.at(name)->shutdown();
+    vrrp_.erase(name);
+    vrrp_ifindex_.erase(name);
+  }
+  if (!lost.empty()) start_waiting_vrrp();  // rebuilds the sync groups over the runners left
+  waiting_->on_link(link.ifname, link.up);
 }
 
 void Daemon::stop(const std::string& why) {

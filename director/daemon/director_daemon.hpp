@@ -59,6 +59,7 @@ class Daemon {
   std::vector<const VrrpRunner*> running_instances() const;
   Status start_vrrp(const config::Config& config, const std::set<std::string>& keep);
   void start_waiting_vrrp();
+  void on_link(const LinkEvent& link);
   void stop(const std::string& why);
   void stop_when_scripts_done(Clock::time_point deadline);
   void reload();
@@ -96,6 +97,7 @@ class Daemon {
   std::unique_ptr<HealthMonitor> health_;
   std::map<std::string, std::unique_ptr<VrrpRunner>> vrrp_;
   std::vector<std::unique_ptr<VrrpGroup>> vrrp_groups_;  // over vrrp_'s runners
+  std::map<std::string, int> vrrp_ifindex_;  // instance -> its interface's index at its start
   DaemonSnapshot base_;  // version, start, config hash, reload counters: the rest is taken live
   std::unique_ptr<MetricsServer> metrics_;
   std::optional<config::ListenEndpoint> metrics_at_;

@@ -26,8 +26,7 @@ void InterfaceWait::add(const std::string& instance, const std::string& ifname,
   const auto [it, fresh] = waiting_.insert_or_assign(instance, ifname);
   if (fresh) {
     spdlog::warn(
-        "VRRP_Instance({}) Entering FAULT STATE: {}; waiting for interface {} "
-        "(dynamic_interfaces)",
+        "VRRP_Instance({}) Entering FAULT STATE: {}; waiting for interface {}",
         instance, why, ifname);
   }
   arm();

@@ -53,9 +53,12 @@ void LinkMonitor::on_readable() {
         if (a->rta_type == IFLA_IFNAME) name = static_cast<const char*>(RTA_DATA(a));
       }
       if (name.empty()) continue;
-      const bool up = h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_UP) &&
-                      (ifi->ifi_flags & IFF_RUNNING);
-      callback_(name, up);
+      LinkEvent link;
+      link.ifname = std::move(name);
+      link.ifindex = ifi->ifi_index;
+      link.deleted = h->nlmsg_type == RTM_DELLINK;
+      link.up = !link.deleted && (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
+      callback_(link);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "director/daemon/metrics_server.hpp"
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -88,7 +89,19 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::listen(EventLoop& loop,
     loop.unwatch(server->done_.get());
     return st.error();
   }
-  server->worker_ = std::thread([raw = server.get()] { raw->run_worker(); });
+  // The worker starts with every signal blocked (it inherits its creator's mask): the loop takes
+  // signals through a signalfd, which needs them blocked in every thread; a thread started
+  // before the daemon blocks them (at start-up) would otherwise take a SIGHUP's default action.
+  sigset_t all, old;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  try {
+    server->worker_ = std::thread([raw = server.get()] { raw->run_worker(); });
+  } catch (...) {
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    throw;
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
   return server;
 }
 

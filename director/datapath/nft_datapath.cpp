@@ -277,12 +277,12 @@ ListingSource NftDatapath::listing() const {
     std::vector<nftlb::SlotCounter> nat_counts;
     std::vector<nftlb::SlotCounter> dr_counts;
     if (nat_exists) {
-      auto c = nftlb::read_slot_counters(*socket, false);
+      auto c = nftlb::read_slot_counters(*socket, false, nat);
       if (!c) return c.error();
       nat_counts = std::move(*c);
     }
     if (dr_exists) {
-      auto c = nftlb::read_slot_counters(*socket, true);
+      auto c = nftlb::read_slot_counters(*socket, true, dr);
       if (!c) return c.error();
       dr_counts = std::move(*c);
     }

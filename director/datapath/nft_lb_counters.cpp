@@ -10,7 +10,9 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include "director/datapath/nft_lb_writer.hpp"
 #include "shared/nft/nft_objects.hpp"
 
 namespace lvsctl::director::datapath::nftlb {
@@ -61,9 +63,66 @@ int element_cb(nftnl_set_elem* e, void* data) {
   return 0;
 }
 
+// Keys per GET request: its element list is one attribute (16-bit length), and every answer
+// (one message per element) is queued before we read any.
+constexpr std::size_t kKeysPerRequest = 256;
+constexpr std::size_t kReceiveBuffer = 4u << 20;
+
+Status read_keys(NftSocket& socket, bool dr, const std::vector<BackendKeyBytes>& keys,
+                 Parsed& parsed) {
+  const std::string table(kTableName);
+  const std::string map(dr ? kDrBackendsMap : kBackendsMap);
+  NftnlSet s(nftnl_set_alloc());
+  nftnl_set_set_str(s.get(), NFTNL_SET_TABLE, table.c_str());
+  nftnl_set_set_str(s.get(), NFTNL_SET_NAME, map.c_str());
+  for (const auto& key : keys) {
+    nftnl_set_elem* e = nftnl_set_elem_alloc();
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key.data(), static_cast<std::uint32_t>(key.size()));
+    nftnl_set_elem_add(s.get(), e);
+  }
+  std::vector<char> buf(std::size_t{8192} + keys.size() * 64);
+  const std::uint32_t seq = socket.next_seq();
+  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf.data(), NFT_MSG_GETSETELEM,
+                                        dr ? NFPROTO_NETDEV : NFPROTO_IPV4, NLM_F_ACK, seq);
+  nftnl_set_elems_nlmsg_build_payload(nlh, s.get());
+  return socket.dump(
+      nlh, seq,
+      [&](const nlmsghdr* m) {
+        NftnlSet got(nftnl_set_alloc());
+        if (nftnl_set_elems_nlmsg_parse(m, got.get()) < 0) return false;
+        nftnl_set_elem_foreach(got.get(), element_cb, &parsed);
+        return true;
+      },
+      "reading the nftables datapath's counters");
+}
+
 }  // namespace
 
-Result<std::vector<SlotCounter>> read_slot_counters(NftSocket& socket, bool dr) {
+Result<std::vector<SlotCounter>> read_slot_counters(NftSocket& socket, bool dr,
+                                                    const Table& applied) {
+  socket.reserve_receive(kReceiveBuffer);
+  std::vector<SlotCounter> out;
+  Parsed parsed{dr, &out};
+  std::vector<BackendKeyBytes> keys;
+  keys.reserve(kKeysPerRequest);
+  const auto flush = [&]() -> Status {
+    if (keys.empty()) return {};
+    auto st = read_keys(socket, dr, keys, parsed);
+    keys.clear();
+    return st;
+  };
+  for (const auto& service : applied.services) {
+    for (std::uint32_t slot = 0; slot < service.slot_backend.size(); ++slot) {
+      keys.push_back(backend_key(service.key, slot));
+      if (keys.size() < kKeysPerRequest) continue;
+      if (!flush()) return dump_slot_counters(socket, dr);
+    }
+  }
+  if (!flush()) return dump_slot_counters(socket, dr);
+  return out;
+}
+
+Result<std::vector<SlotCounter>> dump_slot_counters(NftSocket& socket, bool dr) {
   const std::string table(kTableName);
   const std::string map(dr ? kDrBackendsMap : kBackendsMap);
   const std::uint16_t family = dr ? NFPROTO_NETDEV : NFPROTO_IPV4;

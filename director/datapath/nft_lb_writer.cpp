@@ -42,7 +42,6 @@ constexpr std::size_t kElementsPerMessage = 256;
 const std::string kTable(kTableName);
 
 using ServiceBytes = std::array<std::uint8_t, 12>;  // addr . proto(+3) . port(+2)
-using BackendKeyBytes = std::array<std::uint8_t, 16>;
 using EndpointBytes = std::array<std::uint8_t, 8>;  // addr . port(+2)
 
 ServiceBytes service_bytes(const ServiceKey& k) {
@@ -54,6 +53,8 @@ ServiceBytes service_bytes(const ServiceKey& k) {
   return b;
 }
 
+}  // namespace
+
 BackendKeyBytes backend_key(const ServiceKey& k, std::uint32_t slot) {
   BackendKeyBytes b{};
   const auto s = service_bytes(k);
@@ -61,6 +62,8 @@ BackendKeyBytes backend_key(const ServiceKey& k, std::uint32_t slot) {
   std::memcpy(b.data() + 12, &slot, 4);  // meta mark: host order in the register
   return b;
 }
+
+namespace {
 
 EndpointBytes endpoint_bytes(const Endpoint& e) {
   EndpointBytes b{};

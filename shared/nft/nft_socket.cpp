@@ -100,6 +100,14 @@ Status NftSocket::dump(const nlmsghdr* request, std::uint32_t seq,
   }
 }
 
+void NftSocket::reserve_receive(std::size_t bytes) {
+  const int fd = mnl_socket_get_fd(sock_);
+  const int want = static_cast<int>(std::min<std::size_t>(bytes, 1u << 30));
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof want) != 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
+  }
+}
+
 Status NftSocket::send_batch(const void* data, std::size_t len) {
   // The kernel takes a batch as one message: the send buffer must hold all of it (a large
   // table is megabytes; nft does the same). FORCE needs CAP_NET_ADMIN, which nftables needs too.

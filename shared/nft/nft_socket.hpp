@@ -28,11 +28,15 @@ class NftSocket {
 
   std::uint32_t next_seq() { return seq_++; }
 
-  // Sends `request` (a complete NLM_F_DUMP message whose sequence is `seq`) and calls
-  // `on_message` for each reply until NLMSG_DONE. `on_message` returns false to signal a parse
+  // Sends `request` (a complete NLM_F_DUMP message whose sequence is `seq`, or a GET flagged
+  // NLM_F_ACK) and calls `on_message` for each reply until NLMSG_DONE (or the ACK). `on_message` returns false to signal a parse
   // failure. Error carries errno (EPERM without CAP_NET_ADMIN).
   Status dump(const nlmsghdr* request, std::uint32_t seq,
               const std::function<bool(const nlmsghdr*)>& on_message, const char* what);
+
+  // Raises the receive buffer to at least `bytes` (SO_RCVBUFFORCE, else SO_RCVBUF): for a GET
+  // whose many answers the kernel queues at once, before anything is read.
+  void reserve_receive(std::size_t bytes);
 
   // Sends a batch (begin ... end, every inner message flagged NLM_F_ACK) and collects the
   // kernel's answers; the first error fails the whole (atomic) transaction.

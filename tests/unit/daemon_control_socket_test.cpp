@@ -16,7 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include "shared/clock.hpp"
 #include "shared/event_loop.hpp"
+#include "shared/send_pending.hpp"
 
 namespace lvsctl::director {
 namespace {
@@ -227,6 +229,27 @@ TEST_F(ControlSocketTest, ClientNotReadingABigReplyIsDroppedWithoutHoldingTheLoo
   EXPECT_LT(longest, 100ms);
   EXPECT_EQ(socket_->clients(), 1u);  // still writing, the loop free
   spin([&] { return socket_->clients() == 0; }, 3000ms);
+  EXPECT_EQ(socket_->clients(), 0u);
+}
+
+// A reply of many kSendPerTurn slices goes out on the socket's writable wakes: on a clock that
+// never moves no timer is ever due, so a reply that waited for a timer between slices would
+// never complete.
+TEST_F(ControlSocketTest, ReplyOfManySlicesCompletesWithNoTimerDue) {
+  ManualClock frozen;
+  auto loop = EventLoop::create(frozen);
+  ASSERT_TRUE(loop);
+  socket_.reset();
+  loop_ = std::move(*loop);
+  const std::string big(12 * kSendPerTurn + 123, 's');
+  listen([&](const std::string&, ControlReply reply) { std::move(reply).send(big); });
+  std::optional<Result<std::string>> answer;
+  std::thread client([&] { answer.emplace(query_control_socket(path_, "status", 10s)); });
+  spin([&] { return answer.has_value(); }, 10000ms);
+  client.join();
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_TRUE(*answer) << answer->error().message;
+  EXPECT_EQ((*answer)->size(), big.size());
   EXPECT_EQ(socket_->clients(), 0u);
 }
 
