@@ -180,7 +180,9 @@ with open(log, "w", buffering=1) as out:
     while not os.path.exists(stop):
         t = time.time()
         try:
-            with socket.create_connection((vip, port), timeout=2) as c:
+            # 10 s: under TCG beside other work a healthy connection can take seconds;
+            # a removed real server answers at once (refused or reset), never by a timeout.
+            with socket.create_connection((vip, port), timeout=10) as c:
                 name = c.makefile("rb").readline().decode().strip()
             out.write(f"{t:.3f} ok {name}\n")
         except OSError as e:
