@@ -257,17 +257,33 @@ void lvs_sync_daemon(BuildContext& ctx, S s, GlobalDefs& g) {
   kept(ctx, s);
 }
 
-void mcast_group4(BuildContext& ctx, S s, GlobalDefs& g) {
+// vrrp_mcast_group4 / vrrp_mcast_group6: lvsctl sends and hears adverts on the VRRP groups of
+// RFC 5798 only. Another group is refused rather than ignored: peers configured for it would not
+// hear this director, nor it them, and both would be MASTER.
+void mcast_group(BuildContext& ctx, S s, AddressFamily family, const IpAddress& standard) {
   if (!ctx.arg_count(s, 1, 1)) return;
   auto a = ctx.address_arg(s, 0);
   if (!a) return;
-  if (!a->is_v4() || !a->is_multicast()) {
-    ctx.error(s.args[0].where,
-              fmt::format("'vrrp_mcast_group4' value '{}' is not an IPv4 multicast address",
-                          s.args[0].text));
+  const bool v4 = family == AddressFamily::V4;
+  if (a->family() != family || !a->is_multicast()) {
+    ctx.error(s.args[0].where, fmt::format("'{}' value '{}' is not an {} multicast address",
+                                           s.keyword.text, s.args[0].text, v4 ? "IPv4" : "IPv6"));
     return;
   }
-  g.vrrp_mcast_group4 = *a;
+  if (*a != standard) {
+    ctx.error(s.args[0].where,
+              fmt::format("'{}' {}: lvsctl advertises and listens on {} only (not supported "
+                          "yet); peers on {} would not hear this director, nor it them, and "
+                          "both would become MASTER",
+                          s.keyword.text, a->to_string(), standard.to_string(), a->to_string()));
+  }
+}
+void mcast_group4(BuildContext& ctx, S s, GlobalDefs&) {
+  mcast_group(ctx, s, AddressFamily::V4, GlobalDefs{}.vrrp_mcast_group4);
+}
+void mcast_group6(BuildContext& ctx, S s, GlobalDefs&) {
+  static const IpAddress ff02_12 = *IpAddress::parse("ff02::12");
+  mcast_group(ctx, s, AddressFamily::V6, ff02_12);
 }
 // lvsctl: `metrics_listen ADDR:PORT` (Prometheus /metrics; `director run --metrics-listen`
 // overrides it) and `control_socket_group NAME` (who may read status; `--control-group`).
@@ -352,6 +368,7 @@ constexpr Keyword<GlobalDefs> kGlobalKeywords[] = {
     {"vrrp_garp_master_delay", garp_master_delay},
     {"vrrp_garp_master_repeat", garp_master_repeat},
     {"vrrp_mcast_group4", mcast_group4},
+    {"vrrp_mcast_group6", mcast_group6},
     {"vrrp_garp_master_refresh", garp_master_refresh},
     {"vrrp_garp_master_refresh_repeat", garp_master_refresh_repeat},
     {"vrrp_garp_lower_prio_delay", garp_lower_prio_delay},
@@ -400,7 +417,6 @@ constexpr std::string_view kGlobalUnsupported[] = {
     "disable_local_igmp",
     "lvs_flush_on_stop",
     "lvs_flush_onstop",
-    "vrrp_mcast_group6",
     "vrrp_down_timer_adverts",
     "vrrp_min_garp",
     "vrrp_garp_extra_if",

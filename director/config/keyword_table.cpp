@@ -210,8 +210,6 @@ constexpr IgnoredKeyword kIgnored[] = {
     {"vrrp_vmac_garp_intvl", "no per-VMAC gratuitous ARP interval"},
     {"disable_local_igmp", "the kernel's IGMP reports are left as they are"},
     // defaults lvsctl keeps at keepalived's (global_defs): a file changing them behaves otherwise
-    {"vrrp_mcast_group6",
-     "IPv6 adverts go to ff02::12 (keepalived's default); peers on another group miss them"},
     {"default_interface", "static addresses without `dev` go on eth0 (keepalived's default)"},
     {"vrrp_down_timer_adverts", "backups take over after 3 missed adverts (keepalived's default)"},
     {"vmac_prefix", "VMACs are named vrrp.VRID, MAC 00:00:5e:00:01:VRID (keepalived's defaults)"},

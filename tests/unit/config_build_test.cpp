@@ -89,7 +89,7 @@ TEST(ConfigBuild, GlobalDefsProvideInstanceDefaults) {
     vrrp_version 3
     vrrp_garp_master_delay 2
     vrrp_garp_master_repeat 3
-    vrrp_mcast_group4 224.0.0.19
+    vrrp_mcast_group4 224.0.0.18
     enable_script_security
     script_user nobody nogroup
     lvs_flush
@@ -104,7 +104,7 @@ vrrp_instance A {
   ASSERT_FALSE(conf::has_errors(p.diags)) << all(p.diags);
   const auto& g = p.config.global;
   EXPECT_EQ(g.router_id, "DIRECTOR_1");
-  EXPECT_EQ(g.vrrp_mcast_group4.to_string(), "224.0.0.19");
+  EXPECT_EQ(g.vrrp_mcast_group4.to_string(), "224.0.0.18");
   EXPECT_TRUE(g.enable_script_security);
   EXPECT_EQ(g.script_user, "nobody");
   EXPECT_EQ(g.script_group, "nogroup");

@@ -264,6 +264,11 @@ std::string_view outside_tables(const std::string& block, const std::string& kw)
     return "partial: read and kept; with unicast peers it changes nothing (a warning), without "
            "a unicast_peer refused (keepalived keeps that instance in FAULT, lvsctl would run it)";
   }
+  if (block == "global_defs" && (kw == "vrrp_mcast_group4" || kw == "vrrp_mcast_group6")) {
+    return "partial: the RFC 5798 group only (224.0.0.18, ff02::12); another group is refused "
+           "(lvsctl advertises and listens on the standard group: peers on another one would not "
+           "hear it, two masters)";
+  }
   if (block == "FILE_CHECK" && kw == "dynamic") {
     return "accepted, ignored: keepalived.conf(5) shows it but keepalived 2.2.7 does not know "
            "it; the file's value moves the weight unless `weight 0`";

@@ -58,6 +58,23 @@ TEST(ConfigVerdicts, UnsupportedKeywordThatChangesTheVipHolderIsAnError) {
   EXPECT_THAT(all(p.diags), HasSubstr("test.conf:8:5: error: not supported yet: track_bfd"));
 }
 
+// lvsctl advertises on the RFC 5798 groups only: another group, ignored, would leave this
+// director and its peers deaf to each other (two masters), so it is refused at its column.
+TEST(ConfigVerdicts, AnotherMulticastGroupIsRefusedTheStandardOneAccepted) {
+  auto other = parse("global_defs {\n    vrrp_mcast_group4 224.0.0.19\n"
+                     "    vrrp_mcast_group6 ff02::13\n}\n" + instance(""));
+  EXPECT_TRUE(conf::has_errors(other.diags));
+  EXPECT_THAT(all(other.diags), HasSubstr("test.conf:2:23: error: 'vrrp_mcast_group4' 224.0.0.19: "
+                                          "lvsctl advertises and listens on 224.0.0.18 only"));
+  EXPECT_THAT(all(other.diags), HasSubstr("test.conf:3:23: error: 'vrrp_mcast_group6' ff02::13: "
+                                          "lvsctl advertises and listens on ff02::12 only"));
+  auto standard = parse("global_defs {\n    vrrp_mcast_group4 224.0.0.18\n"
+                        "    vrrp_mcast_group6 ff02::12\n}\n" + instance(""));
+  EXPECT_TRUE(standard.diags.empty()) << all(standard.diags);
+  auto unicast = parse("global_defs {\n    vrrp_mcast_group6 2001:db8::1\n}\n" + instance(""));
+  EXPECT_THAT(all(unicast.diags), HasSubstr("is not an IPv6 multicast address"));
+}
+
 TEST(ConfigVerdicts, EveryIgnoredKeywordHasAReason) {
   ASSERT_FALSE(ignored_keywords().empty());
   for (const auto& k : ignored_keywords()) {
