@@ -9,6 +9,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,8 +69,10 @@ int element_cb(nftnl_set_elem* e, void* data) {
 constexpr std::size_t kKeysPerRequest = 256;
 constexpr std::size_t kReceiveBuffer = 4u << 20;
 
-Status read_keys(NftSocket& socket, bool dr, const std::vector<BackendKeyBytes>& keys,
-                 Parsed& parsed) {
+// One GETSETELEM of the backends map: the elements of `keys` (acked), or with no keys the whole
+// map (a dump). Either way the kernel answers with the elements and their counters.
+Status request_elements(NftSocket& socket, bool dr, std::span<const BackendKeyBytes> keys,
+                        Parsed& parsed) {
   const std::string table(kTableName);
   const std::string map(dr ? kDrBackendsMap : kBackendsMap);
   NftnlSet s(nftnl_set_alloc());
@@ -83,7 +86,8 @@ Status read_keys(NftSocket& socket, bool dr, const std::vector<BackendKeyBytes>&
   std::vector<char> buf(std::size_t{8192} + keys.size() * 64);
   const std::uint32_t seq = socket.next_seq();
   nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf.data(), NFT_MSG_GETSETELEM,
-                                        dr ? NFPROTO_NETDEV : NFPROTO_IPV4, NLM_F_ACK, seq);
+                                        dr ? NFPROTO_NETDEV : NFPROTO_IPV4,
+                                        keys.empty() ? NLM_F_DUMP : NLM_F_ACK, seq);
   nftnl_set_elems_nlmsg_build_payload(nlh, s.get());
   return socket.dump(
       nlh, seq,
@@ -107,7 +111,7 @@ Result<std::vector<SlotCounter>> read_slot_counters(NftSocket& socket, bool dr,
   keys.reserve(kKeysPerRequest);
   const auto flush = [&]() -> Status {
     if (keys.empty()) return {};
-    auto st = read_keys(socket, dr, keys, parsed);
+    auto st = request_elements(socket, dr, keys, parsed);
     keys.clear();
     return st;
   };
@@ -123,28 +127,9 @@ Result<std::vector<SlotCounter>> read_slot_counters(NftSocket& socket, bool dr,
 }
 
 Result<std::vector<SlotCounter>> dump_slot_counters(NftSocket& socket, bool dr) {
-  const std::string table(kTableName);
-  const std::string map(dr ? kDrBackendsMap : kBackendsMap);
-  const std::uint16_t family = dr ? NFPROTO_NETDEV : NFPROTO_IPV4;
-  NftnlSet s(nftnl_set_alloc());
-  nftnl_set_set_str(s.get(), NFTNL_SET_TABLE, table.c_str());
-  nftnl_set_set_str(s.get(), NFTNL_SET_NAME, map.c_str());
-  std::vector<char> buf(8192);
-  const std::uint32_t seq = socket.next_seq();
-  nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf.data(), NFT_MSG_GETSETELEM, family, NLM_F_DUMP, seq);
-  nftnl_set_elems_nlmsg_build_payload(nlh, s.get());
   std::vector<SlotCounter> out;
   Parsed parsed{dr, &out};
-  auto st = socket.dump(
-      nlh, seq,
-      [&](const nlmsghdr* m) {
-        NftnlSet got(nftnl_set_alloc());
-        if (nftnl_set_elems_nlmsg_parse(m, got.get()) < 0) return false;
-        nftnl_set_elem_foreach(got.get(), element_cb, &parsed);
-        return true;
-      },
-      "reading the nftables datapath's counters");
-  if (!st) return st.error();
+  if (auto st = request_elements(socket, dr, {}, parsed); !st) return st.error();
   return out;
 }
 
