@@ -76,7 +76,7 @@ all() {  # all true|false INDEX...: in both directors
   local want=$1 ns i; shift
   for ns in d1 d2; do for i in "$@"; do [ "$(healthy "$ns" "$i")" = "$want" ] || return 1; done; done
 }
-in_map() { lab_exec "$1" nft list map ip lvsctl backends 2>/dev/null | grep -q "$2"; }
+in_map() { local t; t=$(lab_exec "$1" nft list map ip lvsctl backends 2>/dev/null) || return 1; grep -q "$2" <<<"$t"; }
 in_maps() { in_map d1 "$1" && in_map d2 "$1"; }
 out_of_maps() { ! in_map d1 "$1" && ! in_map d2 "$1"; }
 transitions() { grep -c "$2:80 $3" "$LAB_TMP/$1.log" || true; }

@@ -127,7 +127,7 @@ rs_field() {  # rs_field INDEX EXPR: EXPR of real server INDEX (`r`) in status -
   dir_status d1 | python3 -c "import json,sys; r = json.load(sys.stdin)['virtual_servers'][0]['real_servers'][$1]; print($2)"
 }
 healthy() { rs_field "$1" "str(r['healthy']).lower()"; }
-in_map() { lab_exec d1 nft list map ip lvsctl backends 2>/dev/null | grep -q "$1"; }
+in_map() { local t; t=$(lab_exec d1 nft list map ip lvsctl backends 2>/dev/null) || return 1; grep -q "$1" <<<"$t"; }
 transitions() { grep -c "$1:25 $2" "$log" || true; }
 
 lab_wait 20 '[ "$(healthy 0)" = true ] && [ "$(healthy 1)" = true ]' || lab_fail "not both up: $(dir_status d1); $(cat "$log")"

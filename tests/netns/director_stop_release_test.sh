@@ -56,7 +56,10 @@ lab_log "stop removed table ip lvsctl"
 run_and_stop --dont-release-ipvs
 has_table || lab_fail "--dont-release-ipvs: table ip lvsctl removed"
 grep -q 'left in the kernel (--dont-release-ipvs)' "$LAB_TMP/d1.log" || lab_fail "no kept line"
-lab_exec d1 nft list table ip lvsctl | grep -q '198.51.100.11' || lab_fail "the kept table lost its backend"
+# (nft writes its listing in many small writes: read it whole, a `| grep -q` under pipefail
+# fails when grep stops reading first.)
+kept=$(lab_exec d1 nft list table ip lvsctl)
+grep -q "198.51.100.11" <<<"$kept" || lab_fail "the kept table lost its backend: $kept"
 lab_log "--dont-release-ipvs kept it"
 
 : >"$LAB_TMP/d1.log"
